@@ -1,0 +1,103 @@
+"""Typed exceptions raised by the engine.
+
+The engine never formats user-facing sentences itself: each exception carries
+the facts (paths, counts, extents) as attributes, and the QGIS layer turns
+them into a translated message. ``str(exc)`` is an English fallback for plain
+Python use and logs.
+"""
+
+
+class RefugeError(Exception):
+    """Base class of every error the engine raises on purpose."""
+
+
+class Canceled(RefugeError):
+    """The caller asked to stop (for example the Processing cancel button)."""
+
+    def __init__(self):
+        super().__init__("operation canceled")
+
+
+class MissingDependencyError(RefugeError):
+    """A required Python package is absent or unusable."""
+
+    def __init__(self, package, detail=""):
+        self.package = package
+        self.detail = detail
+        super().__init__(f"missing or unusable Python package '{package}': {detail}".rstrip(": "))
+
+
+class InputFileError(RefugeError):
+    """Base class for problems with an input file; ``path`` names it."""
+
+    def __init__(self, path, message):
+        self.path = str(path)
+        super().__init__(message)
+
+
+class FileNotFound(InputFileError):
+    def __init__(self, path):
+        super().__init__(path, f"file not found: {path}")
+
+
+class EmptyFileError(InputFileError):
+    def __init__(self, path):
+        super().__init__(path, f"file is empty: {path}")
+
+
+class NotPbfError(InputFileError):
+    """The file does not start with an OSM PBF header block."""
+
+    def __init__(self, path):
+        super().__init__(path, f"not an OpenStreetMap .pbf file: {path}")
+
+
+class TruncatedPbfError(InputFileError):
+    """The file ends in the middle of a block (an interrupted download)."""
+
+    def __init__(self, path, expected_size, actual_size):
+        self.expected_size = expected_size
+        self.actual_size = actual_size
+        super().__init__(
+            path,
+            f"truncated .pbf file: {path} has {actual_size} bytes, its blocks need {expected_size}",
+        )
+
+
+class CorruptPbfError(InputFileError):
+    """A block could not be decoded."""
+
+    def __init__(self, path, detail):
+        self.detail = detail
+        super().__init__(path, f"corrupt .pbf file {path}: {detail}")
+
+
+class AreaOutsideDataError(RefugeError):
+    """The requested area does not overlap the data's bounds.
+
+    ``area_bounds`` and ``data_bounds`` are (west, south, east, north) in
+    degrees, EPSG:4326.
+    """
+
+    def __init__(self, area_bounds, data_bounds):
+        self.area_bounds = tuple(area_bounds)
+        self.data_bounds = tuple(data_bounds)
+        super().__init__(
+            f"the area {self.area_bounds} does not overlap the data bounds {self.data_bounds}"
+        )
+
+
+class EmptyAreaError(RefugeError):
+    """The area geometry given to restrict an extract is empty or invalid."""
+
+    def __init__(self):
+        super().__init__("the area to extract is empty")
+
+
+class OutputError(RefugeError):
+    """The output could not be written (path not writable, same as input...)."""
+
+    def __init__(self, path, detail):
+        self.path = str(path)
+        self.detail = detail
+        super().__init__(f"cannot write {path}: {detail}")

@@ -1,0 +1,1 @@
+"""OpenStreetMap extraction: theme definitions, tag parsing, .pbf reading."""

@@ -1,0 +1,49 @@
+"""Common base class of Refuge's Processing algorithms."""
+
+import os
+
+from qgis.core import QgsProcessingAlgorithm, QgsProcessingException
+from qgis.PyQt.QtCore import QCoreApplication
+from qgis.PyQt.QtGui import QIcon
+
+from .. import PLUGIN_DIR
+from ..core.errors import RefugeError
+from . import messages
+from .dependencies import dependency_problems
+
+HELP_URL = "https://github.com/refuge-qgis/refuge#readme"
+
+
+class RefugeAlgorithm(QgsProcessingAlgorithm):
+    """Shared plumbing: translation, icon, dependency gate, error mapping."""
+
+    def tr(self, text):
+        return QCoreApplication.translate(type(self).__name__, text)
+
+    def createInstance(self):  # noqa: N802
+        return type(self)()
+
+    def icon(self):
+        return QIcon(os.path.join(PLUGIN_DIR, "resources", "icons", "refuge.svg"))
+
+    def helpUrl(self):  # noqa: N802
+        return HELP_URL
+
+    def canExecute(self):  # noqa: N802
+        problems = dependency_problems()
+        if problems:
+            return False, messages.dependency_message(problems)
+        return True, ""
+
+    def ensure_dependencies(self):
+        """Refuse to compute with a broken geometry stack (qgis_process ignores canExecute)."""
+        problems = dependency_problems()
+        if problems:
+            raise QgsProcessingException(messages.dependency_message(problems))
+
+    def run_engine(self, function, *args, **kwargs):
+        """Call an engine function, turning its typed errors into translated ones."""
+        try:
+            return function(*args, **kwargs)
+        except RefugeError as exc:
+            raise messages.processing_exception(exc) from exc
