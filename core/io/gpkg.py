@@ -104,6 +104,7 @@ def write_geopackage(path, layers, feedback=None, dataset_metadata=None, inputs=
             done = _write_layer(dataset, spec, feedback, done, total)
         dataset.FlushCache()
         dataset = None  # closes the file
+        check_canceled(feedback)  # last chance: after this the output exists
         os.replace(temporary, target)
     except BaseException:
         _remove(temporary)
