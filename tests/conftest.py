@@ -50,10 +50,17 @@ def helsinki_pbf():
     return target
 
 
+_SESSION = {}
+
+
 @pytest.fixture(scope="session")
 def qgis_app():
-    """A running QgsApplication with Processing and the Refuge provider."""
-    from qgis.core import QgsApplication
+    """A running QgsApplication with Processing and Refuge loaded as qgis_process does.
+
+    The plugin instance is kept for the whole session: Processing providers
+    written in Python must stay referenced from Python or PyQt deletes their
+    Python side while QGIS still holds the C++ object.
+    """
     from qgis.testing import start_app
 
     app = start_app()
@@ -63,9 +70,18 @@ def qgis_app():
     from processing.core.Processing import Processing
 
     Processing.initialize()
-    from refuge.processing.provider import RefugeProvider
+    import refuge
 
-    registry = QgsApplication.processingRegistry()
-    if registry.providerById("refuge") is None:
-        registry.addProvider(RefugeProvider())
+    plugin = refuge.classFactory(None)
+    plugin.initProcessing()
+    _SESSION["plugin"] = plugin
     return app
+
+
+@pytest.fixture
+def refuge_unloaded(qgis_app):
+    """Unload the session's Refuge for one test, and load it again afterwards."""
+    plugin = _SESSION["plugin"]
+    plugin.unload()
+    yield
+    plugin.initProcessing()

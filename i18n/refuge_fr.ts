@@ -1,0 +1,270 @@
+<?xml version="1.0" encoding="utf-8"?>
+<!DOCTYPE TS>
+<TS version="2.1">
+<context>
+    <name>@default</name>
+    <message>
+        <location filename="../processing/messages.py" line="21"/>
+        <source>Canceled: nothing was written.</source>
+        <translation>Annulé : rien n’a été écrit.</translation>
+    </message>
+    <message>
+        <location filename="../processing/messages.py" line="23"/>
+        <source>The file {path} does not exist. Choose an existing file.</source>
+        <translation>Le fichier {path} n’existe pas. Choisissez un fichier existant.</translation>
+    </message>
+    <message>
+        <location filename="../processing/messages.py" line="25"/>
+        <source>The file {path} is empty (0 bytes). Download it again or choose another file.</source>
+        <translation>Le fichier {path} est vide (0 octet). Téléchargez-le à nouveau ou choisissez un autre fichier.</translation>
+    </message>
+    <message>
+        <location filename="../processing/messages.py" line="28"/>
+        <source>The file {path} is not an OpenStreetMap .pbf file. Choose a file ending in .osm.pbf, for example an extract from download.geofabrik.de.</source>
+        <translation>Le fichier {path} n’est pas un fichier OpenStreetMap .pbf. Choisissez un fichier se terminant par .osm.pbf, par exemple un extrait de download.geofabrik.de.</translation>
+    </message>
+    <message>
+        <location filename="../processing/messages.py" line="31"/>
+        <source>The file {path} is truncated: it has {actual} bytes but its content needs {expected}. The download was probably interrupted; download it again.</source>
+        <translation>Le fichier {path} est tronqué : il fait {actual} octets mais son contenu en exige {expected}. Le téléchargement a sans doute été interrompu ; téléchargez-le à nouveau.</translation>
+    </message>
+    <message>
+        <location filename="../processing/messages.py" line="35"/>
+        <source>The file {path} is damaged and cannot be decoded ({detail}). Download it again.</source>
+        <translation>Le fichier {path} est endommagé et ne peut pas être décodé ({detail}). Téléchargez-le à nouveau.</translation>
+    </message>
+    <message>
+        <location filename="../processing/messages.py" line="38"/>
+        <source>The area to extract ({area}) does not overlap the data in the file ({data}). Choose an area inside the file&apos;s extent, or leave the area empty to extract the whole file.</source>
+        <translation>La zone à extraire ({area}) ne recoupe pas les données du fichier ({data}). Choisissez une zone dans l’emprise du fichier, ou laissez la zone vide pour extraire tout le fichier.</translation>
+    </message>
+    <message>
+        <location filename="../processing/messages.py" line="42"/>
+        <source>The area to extract is empty. Draw a larger extent or choose a layer with polygons, or leave the area empty to extract the whole file.</source>
+        <translation>La zone à extraire est vide. Tracez une emprise plus grande ou choisissez une couche de polygones, ou laissez la zone vide pour extraire tout le fichier.</translation>
+    </message>
+    <message>
+        <location filename="../processing/messages.py" line="45"/>
+        <source>Cannot write {path}: {detail}. Choose another output file.</source>
+        <translation>Impossible d’écrire {path} : {detail}. Choisissez un autre fichier de sortie.</translation>
+    </message>
+    <message>
+        <location filename="../processing/messages.py" line="48"/>
+        <source>The Python package {package} is missing or unusable ({detail}). See the Refuge README, section Installation, to install it.</source>
+        <translation>Le paquet Python {package} est absent ou inutilisable ({detail}). Consultez le README de Refuge, section Installation, pour l’installer.</translation>
+    </message>
+    <message>
+        <location filename="../processing/messages.py" line="62"/>
+        <source>some nodes of the way are missing from the file (clipped extract)</source>
+        <translation>des nœuds du chemin manquent dans le fichier (extrait découpé)</translation>
+    </message>
+    <message>
+        <location filename="../processing/messages.py" line="63"/>
+        <source>fewer than two distinct points</source>
+        <translation>moins de deux points distincts</translation>
+    </message>
+    <message>
+        <location filename="../processing/messages.py" line="64"/>
+        <source>the way is not a closed ring, so it cannot be an area</source>
+        <translation>le chemin n’est pas un anneau fermé et ne peut donc pas être une surface</translation>
+    </message>
+    <message>
+        <location filename="../processing/messages.py" line="65"/>
+        <source>the multipolygon could not be assembled (member ways missing from the file or rings not closed)</source>
+        <translation>le multipolygone n’a pas pu être assemblé (chemins membres absents du fichier ou anneaux non fermés)</translation>
+    </message>
+    <message>
+        <location filename="../processing/messages.py" line="67"/>
+        <source>invalid geometry that could not be repaired</source>
+        <translation>géométrie invalide qui n’a pas pu être réparée</translation>
+    </message>
+    <message>
+        <location filename="../processing/messages.py" line="73"/>
+        <source>Refuge cannot run its algorithms because of its Python dependencies:</source>
+        <translation>Refuge ne peut pas exécuter ses algorithmes à cause de ses dépendances Python :</translation>
+    </message>
+    <message>
+        <location filename="../processing/messages.py" line="75"/>
+        <source>Install shapely 2 built against the same GEOS as QGIS, and pyosmium, as the Refuge README explains (section Installation), then restart QGIS.</source>
+        <translation>Installez shapely 2 compilé avec la même bibliothèque GEOS que QGIS, ainsi que pyosmium, comme l’explique le README de Refuge (section Installation), puis redémarrez QGIS.</translation>
+    </message>
+</context>
+<context>
+    <name>OsmExtractPbf</name>
+    <message>
+        <location filename="../processing/osm_extract_pbf.py" line="41"/>
+        <source>Extract OSM layers from a .pbf file</source>
+        <translation>Extraire les couches OSM d’un fichier .pbf</translation>
+    </message>
+    <message>
+        <location filename="../processing/osm_extract_pbf.py" line="44"/>
+        <source>OpenStreetMap</source>
+        <translation>OpenStreetMap</translation>
+    </message>
+    <message>
+        <location filename="../processing/osm_extract_pbf.py" line="50"/>
+        <source>osm,openstreetmap,pbf,extract,buildings,roads,shelters,facilities,waterways,boundaries,offline</source>
+        <translation>osm,openstreetmap,pbf,extraction,bâtiments,routes,abris,équipements,cours d’eau,limites administratives,hors ligne</translation>
+    </message>
+    <message>
+        <location filename="../processing/osm_extract_pbf.py" line="108"/>
+        <source>Buildings</source>
+        <translation>Bâtiments</translation>
+    </message>
+    <message>
+        <location filename="../processing/osm_extract_pbf.py" line="57"/>
+        <source>Routable roads</source>
+        <translation>Routes praticables</translation>
+    </message>
+    <message>
+        <location filename="../processing/osm_extract_pbf.py" line="110"/>
+        <source>Public facilities</source>
+        <translation>Équipements publics</translation>
+    </message>
+    <message>
+        <location filename="../processing/osm_extract_pbf.py" line="59"/>
+        <source>Shelters and assembly points</source>
+        <translation>Abris et points de rassemblement</translation>
+    </message>
+    <message>
+        <location filename="../processing/osm_extract_pbf.py" line="60"/>
+        <source>Waterways and water areas</source>
+        <translation>Cours d’eau et surfaces en eau</translation>
+    </message>
+    <message>
+        <location filename="../processing/osm_extract_pbf.py" line="114"/>
+        <source>Administrative boundaries</source>
+        <translation>Limites administratives</translation>
+    </message>
+    <message>
+        <location filename="../processing/osm_extract_pbf.py" line="66"/>
+        <source>Reads an OpenStreetMap .pbf file, offline, and writes analysis-ready layers to one GeoPackage: buildings (polygons), routable roads (lines, with the OSM node id of every vertex), public facilities and shelters (points; polygons become a point inside them), waterways (lines) and water areas (polygons), administrative boundaries (polygons). Multipolygon relations are assembled and invalid polygons repaired.
+
+&lt;b&gt;OpenStreetMap .pbf file&lt;/b&gt;: an extract such as those of download.geofabrik.de.
+&lt;b&gt;Themes&lt;/b&gt;: the layers to extract (all by default).
+&lt;b&gt;Extent&lt;/b&gt; and &lt;b&gt;Area polygons&lt;/b&gt; (optional): keep only features that touch this extent and/or these polygons (both: their intersection). Features are kept whole, not cut at the edge. Empty: the whole file.
+&lt;b&gt;Output GeoPackage&lt;/b&gt;: one layer per theme plus &lt;i&gt;rejects&lt;/i&gt;.
+
+Every layer has osm_id, osm_type, name, category (a stable code), typed columns for the main tags and all tags as JSON in &lt;i&gt;tags&lt;/i&gt;. Objects of a theme that cannot get a geometry (nodes missing from a clipped extract, broken multipolygons) are listed in &lt;i&gt;rejects&lt;/i&gt; with the reason. Layer metadata records the source file, its date and the attribution © OpenStreetMap contributors (ODbL).</source>
+        <translation>Lit un fichier OpenStreetMap .pbf, hors ligne, et écrit des couches prêtes pour l’analyse dans un seul GeoPackage : bâtiments (polygones), routes praticables (lignes, avec l’identifiant OSM du nœud de chaque sommet), équipements publics et abris (points ; un polygone devient un point situé à l’intérieur), cours d’eau (lignes) et surfaces en eau (polygones), limites administratives (polygones). Les relations multipolygones sont assemblées et les polygones invalides réparés.
+
+&lt;b&gt;Fichier OpenStreetMap .pbf&lt;/b&gt; : un extrait, par exemple de download.geofabrik.de.
+&lt;b&gt;Thèmes&lt;/b&gt; : les couches à extraire (toutes par défaut).
+&lt;b&gt;Emprise&lt;/b&gt; et &lt;b&gt;Polygones de la zone&lt;/b&gt; (facultatifs) : ne garder que les entités qui touchent cette emprise et/ou ces polygones (les deux : leur intersection). Les entités sont gardées entières, non coupées au bord. Vide : tout le fichier.
+&lt;b&gt;GeoPackage de sortie&lt;/b&gt; : une couche par thème, plus &lt;i&gt;rejects&lt;/i&gt;.
+
+Chaque couche a les colonnes osm_id, osm_type, name, category (un code stable), des colonnes typées pour les principales balises et toutes les balises en JSON dans &lt;i&gt;tags&lt;/i&gt;. Les objets d’un thème qui ne peuvent pas recevoir de géométrie (nœuds absents d’un extrait découpé, multipolygones cassés) sont listés dans &lt;i&gt;rejects&lt;/i&gt; avec la raison. Les métadonnées des couches indiquent le fichier source, sa date et l’attribution © les contributeurs d’OpenStreetMap (ODbL).</translation>
+    </message>
+    <message>
+        <location filename="../processing/osm_extract_pbf.py" line="87"/>
+        <source>OpenStreetMap .pbf file</source>
+        <translation>Fichier OpenStreetMap .pbf</translation>
+    </message>
+    <message>
+        <location filename="../processing/osm_extract_pbf.py" line="87"/>
+        <source>OpenStreetMap PBF (*.pbf *.osm.pbf)</source>
+        <translation>OpenStreetMap PBF (*.pbf *.osm.pbf)</translation>
+    </message>
+    <message>
+        <location filename="../processing/osm_extract_pbf.py" line="90"/>
+        <source>Themes</source>
+        <translation>Thèmes</translation>
+    </message>
+    <message>
+        <location filename="../processing/osm_extract_pbf.py" line="93"/>
+        <source>Extent</source>
+        <translation>Emprise</translation>
+    </message>
+    <message>
+        <location filename="../processing/osm_extract_pbf.py" line="95"/>
+        <source>Area polygons</source>
+        <translation>Polygones de la zone</translation>
+    </message>
+    <message>
+        <location filename="../processing/osm_extract_pbf.py" line="97"/>
+        <source>Output GeoPackage</source>
+        <translation>GeoPackage de sortie</translation>
+    </message>
+    <message>
+        <location filename="../processing/osm_extract_pbf.py" line="97"/>
+        <source>GeoPackage (*.gpkg)</source>
+        <translation>GeoPackage (*.gpkg)</translation>
+    </message>
+    <message>
+        <location filename="../processing/osm_extract_pbf.py" line="177"/>
+        <source>Rejected OSM objects</source>
+        <translation>Objets OSM rejetés</translation>
+    </message>
+    <message>
+        <location filename="../processing/osm_extract_pbf.py" line="103"/>
+        <source>Number of rejected OSM objects</source>
+        <translation>Nombre d’objets OSM rejetés</translation>
+    </message>
+    <message>
+        <location filename="../processing/osm_extract_pbf.py" line="109"/>
+        <source>Roads</source>
+        <translation>Routes</translation>
+    </message>
+    <message>
+        <location filename="../processing/osm_extract_pbf.py" line="111"/>
+        <source>Shelters</source>
+        <translation>Abris</translation>
+    </message>
+    <message>
+        <location filename="../processing/osm_extract_pbf.py" line="112"/>
+        <source>Waterways</source>
+        <translation>Cours d’eau</translation>
+    </message>
+    <message>
+        <location filename="../processing/osm_extract_pbf.py" line="113"/>
+        <source>Water areas</source>
+        <translation>Surfaces en eau</translation>
+    </message>
+    <message>
+        <location filename="../processing/osm_extract_pbf.py" line="154"/>
+        <source>Choose at least one theme to extract.</source>
+        <translation>Choisissez au moins un thème à extraire.</translation>
+    </message>
+    <message>
+        <location filename="../processing/osm_extract_pbf.py" line="157"/>
+        <source>Reading {path}</source>
+        <translation>Lecture de {path}</translation>
+    </message>
+    <message>
+        <location filename="../processing/osm_extract_pbf.py" line="162"/>
+        <source>OSM data timestamp: {timestamp}</source>
+        <translation>Date des données OSM : {timestamp}</translation>
+    </message>
+    <message>
+        <location filename="../processing/osm_extract_pbf.py" line="162"/>
+        <source>unknown</source>
+        <translation>inconnue</translation>
+    </message>
+    <message>
+        <location filename="../processing/osm_extract_pbf.py" line="166"/>
+        <source>{layer}: {count} features</source>
+        <translation>{layer} : {count} entités</translation>
+    </message>
+    <message>
+        <location filename="../processing/osm_extract_pbf.py" line="172"/>
+        <source>{count} {layer} rejected: {reason}</source>
+        <translation>{layer} : {count} rejetés : {reason}</translation>
+    </message>
+</context>
+<context>
+    <name>RefugePlugin</name>
+    <message>
+        <location filename="../plugin/plugin.py" line="49"/>
+        <source>&amp;Refuge</source>
+        <translation>&amp;Refuge</translation>
+    </message>
+</context>
+<context>
+    <name>RefugeProvider</name>
+    <message>
+        <location filename="../processing/provider.py" line="24"/>
+        <source>Refuge: disaster-risk planning</source>
+        <translation>Refuge : planification des risques de catastrophe</translation>
+    </message>
+</context>
+</TS>

@@ -1,0 +1,101 @@
+"""The plugin loads in QGIS with an iface; provider and algorithms are complete."""
+
+import pytest
+
+
+@pytest.fixture
+def plugin(refuge_unloaded):
+    from qgis.testing.mocked import get_iface
+
+    import refuge
+
+    iface = get_iface()
+    instance = refuge.classFactory(iface)
+    instance.initGui()
+    yield instance, iface
+    instance.unload()
+
+
+def test_init_gui_registers_provider_and_menu(plugin):
+    from qgis.core import QgsApplication
+
+    instance, iface = plugin
+    provider = QgsApplication.processingRegistry().providerById("refuge")
+    assert provider is instance.provider
+    assert [a.id() for a in provider.algorithms()] == ["refuge:osm_extract_pbf"]
+    assert len(instance.actions) == 1
+    iface.addPluginToMenu.assert_called_once()
+    assert instance.actions[0].text().startswith("Extract OSM layers")
+
+
+def test_unload_removes_everything(refuge_unloaded):
+    from qgis.core import QgsApplication
+    from qgis.testing.mocked import get_iface
+
+    import refuge
+
+    registry = QgsApplication.processingRegistry()
+    iface = get_iface()
+    instance = refuge.classFactory(iface)
+    instance.initGui()
+    instance.unload()
+    assert registry.providerById("refuge") is None
+    assert instance.actions == []
+    iface.removePluginMenu.assert_called_once()
+
+
+def test_init_processing_alone_as_qgis_process_does(refuge_unloaded):
+    from qgis.core import QgsApplication
+
+    import refuge
+
+    registry = QgsApplication.processingRegistry()
+    instance = refuge.classFactory(None)
+    instance.initProcessing()
+    instance.initProcessing()  # idempotent
+    assert registry.providerById("refuge") is instance.provider
+    instance.unload()
+
+
+def test_every_algorithm_is_documented(qgis_app):
+    from qgis.core import QgsApplication
+
+    provider = QgsApplication.processingRegistry().providerById("refuge")
+    assert provider.algorithms()
+    for algorithm in provider.algorithms():
+        assert algorithm.name() == algorithm.name().lower()
+        assert algorithm.displayName() and algorithm.group() and algorithm.groupId()
+        help_text = algorithm.shortHelpString()
+        for parameter in algorithm.parameterDefinitions():
+            assert parameter.description(), parameter.name()
+            assert parameter.description() in help_text, (algorithm.id(), parameter.name())
+        ok, message = algorithm.canExecute()
+        assert ok, message
+        assert algorithm.createInstance().name() == algorithm.name()
+
+
+def test_dependency_check_matches_qgis_geos():
+    import shapely
+    from qgis.core import Qgis
+
+    from refuge.core.deps import check, geos_release
+
+    assert check(Qgis.geosVersion()) == []
+    assert geos_release(Qgis.geosVersion()) == tuple(shapely.geos_version)
+    problems = check("2.0.0-CAPI-1.0")
+    assert problems and problems[0][0] == "shapely" and "GEOS" in problems[0][1]
+
+
+def test_french_translation_compiled():
+    import os
+
+    from qgis.PyQt.QtCore import QTranslator
+
+    from refuge import PLUGIN_DIR
+
+    path = os.path.join(PLUGIN_DIR, "i18n", "refuge_fr.qm")
+    assert os.path.exists(path), "run 'make translations'"
+    translator = QTranslator()
+    assert translator.load(path)
+    assert translator.translate("OsmExtractPbf", "Extract OSM layers from a .pbf file") \
+        == "Extraire les couches OSM d’un fichier .pbf"
