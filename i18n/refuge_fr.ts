@@ -92,52 +92,52 @@
 <context>
     <name>OsmExtractPbf</name>
     <message>
-        <location filename="../processing/osm_extract_pbf.py" line="41"/>
+        <location filename="../processing/osm_extract_pbf.py" line="44"/>
         <source>Extract OSM layers from a .pbf file</source>
         <translation>Extraire les couches OSM d’un fichier .pbf</translation>
     </message>
     <message>
-        <location filename="../processing/osm_extract_pbf.py" line="44"/>
+        <location filename="../processing/osm_extract_pbf.py" line="47"/>
         <source>OpenStreetMap</source>
         <translation>OpenStreetMap</translation>
     </message>
     <message>
-        <location filename="../processing/osm_extract_pbf.py" line="50"/>
+        <location filename="../processing/osm_extract_pbf.py" line="53"/>
         <source>osm,openstreetmap,pbf,extract,buildings,roads,shelters,facilities,waterways,boundaries,offline</source>
         <translation>osm,openstreetmap,pbf,extraction,bâtiments,routes,abris,équipements,cours d’eau,limites administratives,hors ligne</translation>
     </message>
     <message>
-        <location filename="../processing/osm_extract_pbf.py" line="108"/>
+        <location filename="../processing/osm_extract_pbf.py" line="111"/>
         <source>Buildings</source>
         <translation>Bâtiments</translation>
     </message>
     <message>
-        <location filename="../processing/osm_extract_pbf.py" line="57"/>
+        <location filename="../processing/osm_extract_pbf.py" line="60"/>
         <source>Routable roads</source>
         <translation>Routes praticables</translation>
     </message>
     <message>
-        <location filename="../processing/osm_extract_pbf.py" line="110"/>
+        <location filename="../processing/osm_extract_pbf.py" line="113"/>
         <source>Public facilities</source>
         <translation>Équipements publics</translation>
     </message>
     <message>
-        <location filename="../processing/osm_extract_pbf.py" line="59"/>
+        <location filename="../processing/osm_extract_pbf.py" line="62"/>
         <source>Shelters and assembly points</source>
         <translation>Abris et points de rassemblement</translation>
     </message>
     <message>
-        <location filename="../processing/osm_extract_pbf.py" line="60"/>
+        <location filename="../processing/osm_extract_pbf.py" line="63"/>
         <source>Waterways and water areas</source>
         <translation>Cours d’eau et surfaces en eau</translation>
     </message>
     <message>
-        <location filename="../processing/osm_extract_pbf.py" line="114"/>
+        <location filename="../processing/osm_extract_pbf.py" line="117"/>
         <source>Administrative boundaries</source>
         <translation>Limites administratives</translation>
     </message>
     <message>
-        <location filename="../processing/osm_extract_pbf.py" line="66"/>
+        <location filename="../processing/osm_extract_pbf.py" line="69"/>
         <source>Reads an OpenStreetMap .pbf file, offline, and writes analysis-ready layers to one GeoPackage: buildings (polygons), routable roads (lines, with the OSM node id of every vertex), public facilities and shelters (points; polygons become a point inside them), waterways (lines) and water areas (polygons), administrative boundaries (polygons). Multipolygon relations are assembled and invalid polygons repaired.
 
 &lt;b&gt;OpenStreetMap .pbf file&lt;/b&gt;: an extract such as those of download.geofabrik.de.
@@ -156,99 +156,109 @@ Every layer has osm_id, osm_type, name, category (a stable code), typed columns 
 Chaque couche a les colonnes osm_id, osm_type, name, category (un code stable), des colonnes typées pour les principales balises et toutes les balises en JSON dans &lt;i&gt;tags&lt;/i&gt;. Les objets d’un thème qui ne peuvent pas recevoir de géométrie (nœuds absents d’un extrait découpé, multipolygones cassés) sont listés dans &lt;i&gt;rejects&lt;/i&gt; avec la raison. Les métadonnées des couches indiquent le fichier source, sa date et l’attribution © les contributeurs d’OpenStreetMap (ODbL).</translation>
     </message>
     <message>
-        <location filename="../processing/osm_extract_pbf.py" line="87"/>
+        <location filename="../processing/osm_extract_pbf.py" line="90"/>
         <source>OpenStreetMap .pbf file</source>
         <translation>Fichier OpenStreetMap .pbf</translation>
     </message>
     <message>
-        <location filename="../processing/osm_extract_pbf.py" line="87"/>
+        <location filename="../processing/osm_extract_pbf.py" line="90"/>
         <source>OpenStreetMap PBF (*.pbf *.osm.pbf)</source>
         <translation>OpenStreetMap PBF (*.pbf *.osm.pbf)</translation>
     </message>
     <message>
-        <location filename="../processing/osm_extract_pbf.py" line="90"/>
+        <location filename="../processing/osm_extract_pbf.py" line="93"/>
         <source>Themes</source>
         <translation>Thèmes</translation>
     </message>
     <message>
-        <location filename="../processing/osm_extract_pbf.py" line="93"/>
+        <location filename="../processing/osm_extract_pbf.py" line="96"/>
         <source>Extent</source>
         <translation>Emprise</translation>
     </message>
     <message>
-        <location filename="../processing/osm_extract_pbf.py" line="95"/>
+        <location filename="../processing/osm_extract_pbf.py" line="98"/>
         <source>Area polygons</source>
         <translation>Polygones de la zone</translation>
     </message>
     <message>
-        <location filename="../processing/osm_extract_pbf.py" line="97"/>
+        <location filename="../processing/osm_extract_pbf.py" line="100"/>
         <source>Output GeoPackage</source>
         <translation>GeoPackage de sortie</translation>
     </message>
     <message>
-        <location filename="../processing/osm_extract_pbf.py" line="97"/>
+        <location filename="../processing/osm_extract_pbf.py" line="100"/>
         <source>GeoPackage (*.gpkg)</source>
         <translation>GeoPackage (*.gpkg)</translation>
     </message>
     <message>
-        <location filename="../processing/osm_extract_pbf.py" line="177"/>
+        <location filename="../processing/osm_extract_pbf.py" line="188"/>
         <source>Rejected OSM objects</source>
         <translation>Objets OSM rejetés</translation>
     </message>
     <message>
-        <location filename="../processing/osm_extract_pbf.py" line="103"/>
+        <location filename="../processing/osm_extract_pbf.py" line="106"/>
         <source>Number of rejected OSM objects</source>
         <translation>Nombre d’objets OSM rejetés</translation>
     </message>
     <message>
-        <location filename="../processing/osm_extract_pbf.py" line="109"/>
+        <location filename="../processing/osm_extract_pbf.py" line="112"/>
         <source>Roads</source>
         <translation>Routes</translation>
     </message>
     <message>
-        <location filename="../processing/osm_extract_pbf.py" line="111"/>
+        <location filename="../processing/osm_extract_pbf.py" line="114"/>
         <source>Shelters</source>
         <translation>Abris</translation>
     </message>
     <message>
-        <location filename="../processing/osm_extract_pbf.py" line="112"/>
+        <location filename="../processing/osm_extract_pbf.py" line="115"/>
         <source>Waterways</source>
         <translation>Cours d’eau</translation>
     </message>
     <message>
-        <location filename="../processing/osm_extract_pbf.py" line="113"/>
+        <location filename="../processing/osm_extract_pbf.py" line="116"/>
         <source>Water areas</source>
         <translation>Surfaces en eau</translation>
     </message>
     <message>
-        <location filename="../processing/osm_extract_pbf.py" line="154"/>
+        <location filename="../processing/osm_extract_pbf.py" line="157"/>
         <source>Choose at least one theme to extract.</source>
         <translation>Choisissez au moins un thème à extraire.</translation>
     </message>
     <message>
-        <location filename="../processing/osm_extract_pbf.py" line="157"/>
+        <location filename="../processing/osm_extract_pbf.py" line="160"/>
         <source>Reading {path}</source>
         <translation>Lecture de {path}</translation>
     </message>
     <message>
-        <location filename="../processing/osm_extract_pbf.py" line="162"/>
+        <location filename="../processing/osm_extract_pbf.py" line="166"/>
         <source>OSM data timestamp: {timestamp}</source>
         <translation>Date des données OSM : {timestamp}</translation>
     </message>
     <message>
-        <location filename="../processing/osm_extract_pbf.py" line="162"/>
+        <location filename="../processing/osm_extract_pbf.py" line="194"/>
         <source>unknown</source>
         <translation>inconnue</translation>
     </message>
     <message>
-        <location filename="../processing/osm_extract_pbf.py" line="166"/>
+        <location filename="../processing/osm_extract_pbf.py" line="170"/>
         <source>{layer}: {count} features</source>
         <translation>{layer} : {count} entités</translation>
     </message>
     <message>
-        <location filename="../processing/osm_extract_pbf.py" line="172"/>
+        <location filename="../processing/osm_extract_pbf.py" line="176"/>
         <source>{count} {layer} rejected: {reason}</source>
         <translation>{layer} : {count} rejetés : {reason}</translation>
+    </message>
+    <message>
+        <location filename="../processing/osm_extract_pbf.py" line="189"/>
+        <source>OSM objects of the chosen themes that got no usable geometry, with the reason.</source>
+        <translation>Objets OSM des thèmes choisis qui n’ont pas reçu de géométrie utilisable, avec la raison.</translation>
+    </message>
+    <message>
+        <location filename="../processing/osm_extract_pbf.py" line="194"/>
+        <source>Extracted by Refuge {version} from {source} (OSM data of {timestamp})</source>
+        <translation>Extrait par Refuge {version} de {source} (données OSM du {timestamp})</translation>
     </message>
 </context>
 <context>

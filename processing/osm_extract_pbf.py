@@ -1,5 +1,7 @@
 """refuge:osm_extract_pbf: OpenStreetMap .pbf file -> themed GeoPackage layers."""
 
+import os
+
 from qgis.core import (
     QgsCoordinateReferenceSystem,
     QgsCoordinateTransform,
@@ -17,10 +19,11 @@ from qgis.core import (
 
 from .. import plugin_version
 from ..core.geometry import box, union_wkb
-from ..core.osm.extract import extract_pbf
+from ..core.osm.extract import ATTRIBUTION, LICENSE, extract_pbf
 from ..core.osm.themes import GROUPS, THEMES
 from . import compat, messages
 from .base import RefugeAlgorithm
+from .outputs import layer_documents
 
 WGS84 = "EPSG:4326"
 
@@ -157,7 +160,8 @@ class OsmExtractPbf(RefugeAlgorithm):
         feedback.pushInfo(self.tr("Reading {path}").format(path=path))
         result = self.run_engine(
             extract_pbf, path, output, groups=groups, area=area, feedback=feedback,
-            reason_labels=messages.reject_reasons(), generator=f"Refuge {plugin_version()}")
+            reason_labels=messages.reject_reasons(), generator=f"Refuge {plugin_version()}",
+            layer_documents=lambda name, header: self._documents(name, header, path))
         header = result["header"]
         feedback.pushInfo(self.tr("OSM data timestamp: {timestamp}").format(
             timestamp=header.timestamp or self.tr("unknown")))
@@ -177,6 +181,21 @@ class OsmExtractPbf(RefugeAlgorithm):
             self._load_on_completion(context, rejects_uri, self.tr("Rejected OSM objects"),
                                      self.REJECTS)
         return outputs
+
+    def _documents(self, name, header, path):
+        """Style and QGIS metadata stored with layer ``name`` in the GeoPackage."""
+        if name == "rejects":
+            title = self.tr("Rejected OSM objects")
+            abstract = self.tr("OSM objects of the chosen themes that got no usable geometry, "
+                               "with the reason.")
+        else:
+            title = self.theme_label(name)
+            abstract = {theme.name: theme.description for theme in THEMES}[name]
+        history = self.tr("Extracted by Refuge {version} from {source} (OSM data of {timestamp})").format(
+            version=plugin_version(), source=os.path.basename(path),
+            timestamp=header.timestamp or self.tr("unknown"))
+        return layer_documents(name, title, abstract, rights=[ATTRIBUTION], licenses=[LICENSE],
+                               history=[history], keywords=["OpenStreetMap", name])
 
     def _load_on_completion(self, context, uri, name, output_name):
         if context.project() is None:

@@ -7,13 +7,15 @@ import subprocess
 from conftest import ROOT
 
 WRAPPER = os.path.join(ROOT, "scripts", "qgis_process")
+DEFAULT_PROFILE = os.path.join(ROOT, "build", "qgis-profile")  # made by `make install-plugin`
 
 
 def qgis_process(*args, config=None, timeout=600):
     """CompletedProcess of `qgis_process ARGS` with Refuge's (or ``config``) profile."""
     env = dict(os.environ)
-    if config:
-        env["QGIS_CUSTOM_CONFIG_PATH"] = str(config)
+    # Always explicit: qgis.testing.start_app() exports its own temporary
+    # QGIS_CUSTOM_CONFIG_PATH, which subprocesses would otherwise inherit.
+    env["QGIS_CUSTOM_CONFIG_PATH"] = str(config or DEFAULT_PROFILE)
     return subprocess.run([WRAPPER, *args], capture_output=True, text=True, env=env,
                           timeout=timeout)
 

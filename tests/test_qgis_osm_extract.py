@@ -33,6 +33,14 @@ def test_whole_file_matches_reference(qgis_app, monaco_pbf, tmp_path):
         assert count(result[name]) + len(rejected(str(tmp_path / "m.gpkg"), theme)) \
             == len(ref.members[theme]), theme
     assert result["REJECTED_COUNT"] == count(result["REJECTS"])
+    # QGIS reads the stored metadata and default style back.
+    from qgis.core import QgsVectorLayer
+
+    roads = QgsVectorLayer(result["ROADS"], "roads", "ogr")
+    assert roads.metadata().rights() == ["© OpenStreetMap contributors"]
+    assert "2023-12-19T21:20:48Z" in roads.metadata().history()[0]
+    assert roads.renderer().type() == "categorizedSymbol"
+    assert roads.renderer().classAttribute() == "category"
 
 
 def test_extent_in_another_crs_and_area_layer(qgis_app, monaco_pbf, tmp_path):

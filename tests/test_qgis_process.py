@@ -50,8 +50,20 @@ def test_every_theme_matches_independent_count(pbf_fixture, request, tmp_path):
         assert len(extracted) == len(set(extracted)), theme
         assert set(extracted) | set(rejected) == ref.members[theme], theme
         assert not set(extracted) & set(rejected), theme
-    assert results["results"]["REJECTED_COUNT"] == ogr.Open(output).GetLayerByName("rejects") \
-        .GetFeatureCount()
+    dataset = ogr.Open(output)
+    assert results["results"]["REJECTED_COUNT"] == dataset.GetLayerByName("rejects").GetFeatureCount()
+    # Every layer carries its default style and QGIS metadata inside the file.
+    styles = dataset.ExecuteSQL("SELECT f_table_name FROM layer_styles WHERE useAsDefault")
+    assert sorted(f.GetField(0) for f in styles) == sorted(
+        [n.lower() for n in THEME_OUTPUTS] + ["rejects"])
+    dataset.ReleaseResultSet(styles)
+    documents = dataset.ExecuteSQL(
+        "SELECT r.table_name, m.metadata FROM gpkg_metadata m JOIN gpkg_metadata_reference r "
+        "ON r.md_file_id = m.id WHERE m.md_standard_uri = 'http://mrcc.com/qgis.dtd'")
+    rows = {f.GetField(0): f.GetField(1) for f in documents}
+    dataset.ReleaseResultSet(documents)
+    assert set(rows) == {n.lower() for n in THEME_OUTPUTS} | {"rejects"}
+    assert all("© OpenStreetMap contributors" in xml and "ODbL-1.0" in xml for xml in rows.values())
 
 
 def test_clipped_extract_through_qgis_process(helsinki_pbf, tmp_path):

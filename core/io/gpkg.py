@@ -58,6 +58,12 @@ class LayerSpec:
     epsg: int = 4326
     description: str = ""
     metadata: dict = field(default_factory=dict)
+    # Optional documents stored the way QGIS stores them in a GeoPackage, so
+    # the layer opens styled and documented in QGIS: a .qml style saved as the
+    # layer's default style, and a QGIS layer metadata XML document.
+    style_qml: str = None
+    style_name: str = None
+    qgis_metadata_xml: str = None
 
 
 def check_output_path(path, inputs=()):
@@ -102,6 +108,10 @@ def write_geopackage(path, layers, feedback=None, dataset_metadata=None, inputs=
             dataset.SetMetadataItem(key, str(value))
         for spec in layers:
             done = _write_layer(dataset, spec, feedback, done, total)
+        _write_styles(dataset, [spec for spec in layers if spec.style_qml])
+        for spec in layers:
+            if spec.qgis_metadata_xml:
+                _write_qgis_metadata(dataset, spec.name, spec.qgis_metadata_xml)
         dataset.FlushCache()
         dataset = None  # closes the file
         check_canceled(feedback)  # last chance: after this the output exists
@@ -156,6 +166,52 @@ def _write_layer(dataset, spec, feedback, done, total):
     layer.CommitTransaction()
     feedback.setProgress(100.0 * done / total)
     return done
+
+
+def _sql_text(value):
+    return "'" + str(value).replace("'", "''") + "'"
+
+
+def _write_styles(dataset, specs):
+    """Default styles in QGIS's ``layer_styles`` table (the schema QGIS creates)."""
+    if not specs:
+        return
+    layer = dataset.CreateLayer("layer_styles", None, ogr.wkbNone)
+    for name, field_type in (("f_table_catalog", ogr.OFTString), ("f_table_schema", ogr.OFTString),
+                             ("f_table_name", ogr.OFTString), ("f_geometry_column", ogr.OFTString),
+                             ("styleName", ogr.OFTString), ("styleQML", ogr.OFTString),
+                             ("styleSLD", ogr.OFTString), ("useAsDefault", ogr.OFTInteger),
+                             ("description", ogr.OFTString), ("owner", ogr.OFTString),
+                             ("ui", ogr.OFTString), ("update_time", ogr.OFTDateTime)):
+        definition = ogr.FieldDefn(name, field_type)
+        if name == "useAsDefault":
+            definition.SetSubType(ogr.OFSTBoolean)
+        layer.CreateField(definition)
+    for spec in specs:
+        feature = ogr.Feature(layer.GetLayerDefn())
+        feature.SetField("f_table_catalog", "")
+        feature.SetField("f_table_schema", "")
+        feature.SetField("f_table_name", spec.name)
+        feature.SetField("f_geometry_column", "geom" if spec.geometry != "none" else "")
+        feature.SetField("styleName", spec.style_name or spec.name)
+        feature.SetField("styleQML", spec.style_qml)
+        feature.SetField("styleSLD", "")
+        feature.SetField("useAsDefault", 1)
+        feature.SetField("description", "Refuge")
+        feature.SetField("owner", "")
+        feature.SetField("ui", "")
+        layer.CreateFeature(feature)
+
+
+def _write_qgis_metadata(dataset, table, xml):
+    """Layer metadata where QGIS reads it: gpkg_metadata with QGIS's standard URI."""
+    dataset.ExecuteSQL(
+        "INSERT INTO gpkg_metadata (md_scope, md_standard_uri, mime_type, metadata) VALUES "
+        f"('dataset', 'http://mrcc.com/qgis.dtd', 'text/xml', {_sql_text(xml)})")
+    dataset.ExecuteSQL(
+        "INSERT INTO gpkg_metadata_reference (reference_scope, table_name, timestamp, md_file_id) "
+        f"VALUES ('table', {_sql_text(table)}, strftime('%Y-%m-%dT%H:%M:%fZ','now'), "
+        "(SELECT MAX(id) FROM gpkg_metadata))")
 
 
 def feature_setter(kind):

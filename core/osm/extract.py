@@ -437,7 +437,7 @@ def _reject_rows(rejects, labels):
 
 
 def extract_pbf(path, output, groups=None, area=None, feedback=None, reason_labels=None,
-                generator="Refuge"):
+                generator="Refuge", layer_documents=None):
     """Read themes from a .pbf file and write them to one GeoPackage.
 
     Layers: one per theme (named as the theme), plus ``rejects``, a point
@@ -445,6 +445,10 @@ def extract_pbf(path, output, groups=None, area=None, feedback=None, reason_labe
     object that belongs to a theme but got no usable geometry. Returns
     ``{"output": path, "counts": {theme: n}, "rejects": n, "header": PbfHeader}``.
     Progress: reading 0-80 %, writing 80-100 %.
+
+    ``layer_documents``: optional callable ``(layer_name, header) -> dict``
+    with the :class:`~refuge.core.io.gpkg.LayerSpec` fields ``style_qml``,
+    ``style_name`` and ``qgis_metadata_xml`` (the QGIS adapter provides them).
     """
     from ..io.gpkg import LayerSpec, write_geopackage
 
@@ -475,7 +479,7 @@ def extract_pbf(path, output, groups=None, area=None, feedback=None, reason_labe
         ))
     reject_points = [shapely.to_wkb(shapely.Point(r.location)) if r.location else None
                      for r in result.rejects]
-    specs.append(LayerSpec(
+    rejects_spec = LayerSpec(
         name="rejects",
         geometry="point",
         fields=REJECT_FIELDS,
@@ -484,7 +488,12 @@ def extract_pbf(path, output, groups=None, area=None, feedback=None, reason_labe
         count=len(result.rejects),
         description="OSM objects of the chosen themes that got no usable geometry, with the reason.",
         metadata=metadata,
-    ))
+    )
+    specs.append(rejects_spec)
+    if layer_documents is not None:
+        for spec in specs:
+            for key, value in layer_documents(spec.name, result.header).items():
+                setattr(spec, key, value)
     written = write_geopackage(output, specs, feedback=SubFeedback(feedback, 80, 100),
                                dataset_metadata=metadata, inputs=[path])
     return {

@@ -1,0 +1,33 @@
+"""The README documents what the code does (schema, reasons, parameters)."""
+
+import os
+import re
+
+from conftest import ROOT
+
+from refuge.core.osm.extract import REASONS, REJECT_FIELDS, layer_fields
+from refuge.core.osm.themes import THEMES
+
+README = open(os.path.join(ROOT, "README.md"), encoding="utf-8").read()
+
+
+def test_two_commands_come_first():
+    first_block = re.search(r"```sh\n(.*?)```", README, re.S).group(1)
+    assert [line.split()[:2] for line in first_block.strip().splitlines()] == [
+        ["make", "demo"], ["make", "test"]]
+
+
+def test_every_layer_and_column_is_documented_in_both_languages():
+    english, french = README.split("# Refuge (français)")
+    for theme in THEMES:
+        assert f"`{theme.name}`" in english and f"`{theme.name}`" in french
+        for name, _ in layer_fields(theme):
+            assert f"`{name}`" in english, (theme.name, name)
+    for name, _ in REJECT_FIELDS:
+        assert f"`{name}`" in english
+
+
+def test_every_reject_reason_is_documented_in_both_languages():
+    english, french = README.split("# Refuge (français)")
+    for code in REASONS:
+        assert f"`{code}`" in english and f"`{code}`" in french
