@@ -71,7 +71,7 @@ def reject_reasons():
 def dependency_message(problems):
     """One translated message listing dependency problems and the fix."""
     lines = [tr("Refuge cannot run its algorithms because of its Python dependencies:")]
-    lines += ["- {}: {}".format(package, detail) for package, detail in problems]
+    lines += [f"- {package}: {detail}" for package, detail in problems]
     lines.append(tr("Install shapely 2 built against the same GEOS as QGIS, and pyosmium, as the "
                     "Refuge README explains (section Installation), then restart QGIS."))
     return "\n".join(lines)

@@ -8,7 +8,6 @@ import pytest
 import shapely
 from osgeo import gdal, ogr
 from osm_reference import reference
-
 from refuge.core import errors
 from refuge.core.osm.extract import extract_pbf, read_pbf
 from refuge.core.osm.pbf import scan_blobs

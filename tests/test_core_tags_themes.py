@@ -3,7 +3,6 @@
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
-
 from refuge.core.osm import tags as t
 from refuge.core.osm.themes import (
     GROUPS,

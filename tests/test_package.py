@@ -7,10 +7,9 @@ import sys
 import zipfile
 
 import pytest
+from conftest import ROOT
 from osgeo import ogr
 from qgis_process_helper import make_profile, qgis_process, run_json
-
-from conftest import ROOT
 
 pytestmark = pytest.mark.slow
 

@@ -6,9 +6,8 @@ import shutil
 import subprocess
 
 import pytest
-from qgis_process_helper import make_profile
-
 from conftest import ROOT
+from qgis_process_helper import make_profile
 
 pytestmark = pytest.mark.slow
 

@@ -5,9 +5,8 @@ import pytest
 
 @pytest.fixture
 def plugin(refuge_unloaded):
-    from qgis.testing.mocked import get_iface
-
     import refuge
+    from qgis.testing.mocked import get_iface
 
     iface = get_iface()
     instance = refuge.classFactory(iface)
@@ -29,10 +28,9 @@ def test_init_gui_registers_provider_and_menu(plugin):
 
 
 def test_unload_removes_everything(refuge_unloaded):
+    import refuge
     from qgis.core import QgsApplication
     from qgis.testing.mocked import get_iface
-
-    import refuge
 
     registry = QgsApplication.processingRegistry()
     iface = get_iface()
@@ -45,9 +43,8 @@ def test_unload_removes_everything(refuge_unloaded):
 
 
 def test_init_processing_alone_as_qgis_process_does(refuge_unloaded):
-    from qgis.core import QgsApplication
-
     import refuge
+    from qgis.core import QgsApplication
 
     registry = QgsApplication.processingRegistry()
     instance = refuge.classFactory(None)
@@ -77,7 +74,6 @@ def test_every_algorithm_is_documented(qgis_app):
 def test_dependency_check_matches_qgis_geos():
     import shapely
     from qgis.core import Qgis
-
     from refuge.core.deps import check, geos_release
 
     assert check(Qgis.geosVersion()) == []
@@ -90,7 +86,6 @@ def test_french_translation_compiled():
     import os
 
     from qgis.PyQt.QtCore import QTranslator
-
     from refuge import PLUGIN_DIR
 
     path = os.path.join(PLUGIN_DIR, "i18n", "refuge_fr.qm")

@@ -5,11 +5,10 @@ only here, never in plain pytest.
 """
 
 import pytest
+from conftest import ROOT
 from osgeo import ogr
 from osm_reference import reference
 from qgis_process_helper import make_profile, qgis_process, run_json
-
-from conftest import ROOT
 
 pytestmark = pytest.mark.slow
 

@@ -4,7 +4,6 @@ import os
 import re
 
 from conftest import ROOT
-
 from refuge.core.osm.extract import REASONS, REJECT_FIELDS, layer_fields
 from refuge.core.osm.themes import THEMES
 

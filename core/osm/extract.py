@@ -16,7 +16,7 @@ import numpy as np
 from ..errors import AreaOutsideDataError, EmptyAreaError, MissingDependencyError
 from ..progress import NullFeedback, SubFeedback, check_canceled
 from . import pbf
-from .themes import COMMON_COLUMNS, LINE, POINT, POLYGON, TAGS_COLUMN, THEMES, attributes
+from .themes import COMMON_COLUMNS, LINE, POINT, POLYGON, TAGS_COLUMN, attributes
 
 try:
     import shapely
