@@ -94,3 +94,25 @@ def test_french_translation_compiled():
     assert translator.load(path)
     assert translator.translate("OsmExtractPbf", "Extract OSM layers from a .pbf file") \
         == "Extraire les couches OSM d’un fichier .pbf"
+
+
+def test_algorithms_refuse_to_run_with_a_broken_geometry_stack(qgis_app, monaco_pbf, tmp_path):
+    """With shapely on another GEOS than QGIS, nothing is computed and the fix is named."""
+    from qgis.core import QgsApplication, QgsProcessingException
+
+    import processing
+    from refuge.processing import dependencies
+
+    algorithm = QgsApplication.processingRegistry().algorithmById("refuge:osm_extract_pbf")
+    saved = dependencies._problems
+    dependencies._problems = [("shapely", "shapely uses GEOS 3.12.0 but QGIS uses GEOS 3.11.1")]
+    try:
+        ok, message = algorithm.canExecute()
+        assert not ok and "GEOS 3.12.0" in message and "README" in message
+        with pytest.raises(QgsProcessingException) as info:
+            processing.run("refuge:osm_extract_pbf",
+                           {"INPUT": monaco_pbf, "OUTPUT": str(tmp_path / "out.gpkg")})
+        assert "GEOS" in str(info.value)
+        assert not (tmp_path / "out.gpkg").exists()
+    finally:
+        dependencies._problems = saved
