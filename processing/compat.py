@@ -4,7 +4,17 @@ Each name resolves to the scoped enum when this QGIS has it and to the
 older spelling otherwise, so the algorithms run unchanged on 3.22 to 4.x.
 """
 
-from qgis.core import Qgis, QgsProcessing, QgsProcessingAlgorithm, QgsProcessingParameterFile
+from qgis.core import (
+    Qgis,
+    QgsCoordinateReferenceSystem,
+    QgsFeatureSink,
+    QgsProcessing,
+    QgsProcessingAlgorithm,
+    QgsProcessingParameterField,
+    QgsProcessingParameterFile,
+    QgsProcessingParameterNumber,
+    QgsWkbTypes,
+)
 
 
 def _pick(*candidates):
@@ -30,3 +40,19 @@ FLAG_CAN_CANCEL = _pick((Qgis, "ProcessingAlgorithmFlag.CanCancel"),
 MSG_INFO = _pick((Qgis, "MessageLevel.Info"), (Qgis, "Info"))
 MSG_WARNING = _pick((Qgis, "MessageLevel.Warning"), (Qgis, "Warning"))
 MSG_CRITICAL = _pick((Qgis, "MessageLevel.Critical"), (Qgis, "Critical"))
+SOURCE_POINT = _pick((Qgis, "ProcessingSourceType.VectorPoint"), (QgsProcessing, "TypeVectorPoint"))
+SOURCE_LINE = _pick((Qgis, "ProcessingSourceType.VectorLine"), (QgsProcessing, "TypeVectorLine"))
+SOURCE_TABLE = _pick((Qgis, "ProcessingSourceType.Vector"), (QgsProcessing, "TypeVector"))
+SINK_FAST_INSERT = _pick((QgsFeatureSink, "Flag.FastInsert"), (QgsFeatureSink, "FastInsert"))
+WKT_PREFERRED = _pick((Qgis, "CrsWktVariant.Preferred"),
+                      (QgsCoordinateReferenceSystem, "WKT_PREFERRED"))
+FIELD_STRING = _pick((Qgis, "ProcessingFieldParameterDataType.String"),
+                     (QgsProcessingParameterField, "String"))
+FIELD_NUMERIC = _pick((Qgis, "ProcessingFieldParameterDataType.Numeric"),
+                      (QgsProcessingParameterField, "Numeric"))
+FIELD_ANY = _pick((Qgis, "ProcessingFieldParameterDataType.Any"), (QgsProcessingParameterField, "Any"))
+NUMBER_DOUBLE = _pick((Qgis, "ProcessingNumberParameterType.Double"),
+                      (QgsProcessingParameterNumber, "Double"))
+WKB_MULTIPOLYGON = _pick((Qgis, "WkbType.MultiPolygon"), (QgsWkbTypes, "MultiPolygon"))
+WKB_MULTILINESTRING = _pick((Qgis, "WkbType.MultiLineString"), (QgsWkbTypes, "MultiLineString"))
+WKB_NOGEOMETRY = _pick((Qgis, "WkbType.NoGeometry"), (QgsWkbTypes, "NoGeometry"))

@@ -7,7 +7,9 @@ from qgis.PyQt.QtCore import QCoreApplication
 from qgis.PyQt.QtGui import QIcon
 
 from .. import PLUGIN_DIR, plugin_version
+from .exposure import Exposure
 from .osm_extract_pbf import OsmExtractPbf
+from .prepare_hazard import PrepareHazard
 
 
 class RefugeProvider(QgsProcessingProvider):
@@ -30,5 +32,5 @@ class RefugeProvider(QgsProcessingProvider):
         return plugin_version()
 
     def loadAlgorithms(self):  # noqa: N802
-        for algorithm in (OsmExtractPbf(),):
+        for algorithm in (OsmExtractPbf(), PrepareHazard(), Exposure()):
             self.addAlgorithm(algorithm)

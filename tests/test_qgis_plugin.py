@@ -21,7 +21,8 @@ def test_init_gui_registers_provider_and_menu(plugin):
     instance, iface = plugin
     provider = QgsApplication.processingRegistry().providerById("refuge")
     assert provider is instance.provider
-    assert [a.id() for a in provider.algorithms()] == ["refuge:osm_extract_pbf"]
+    assert sorted(a.id() for a in provider.algorithms()) == [
+        "refuge:exposure", "refuge:osm_extract_pbf", "refuge:prepare_hazard"]
     assert len(instance.actions) == 1
     iface.addPluginToMenu.assert_called_once()
     assert instance.actions[0].text().startswith("Extract OSM layers")

@@ -1,0 +1,183 @@
+"""Exposure of buildings, facilities, roads and people to a classified hazard.
+
+A :class:`Hazard` is either classified zones ({class code: MultiPolygon}) or a
+depth raster with thresholds. Every exposure function takes geometries with
+their CRS and returns per-feature results (class codes, depths in metres,
+areas in m², lengths in m), never rounded; the summaries add them up per
+hazard class and per aggregation unit.
+"""
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from .. import crs as crs_tools
+from .. import measure
+from ..hazard import zones as zone_tools
+from ..hazard.definitions import CLASSES, FLOOD, NOT_EXPOSED
+from . import overlay
+
+try:
+    import shapely
+except ImportError:  # pragma: no cover - reported by refuge.core.deps
+    shapely = None
+
+CLASS_CODES = tuple(c.code for c in CLASSES)
+
+
+@dataclass
+class Hazard:
+    """Classified zones (``zones``, in ``crs``) or a depth raster (``grid``).
+
+    For a raster, ``thresholds`` and ``min_value`` classify depths (metres
+    for floods); its zones are derived by polygonising the classes.
+    """
+
+    zones: dict = None
+    crs: str = crs_tools.WGS84
+    grid: object = None  # refuge.core.exposure.raster.RasterGrid
+    thresholds: tuple = FLOOD.thresholds
+    min_value: float = FLOOD.min_value
+    _index: object = field(default=None, repr=False)
+
+    @property
+    def is_raster(self):
+        return self.grid is not None
+
+    def zones_wgs84(self):
+        """{class code: MultiPolygon} in EPSG:4326 (polygonised for a raster)."""
+        if self.zones is None:
+            from .raster import classify
+
+            self.zones = zone_tools.polygonize_classes(
+                classify(self.grid, self.thresholds, self.min_value), self.grid.geotransform)
+            self.crs = self.grid.crs_wkt or crs_tools.WGS84
+        if not crs_tools.same_crs(self.crs, crs_tools.WGS84):
+            codes = list(self.zones)
+            projected = crs_tools.reproject([self.zones[c] for c in codes], self.crs, crs_tools.WGS84)
+            self.zones, self.crs = dict(zip(codes, projected)), crs_tools.WGS84
+        return self.zones
+
+    def index(self):
+        if self._index is None:
+            self._index = overlay.ZoneIndex.build(self.zones_wgs84())
+        return self._index
+
+    def classify_depths(self, depths):
+        """Class codes of depths (NaN: not exposed)."""
+        low, medium = self.thresholds
+        depths = np.asarray(depths, dtype=float)
+        codes = np.zeros(len(depths), dtype=np.int8)
+        wet = np.nan_to_num(depths, nan=-np.inf) > self.min_value
+        codes[wet] = 1
+        codes[wet & (depths >= low)] = 2
+        codes[wet & (depths >= medium)] = 3
+        return codes
+
+
+@dataclass
+class FeatureExposure:
+    """Per-feature results, in input order."""
+
+    classes: np.ndarray  # int8 class codes (0 not exposed)
+    depth_m: np.ndarray = None  # max depth (polygons, all-touched) or depth under points
+    unit: np.ndarray = None  # aggregation unit index, -1 outside every unit
+    size: np.ndarray = None  # footprint area m2 (polygons) or length m (lines)
+
+
+def classify_features(geometries, source_crs, hazard):
+    """Hazard class (and depth for a raster) of each point or polygon feature."""
+    geometries = np.asarray(geometries, dtype=object)
+    if hazard.is_raster:
+        from .raster import max_touched, sample_points
+
+        grid = hazard.grid
+        local = crs_tools.reproject(geometries, source_crs, grid.crs_wkt or crs_tools.WGS84)
+        depth = np.full(len(local), np.nan)
+        is_point = shapely.get_type_id(local) == 0
+        if is_point.any():
+            depth[is_point] = sample_points(grid, shapely.get_x(local[is_point]),
+                                            shapely.get_y(local[is_point]))
+        if (~is_point).any():
+            depth[~is_point] = max_touched(grid, local[~is_point])
+        return hazard.classify_depths(depth), depth
+    wgs84 = crs_tools.reproject(geometries, source_crs, crs_tools.WGS84)
+    return overlay.max_class(wgs84, hazard.index()), None
+
+
+def buildings_exposure(geometries, source_crs, hazard, units=None, units_crs=None):
+    """Class, depth, footprint area (m², 0 for points) and unit of each building."""
+    geometries = np.asarray(geometries, dtype=object)
+    classes, depth = classify_features(geometries, source_crs, hazard)
+    wgs84 = crs_tools.reproject(geometries, source_crs, crs_tools.WGS84)
+    area = measure.areas_m2(wgs84) if len(wgs84) else np.zeros(0)
+    unit = _units_of(wgs84, units, units_crs)
+    return FeatureExposure(classes, depth, unit, area)
+
+
+def _units_of(wgs84_geometries, units, units_crs):
+    if units is None:
+        return np.full(len(wgs84_geometries), -1, dtype=np.int64)
+    units_wgs84 = crs_tools.reproject(units, units_crs, crs_tools.WGS84)
+    return overlay.containing_unit(wgs84_geometries, units_wgs84)
+
+
+def roads_exposure(lines, source_crs, hazard, units=None, units_crs=None):
+    """Lines split at class (and unit) boundaries: pieces, source line, class, unit, length m.
+
+    Lengths are geodesic on the WGS 84 ellipsoid, so the CRS of the input
+    does not change them.
+    """
+    wgs84 = crs_tools.reproject(lines, source_crs, crs_tools.WGS84)
+    pieces = overlay.split_lines(wgs84, hazard.index())
+    geometries, owners, codes = pieces.geometries, pieces.line_index, pieces.codes.astype(np.int8)
+    unit = np.full(len(geometries), -1, dtype=np.int64)
+    if units is not None and len(geometries):
+        units_wgs84 = crs_tools.reproject(units, units_crs, crs_tools.WGS84)
+        # Split again at unit boundaries, with unit i as zone code i + 1 (0: outside).
+        unit_index = overlay.ZoneIndex.build({i + 1: u for i, u in enumerate(units_wgs84)})
+        split = overlay.split_lines(geometries, unit_index)
+        geometries = split.geometries
+        owners, codes = owners[split.line_index], codes[split.line_index]
+        unit = split.codes - 1
+    return {
+        "geometries": geometries,
+        "line_index": owners,
+        "classes": codes,
+        "unit": unit,
+        "length_m": measure.lengths_m(geometries),
+    }
+
+
+def summary_by_class(classes, weights=None):
+    """{class code: total} over features (count when ``weights`` is None)."""
+    classes = np.asarray(classes)
+    weights = np.ones(len(classes)) if weights is None else np.nan_to_num(np.asarray(weights, float))
+    return {code: float(weights[classes == code].sum()) for code in CLASS_CODES}
+
+
+def summary_by_unit(classes, units, unit_count, weights=None):
+    """Array [unit, class code] of totals; row ``unit_count`` holds features outside every unit."""
+    classes = np.asarray(classes, dtype=np.int64)
+    units = np.asarray(units, dtype=np.int64)
+    weights = np.ones(len(classes)) if weights is None else np.nan_to_num(np.asarray(weights, float))
+    table = np.zeros((unit_count + 1, len(CLASS_CODES)))
+    rows = np.where(units < 0, unit_count, units)
+    np.add.at(table, (rows, classes), weights)
+    return table
+
+
+def summary_by_category(classes, categories, weights=None):
+    """{category: {class code: total}} (e.g. buildings per type and class)."""
+    classes = np.asarray(classes)
+    categories = np.asarray([("" if c is None else str(c)) for c in categories], dtype=object)
+    weights = np.ones(len(classes)) if weights is None else np.nan_to_num(np.asarray(weights, float))
+    result = {}
+    for category in sorted(set(categories)):
+        mask = categories == category
+        result[category] = {code: float(weights[mask & (classes == code)].sum()) for code in CLASS_CODES}
+    return result
+
+
+__all__ = ["Hazard", "FeatureExposure", "classify_features", "buildings_exposure", "roads_exposure",
+           "summary_by_class", "summary_by_unit", "summary_by_category", "NOT_EXPOSED"]

@@ -1,0 +1,1 @@
+"""Hazard definitions and preparation (classified zones, depth rasters)."""

@@ -1,0 +1,529 @@
+"""refuge:exposure: buildings, facilities, roads and people per hazard class and unit."""
+
+import json
+import os
+
+import numpy as np
+from qgis.core import (
+    QgsField,
+    QgsFields,
+    QgsProcessingException,
+    QgsProcessingOutputString,
+    QgsProcessingParameterBand,
+    QgsProcessingParameterFeatureSink,
+    QgsProcessingParameterFeatureSource,
+    QgsProcessingParameterField,
+    QgsProcessingParameterFileDestination,
+    QgsProcessingParameterNumber,
+    QgsProcessingParameterRasterLayer,
+)
+from qgis.PyQt.QtCore import QVariant
+
+from .. import plugin_version
+from ..core.exposure import analysis
+from ..core.hazard.definitions import CLASS_BY_CODE, CLASSES, FLOOD
+from ..core.osm.themes import CRITICAL_CATEGORIES
+from . import compat
+from .base import RefugeAlgorithm
+from .i18n_labels import class_label
+from .layers import SourceArrays, add_features
+from .styles import HazardStyler
+
+try:
+    import shapely
+except ImportError:  # pragma: no cover
+    shapely = None
+
+CLASS_KEYS = [c.key for c in CLASSES]
+
+
+def _copy_fields(source_fields, extra):
+    fields = QgsFields()
+    for field in source_fields:
+        fields.append(field)
+    for name, kind in extra:
+        unique = name
+        while fields.lookupField(unique) >= 0:
+            unique = "refuge_" + unique
+        fields.append(QgsField(unique, kind))
+    return fields
+
+
+class Exposure(RefugeAlgorithm):
+    HAZARD = "HAZARD"
+    HAZARD_FIELD = "HAZARD_FIELD"
+    DEPTH = "DEPTH"
+    BAND = "BAND"
+    LOW_MAX = "LOW_MAX"
+    MEDIUM_MAX = "MEDIUM_MAX"
+    MIN_DEPTH = "MIN_DEPTH"
+    BUILDINGS = "BUILDINGS"
+    BUILDING_TYPE_FIELD = "BUILDING_TYPE_FIELD"
+    POPULATION_FIELD = "POPULATION_FIELD"
+    FACILITIES = "FACILITIES"
+    FACILITY_CATEGORY_FIELD = "FACILITY_CATEGORY_FIELD"
+    ROADS = "ROADS"
+    AGGREGATION = "AGGREGATION"
+    AGGREGATION_NAME_FIELD = "AGGREGATION_NAME_FIELD"
+    BUILDINGS_OUTPUT = "BUILDINGS_OUTPUT"
+    FACILITIES_OUTPUT = "FACILITIES_OUTPUT"
+    ROADS_OUTPUT = "ROADS_OUTPUT"
+    UNITS_OUTPUT = "UNITS_OUTPUT"
+    SUMMARY_TABLE = "SUMMARY_TABLE"
+    REJECTS = "REJECTS"
+    SUMMARY_JSON = "SUMMARY_JSON"
+
+    def name(self):
+        return "exposure"
+
+    def displayName(self):  # noqa: N802
+        return self.tr("Exposure to a hazard")
+
+    def group(self):
+        return self.tr("Hazard and exposure")
+
+    def groupId(self):  # noqa: N802
+        return "hazard"
+
+    def shortHelpString(self):  # noqa: N802
+        return self.tr(
+            "Counts what is exposed to a hazard, per hazard class and per aggregation unit: "
+            "buildings (count, footprint area, population), critical facilities and road length. "
+            "A feature touching several classes takes the highest.\n\n"
+            "<b>Hazard classes</b>: polygons with a class field (for example the output of "
+            "Prepare a hazard layer); use either this or a depth raster.\n"
+            "<b>Hazard class field</b>: integer class, 1 low, 2 medium, 3 high (0 not exposed).\n"
+            "<b>Flood depth raster</b>: depths in metres, sampled directly: a building footprint "
+            "takes the maximum depth of every pixel it touches (GDAL's all-touched rule), a point "
+            "the pixel under it.\n"
+            "<b>Band</b>, <b>Upper bound of low depths (m)</b>, <b>Upper bound of medium depths "
+            "(m)</b>, <b>Minimum flood depth (m)</b>: how depths become classes.\n"
+            "<b>Buildings</b> (polygons or points), <b>Building type field</b> (breakdown by "
+            "type), <b>Population field</b> (people per building).\n"
+            "<b>Facilities</b> (points or polygons) and <b>Facility category field</b>: "
+            "hospitals, clinics, schools, kindergartens, fire stations and police are flagged "
+            "critical.\n"
+            "<b>Roads</b>: lines, split where they cross class boundaries; lengths in metres "
+            "on the WGS 84 ellipsoid.\n"
+            "<b>Aggregation units</b> (polygons, optional) and <b>Unit name field</b>: a building "
+            "or facility counts in the unit holding a point inside it.\n"
+            "Outputs: <b>Exposed buildings</b>, <b>Exposed facilities</b>, <b>Exposed road "
+            "sections</b> (inputs with hazard_class, hazard_label, max_depth_m and unit), "
+            "<b>Exposure per unit</b> (polygons with one column per class, ready for a "
+            "choropleth), <b>Exposure summary</b> (a table), <b>Rejected features</b> (features "
+            "without geometry) and <b>Summary (JSON)</b>. Areas are computed in an equal-area "
+            "projection; numbers are stored unrounded.")
+
+    def initAlgorithm(self, config=None):  # noqa: N802
+        any_geometry = [compat.SOURCE_POINT, compat.SOURCE_POLYGON]
+        self.addParameter(QgsProcessingParameterFeatureSource(
+            self.HAZARD, self.tr("Hazard classes"), [compat.SOURCE_POLYGON], optional=True))
+        self.addParameter(QgsProcessingParameterField(
+            self.HAZARD_FIELD, self.tr("Hazard class field"), defaultValue="hazard_class",
+            parentLayerParameterName=self.HAZARD, type=compat.FIELD_NUMERIC, optional=True))
+        self.addParameter(QgsProcessingParameterRasterLayer(
+            self.DEPTH, self.tr("Flood depth raster"), optional=True))
+        self.addParameter(QgsProcessingParameterBand(
+            self.BAND, self.tr("Band"), defaultValue=1, parentLayerParameterName=self.DEPTH,
+            optional=True))
+        self.addParameter(QgsProcessingParameterNumber(
+            self.LOW_MAX, self.tr("Upper bound of low depths (m)"), compat.NUMBER_DOUBLE,
+            defaultValue=FLOOD.thresholds[0], minValue=0.0))
+        self.addParameter(QgsProcessingParameterNumber(
+            self.MEDIUM_MAX, self.tr("Upper bound of medium depths (m)"), compat.NUMBER_DOUBLE,
+            defaultValue=FLOOD.thresholds[1], minValue=0.0))
+        self.addParameter(QgsProcessingParameterNumber(
+            self.MIN_DEPTH, self.tr("Minimum flood depth (m)"), compat.NUMBER_DOUBLE,
+            defaultValue=FLOOD.min_value, minValue=0.0))
+        self.addParameter(QgsProcessingParameterFeatureSource(
+            self.BUILDINGS, self.tr("Buildings"), any_geometry, optional=True))
+        self.addParameter(QgsProcessingParameterField(
+            self.BUILDING_TYPE_FIELD, self.tr("Building type field"),
+            parentLayerParameterName=self.BUILDINGS, optional=True))
+        self.addParameter(QgsProcessingParameterField(
+            self.POPULATION_FIELD, self.tr("Population field"), parentLayerParameterName=self.BUILDINGS,
+            type=compat.FIELD_NUMERIC, optional=True))
+        self.addParameter(QgsProcessingParameterFeatureSource(
+            self.FACILITIES, self.tr("Facilities"), any_geometry, optional=True))
+        self.addParameter(QgsProcessingParameterField(
+            self.FACILITY_CATEGORY_FIELD, self.tr("Facility category field"),
+            parentLayerParameterName=self.FACILITIES, optional=True))
+        self.addParameter(QgsProcessingParameterFeatureSource(
+            self.ROADS, self.tr("Roads"), [compat.SOURCE_LINE], optional=True))
+        self.addParameter(QgsProcessingParameterFeatureSource(
+            self.AGGREGATION, self.tr("Aggregation units"), [compat.SOURCE_POLYGON], optional=True))
+        self.addParameter(QgsProcessingParameterField(
+            self.AGGREGATION_NAME_FIELD, self.tr("Unit name field"),
+            parentLayerParameterName=self.AGGREGATION, optional=True))
+        for name, label, kind in (
+                (self.BUILDINGS_OUTPUT, self.tr("Exposed buildings"), compat.SOURCE_ANY_GEOMETRY),
+                (self.FACILITIES_OUTPUT, self.tr("Exposed facilities"), compat.SOURCE_ANY_GEOMETRY),
+                (self.ROADS_OUTPUT, self.tr("Exposed road sections"), compat.SOURCE_LINE),
+                (self.UNITS_OUTPUT, self.tr("Exposure per unit"), compat.SOURCE_POLYGON),
+                (self.SUMMARY_TABLE, self.tr("Exposure summary"), compat.SOURCE_TABLE),
+                (self.REJECTS, self.tr("Rejected features"), compat.SOURCE_TABLE)):
+            self.addParameter(QgsProcessingParameterFeatureSink(
+                name, label, kind, optional=True, createByDefault=True))
+        self.addParameter(QgsProcessingParameterFileDestination(
+            self.SUMMARY_JSON, self.tr("Summary (JSON)"), self.tr("JSON (*.json)"), optional=True,
+            createByDefault=True))
+        self.addOutput(QgsProcessingOutputString("HAZARD_SOURCE", self.tr("Hazard source")))
+
+    # -- inputs -----------------------------------------------------------------------------
+
+    def _hazard(self, parameters, context, feedback):
+        zones_source = self.parameterAsSource(parameters, self.HAZARD, context)
+        raster = self.parameterAsRasterLayer(parameters, self.DEPTH, context)
+        if (zones_source is None) == (raster is None):
+            raise QgsProcessingException(self.tr(
+                "Give either hazard classes or a flood depth raster (exactly one of them)."))
+        thresholds = (self.parameterAsDouble(parameters, self.LOW_MAX, context),
+                      self.parameterAsDouble(parameters, self.MEDIUM_MAX, context))
+        if not thresholds[0] < thresholds[1]:
+            raise QgsProcessingException(self.tr(
+                "The upper bound of low depths ({low} m) must be below that of medium depths "
+                "({medium} m).").format(low=thresholds[0], medium=thresholds[1]))
+        min_depth = self.parameterAsDouble(parameters, self.MIN_DEPTH, context)
+        if raster is not None:
+            from ..core.exposure.raster import read_raster
+
+            if not raster.crs().isValid():
+                raise QgsProcessingException(self.tr(
+                    "The depth raster has no coordinate reference system. Set its CRS in the "
+                    "layer properties, then run again."))
+            band = self.parameterAsInt(parameters, self.BAND, context) or 1
+            grid = self.run_engine(read_raster, raster.source(), band)
+            if grid.nodata is None:
+                feedback.pushWarning(self.tr(
+                    "The depth raster declares no nodata value: every pixel is read as a depth."))
+            return analysis.Hazard(grid=grid, thresholds=thresholds, min_value=min_depth), "raster"
+        field = self.parameterAsString(parameters, self.HAZARD_FIELD, context) or "hazard_class"
+        if zones_source.fields().lookupField(field) < 0:
+            raise QgsProcessingException(self.tr(
+                "The hazard layer has no field {field}. Choose its class field, or prepare it "
+                "with Prepare a hazard layer.").format(field=field))
+        arrays = SourceArrays(zones_source, feedback, [field])
+        if not len(arrays):
+            raise QgsProcessingException(self.tr("The hazard layer is empty."))
+        codes = np.array([int(v) if v is not None else -1 for v in arrays.values(field)])
+        unknown = sorted({int(c) for c in codes} - set(CLASS_BY_CODE))
+        if unknown:
+            raise QgsProcessingException(self.tr(
+                "The hazard class field holds values that are not classes ({values}): use 0 to 3, "
+                "or prepare the layer with Prepare a hazard layer.").format(
+                values=", ".join(map(str, unknown[:10]))))
+        from ..core.hazard import zones as zone_tools
+
+        valid = ~shapely.is_missing(arrays.geometries)
+        geometries = shapely.make_valid(arrays.geometries[valid])
+        zones = zone_tools.resolve_overlaps(geometries, codes[valid])
+        return analysis.Hazard(zones=zones, crs=arrays.crs), "zones"
+
+    def _source(self, parameters, name, context, feedback, fields=()):
+        source = self.parameterAsSource(parameters, name, context)
+        if source is None:
+            return None, None
+        arrays = SourceArrays(source, feedback, fields)
+        return source, arrays
+
+    # -- main -----------------------------------------------------------------------------------
+
+    def processAlgorithm(self, parameters, context, feedback):  # noqa: N802
+        self.ensure_dependencies()
+        from qgis.core import QgsProcessingMultiStepFeedback
+
+        steps = QgsProcessingMultiStepFeedback(6, feedback)
+        hazard, hazard_kind = self._hazard(parameters, context, steps)
+        results = {"HAZARD_SOURCE": hazard_kind}
+        steps.setCurrentStep(1)
+        units_source, units = self._source(parameters, self.AGGREGATION, context, steps,
+                                           [self.parameterAsString(parameters,
+                                                                   self.AGGREGATION_NAME_FIELD, context)])
+        unit_geometries = units.geometries if units is not None else None
+        unit_names = self._unit_names(parameters, context, units)
+        self._names = unit_names
+        summary = {"generator": f"Refuge {plugin_version()}", "hazard": hazard_kind,
+                   "thresholds_m": list(hazard.thresholds) if hazard.is_raster else None,
+                   "classes": {c.code: {"key": c.key, "en": c.label_en, "fr": c.label_fr}
+                               for c in CLASSES},
+                   "units": unit_names}
+        table_rows = []
+        rejects = []
+        unit_tables = {}
+
+        steps.setCurrentStep(2)
+        buildings_source, buildings = self._source(
+            parameters, self.BUILDINGS, context, steps,
+            [self.parameterAsString(parameters, self.BUILDING_TYPE_FIELD, context),
+             self.parameterAsString(parameters, self.POPULATION_FIELD, context)] + [
+                f.name() for f in (self.parameterAsSource(parameters, self.BUILDINGS, context).fields()
+                                   if parameters.get(self.BUILDINGS) else [])])
+        if buildings is not None:
+            self._buildings(parameters, context, steps, hazard, buildings, buildings_source, units,
+                            unit_geometries, summary, table_rows, rejects, unit_tables, results)
+        steps.setCurrentStep(3)
+        facilities_source, facilities = self._source(
+            parameters, self.FACILITIES, context, steps,
+            [f.name() for f in (self.parameterAsSource(parameters, self.FACILITIES, context).fields()
+                                if parameters.get(self.FACILITIES) else [])])
+        if facilities is not None:
+            self._facilities(parameters, context, steps, hazard, facilities, facilities_source, units,
+                             unit_geometries, summary, table_rows, rejects, unit_tables, results)
+        steps.setCurrentStep(4)
+        roads_source, roads = self._source(
+            parameters, self.ROADS, context, steps,
+            [f.name() for f in (self.parameterAsSource(parameters, self.ROADS, context).fields()
+                                if parameters.get(self.ROADS) else [])])
+        if roads is not None:
+            self._roads(parameters, context, steps, hazard, roads, roads_source, units,
+                        unit_geometries, summary, table_rows, rejects, unit_tables, results)
+        if buildings is None and facilities is None and roads is None:
+            raise QgsProcessingException(self.tr(
+                "Choose at least one exposure layer: buildings, facilities or roads."))
+        steps.setCurrentStep(5)
+        if units is not None:
+            table_rows.extend(self._unit_rows(unit_names, unit_tables))
+        self._write_table(parameters, context, table_rows, results)
+        self._write_rejects(parameters, context, rejects, results)
+        if units is not None:
+            self._write_units(parameters, context, units_source, units, unit_names, unit_tables,
+                              results)
+        path = self.parameterAsFileOutput(parameters, self.SUMMARY_JSON, context)
+        if path:
+            temporary = path + ".tmp"
+            with open(temporary, "w", encoding="utf-8") as handle:
+                json.dump(summary, handle, ensure_ascii=False, indent=1)
+            os.replace(temporary, path)
+            results[self.SUMMARY_JSON] = path
+        return results
+
+    def _unit_rows(self, names, tables):
+        """Summary rows per unit and class (row per exposure type present)."""
+        rows = []
+        labels = list(names) + [self.tr("outside every unit")]
+        for position, name in enumerate(labels):
+            for column, code in enumerate(CLASS_BY_CODE):
+                def value(table, row=position, column=column):
+                    return float(tables[table][row][column]) if table in tables else None
+                if "buildings" in tables:
+                    rows.append(["buildings", name, code, value("buildings"), value("buildings_m2"),
+                                 None, value("population")])
+                if "facilities" in tables:
+                    rows.append(["facilities", name, code, value("facilities"), None, None, None])
+                if "roads_m" in tables:
+                    rows.append(["roads", name, code, None, None, value("roads_m"), None])
+        return rows
+
+    def _unit_names(self, parameters, context, units):
+        if units is None:
+            return None
+        field = self.parameterAsString(parameters, self.AGGREGATION_NAME_FIELD, context)
+        if field:
+            return [None if v is None else str(v) for v in units.values(field)]
+        return [str(f.id()) for f in units.features]
+
+    # -- per exposure type ----------------------------------------------------------------------
+
+    def _valid(self, arrays, kind, rejects):
+        """Indices of features with a geometry; the others go to rejects."""
+        for index in arrays.null_geometry:
+            rejects.append((kind, int(arrays.features[index].id()), "no_geometry"))
+        return np.flatnonzero(~shapely.is_missing(arrays.geometries))
+
+    def _buildings(self, parameters, context, feedback, hazard, arrays, source, units,
+                   unit_geometries, summary, table_rows, rejects, unit_tables, results):
+        keep = self._valid(arrays, "buildings", rejects)
+        geometries = shapely.make_valid(arrays.geometries[keep])
+        result = self.run_engine(analysis.buildings_exposure, geometries, arrays.crs, hazard,
+                                 unit_geometries, units.crs if units is not None else None)
+        population = None
+        population_field = self.parameterAsString(parameters, self.POPULATION_FIELD, context)
+        if population_field:
+            values = arrays.values(population_field)
+            population = np.array([float(values[i]) if values[i] is not None else 0.0 for i in keep])
+        type_field = self.parameterAsString(parameters, self.BUILDING_TYPE_FIELD, context)
+        counts = analysis.summary_by_class(result.classes)
+        areas = analysis.summary_by_class(result.classes, result.size)
+        block = {"count": counts, "footprint_m2": areas}
+        if population is not None:
+            block["population"] = analysis.summary_by_class(result.classes, population)
+        if type_field:
+            values = arrays.values(type_field)
+            block["by_type"] = analysis.summary_by_category(result.classes, [values[i] for i in keep])
+        summary["buildings"] = block
+        for code in counts:
+            table_rows.append(["buildings", None, code, counts[code], areas[code], None,
+                               block.get("population", {}).get(code)])
+        if units is not None:
+            unit_tables["buildings"] = analysis.summary_by_unit(result.classes, result.unit, len(units))
+            unit_tables["buildings_m2"] = analysis.summary_by_unit(result.classes, result.unit,
+                                                                   len(units), result.size)
+            if population is not None:
+                unit_tables["population"] = analysis.summary_by_unit(result.classes, result.unit,
+                                                                     len(units), population)
+        self._write_features(parameters, self.BUILDINGS_OUTPUT, context, feedback, source, arrays,
+                             keep, result, results, size_name="footprint_m2")
+
+    def _facilities(self, parameters, context, feedback, hazard, arrays, source, units,
+                    unit_geometries, summary, table_rows, rejects, unit_tables, results):
+        keep = self._valid(arrays, "facilities", rejects)
+        geometries = shapely.make_valid(arrays.geometries[keep])
+        classes, depth = self.run_engine(analysis.classify_features, geometries, arrays.crs, hazard)
+        unit = analysis._units_of(analysis.crs_tools.reproject(geometries, arrays.crs, "EPSG:4326"),
+                                  unit_geometries, units.crs if units is not None else None)
+        category_field = self.parameterAsString(parameters, self.FACILITY_CATEGORY_FIELD, context)
+        if not category_field and arrays.fields.lookupField("category") >= 0:
+            category_field = "category"
+        categories = [None] * len(keep)
+        if category_field:
+            values = arrays.values(category_field)
+            categories = [values[i] for i in keep]
+        critical = np.array([str(c).strip().lower() in CRITICAL_CATEGORIES for c in categories])
+        result = analysis.FeatureExposure(classes, depth, unit, None)
+        counts = analysis.summary_by_class(classes)
+        summary["facilities"] = {
+            "count": counts,
+            "critical": analysis.summary_by_class(classes, critical.astype(float)),
+            "by_category": analysis.summary_by_category(classes, categories),
+        }
+        for code in counts:
+            table_rows.append(["facilities", None, code, counts[code], None, None, None])
+        if units is not None:
+            unit_tables["facilities"] = analysis.summary_by_unit(classes, unit, len(units))
+        self._write_features(parameters, self.FACILITIES_OUTPUT, context, feedback, source, arrays,
+                             keep, result, results, critical=critical)
+
+    def _roads(self, parameters, context, feedback, hazard, arrays, source, units,
+               unit_geometries, summary, table_rows, rejects, unit_tables, results):
+        keep = self._valid(arrays, "roads", rejects)
+        pieces = self.run_engine(analysis.roads_exposure, arrays.geometries[keep], arrays.crs, hazard,
+                                 unit_geometries, units.crs if units is not None else None)
+        lengths = analysis.summary_by_class(pieces["classes"], pieces["length_m"])
+        summary["roads"] = {"length_m": lengths}
+        for code in lengths:
+            table_rows.append(["roads", None, code, None, None, lengths[code], None])
+        if units is not None:
+            unit_tables["roads_m"] = analysis.summary_by_unit(pieces["classes"], pieces["unit"],
+                                                              len(units), pieces["length_m"])
+        fields = _copy_fields(source.fields(), [
+            ("hazard_class", QVariant.Int), ("hazard_label", QVariant.String),
+            ("length_m", QVariant.Double), ("unit", QVariant.String)])
+        sink, dest = self.parameterAsSink(parameters, self.ROADS_OUTPUT, context, fields,
+                                          compat.WKB_MULTILINESTRING, source.sourceCrs())
+        if sink is None:
+            return
+        pieces_local = analysis.crs_tools.reproject(pieces["geometries"], "EPSG:4326", arrays.crs)
+        names = self._current_unit_names
+        rows = []
+        for owner, code, length, unit in zip(pieces["line_index"], pieces["classes"],
+                                             pieces["length_m"], pieces["unit"]):
+            feature = arrays.features[keep[owner]]
+            rows.append(list(feature.attributes()) + [int(code), class_label(int(code)), float(length),
+                                                       names[unit] if unit >= 0 and names else None])
+        add_features(sink, fields, rows, [shapely.to_wkb(g) for g in pieces_local], feedback)
+        results[self.ROADS_OUTPUT] = dest
+        self._style(context, dest)
+
+    # -- outputs --------------------------------------------------------------------------------
+
+    @property
+    def _current_unit_names(self):
+        return self._names
+
+    def _write_features(self, parameters, name, context, feedback, source, arrays, keep, result,
+                        results, size_name=None, critical=None):
+        extra = [("hazard_class", QVariant.Int), ("hazard_label", QVariant.String),
+                 ("max_depth_m", QVariant.Double)]
+        if size_name:
+            extra.append((size_name, QVariant.Double))
+        if critical is not None:
+            extra.append(("critical", QVariant.Bool))
+        extra.append(("unit", QVariant.String))
+        fields = _copy_fields(source.fields(), extra)
+        sink, dest = self.parameterAsSink(parameters, name, context, fields, source.wkbType(),
+                                          source.sourceCrs())
+        if sink is None:
+            return
+        names = self._current_unit_names
+        rows, geometries = [], []
+        for position, index in enumerate(keep):
+            feature = arrays.features[index]
+            code = int(result.classes[position])
+            depth = None if result.depth_m is None or np.isnan(result.depth_m[position]) \
+                else float(result.depth_m[position])
+            row = list(feature.attributes()) + [code, class_label(code), depth]
+            if size_name:
+                row.append(float(result.size[position]))
+            if critical is not None:
+                row.append(bool(critical[position]))
+            unit = int(result.unit[position]) if result.unit is not None else -1
+            row.append(names[unit] if unit >= 0 and names else None)
+            rows.append(row)
+            geometries.append(bytes(feature.geometry().asWkb()))
+        add_features(sink, fields, rows, geometries, feedback)
+        results[name] = dest
+        self._style(context, dest)
+
+    def _style(self, context, dest):
+        if context.willLoadLayerOnCompletion(dest):
+            context.layerToLoadOnCompletionDetails(dest).setPostProcessor(HazardStyler.create())
+
+    def _write_table(self, parameters, context, rows, results):
+        fields = QgsFields()
+        for name, kind in (("exposure", QVariant.String), ("unit", QVariant.String),
+                           ("hazard_class", QVariant.Int), ("hazard_label", QVariant.String),
+                           ("count", QVariant.Double), ("area_m2", QVariant.Double),
+                           ("length_m", QVariant.Double), ("population", QVariant.Double)):
+            fields.append(QgsField(name, kind))
+        sink, dest = self.parameterAsSink(parameters, self.SUMMARY_TABLE, context, fields,
+                                          compat.WKB_NOGEOMETRY)
+        if sink is None:
+            return
+        full = [[r[0], r[1], r[2], class_label(r[2]), r[3], r[4], r[5], r[6]] for r in rows]
+        add_features(sink, fields, full, [None] * len(full), _NullFeedback())
+        results[self.SUMMARY_TABLE] = dest
+
+    def _write_rejects(self, parameters, context, rejects, results):
+        fields = QgsFields()
+        for name, kind in (("layer", QVariant.String), ("source_fid", QVariant.LongLong),
+                           ("reason_code", QVariant.String), ("reason", QVariant.String)):
+            fields.append(QgsField(name, kind))
+        sink, dest = self.parameterAsSink(parameters, self.REJECTS, context, fields,
+                                          compat.WKB_NOGEOMETRY)
+        if sink is None:
+            return
+        label = self.tr("the feature has no geometry")
+        rows = [[layer, fid, reason, label] for layer, fid, reason in rejects]
+        add_features(sink, fields, rows, [None] * len(rows), _NullFeedback())
+        results[self.REJECTS] = dest
+
+    def _write_units(self, parameters, context, source, units, names, tables, results):
+        columns = []
+        for table_name, prefix in (("buildings", "bldg"), ("buildings_m2", "bldg_m2"),
+                                   ("population", "pop"), ("facilities", "fac"), ("roads_m", "road_m")):
+            if table_name in tables:
+                columns.append((table_name, prefix))
+        fields = _copy_fields(source.fields(), [("unit", QVariant.String)] + [
+            (f"{prefix}_{key}", QVariant.Double) for _, prefix in columns for key in CLASS_KEYS])
+        sink, dest = self.parameterAsSink(parameters, self.UNITS_OUTPUT, context, fields,
+                                          source.wkbType(), source.sourceCrs())
+        if sink is None:
+            return
+        rows, geometries = [], []
+        for position, feature in enumerate(units.features):
+            row = list(feature.attributes()) + [names[position]]
+            for table_name, _ in columns:
+                row.extend(float(v) for v in tables[table_name][position])
+            rows.append(row)
+            geometry = feature.geometry()
+            geometries.append(None if geometry.isNull() else bytes(geometry.asWkb()))
+        add_features(sink, fields, rows, geometries, _NullFeedback())
+        results[self.UNITS_OUTPUT] = dest
+
+
+class _NullFeedback:
+    def isCanceled(self):  # noqa: N802
+        return False
+
+    def setProgress(self, value):  # noqa: N802
+        pass

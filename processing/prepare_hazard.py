@@ -1,0 +1,234 @@
+"""refuge:prepare_hazard: flood zones or a depth raster -> clean classified hazard polygons."""
+
+from qgis.core import (
+    QgsFeature,
+    QgsField,
+    QgsFields,
+    QgsProcessingException,
+    QgsProcessingParameterBand,
+    QgsProcessingParameterExtent,
+    QgsProcessingParameterFeatureSink,
+    QgsProcessingParameterFeatureSource,
+    QgsProcessingParameterField,
+    QgsProcessingParameterNumber,
+    QgsProcessingParameterRasterLayer,
+    QgsProcessingParameterString,
+)
+from qgis.PyQt.QtCore import QVariant
+
+from ..core import crs as crs_tools
+from ..core import measure
+from ..core.hazard import zones as zone_tools
+from ..core.hazard.definitions import CLASS_BY_CODE, DEFAULT_VALUE_MAP, FLOOD, ValueMap
+from . import compat
+from .base import RefugeAlgorithm
+from .i18n_labels import class_label
+from .layers import SourceArrays, add_features, crs_text
+from .styles import HazardStyler
+
+try:
+    import shapely
+except ImportError:  # pragma: no cover
+    shapely = None
+
+
+def hazard_fields():
+    fields = QgsFields()
+    fields.append(QgsField("hazard_class", QVariant.Int))
+    fields.append(QgsField("hazard_key", QVariant.String))
+    fields.append(QgsField("label_en", QVariant.String))
+    fields.append(QgsField("label_fr", QVariant.String))
+    fields.append(QgsField("label", QVariant.String))
+    fields.append(QgsField("area_m2", QVariant.Double))
+    return fields
+
+
+class PrepareHazard(RefugeAlgorithm):
+    ZONES = "ZONES"
+    CLASS_FIELD = "CLASS_FIELD"
+    VALUE_MAP = "VALUE_MAP"
+    DEPTH = "DEPTH"
+    BAND = "BAND"
+    LOW_MAX = "LOW_MAX"
+    MEDIUM_MAX = "MEDIUM_MAX"
+    MIN_DEPTH = "MIN_DEPTH"
+    EXTENT = "EXTENT"
+    OUTPUT = "OUTPUT"
+    REJECTS = "REJECTS"
+
+    def name(self):
+        return "prepare_hazard"
+
+    def displayName(self):  # noqa: N802
+        return self.tr("Prepare a hazard layer")
+
+    def group(self):
+        return self.tr("Hazard and exposure")
+
+    def groupId(self):  # noqa: N802
+        return "hazard"
+
+    def shortHelpString(self):  # noqa: N802
+        return self.tr(
+            "Turns flood zones (polygons with a class field) or a flood depth raster into a clean "
+            "hazard layer: one polygon per class (low, medium, high), valid, without overlaps "
+            "(where zones overlap, the highest class wins), optionally clipped to an extent.\n\n"
+            "<b>Hazard zones</b>: polygons; use either zones or a depth raster.\n"
+            "<b>Class field</b>: the field of the zones holding their class.\n"
+            "<b>Value map</b>: which field value is which class, e.g. <i>YES=high; NO=dry</i>; "
+            "values are matched ignoring case and spaces; classes are low, medium, high or dry.\n"
+            "<b>Flood depth raster</b>: depths in metres.\n"
+            "<b>Band</b>: the raster band holding depths.\n"
+            "<b>Upper bound of low depths (m)</b> and <b>Upper bound of medium depths (m)</b>: "
+            "low below the first, medium up to the second, high from the second (0.5 m and "
+            "1.5 m by default).\n"
+            "<b>Minimum flood depth (m)</b>: depths at or below it are dry.\n"
+            "<b>Extent</b> (optional): clip the hazard to this extent.\n"
+            "<b>Hazard classes</b>: the output, with hazard_class (1 low, 2 medium, 3 high), "
+            "labels in English and French and the area in m² (equal-area projection).\n"
+            "<b>Rejected zones</b>: zones whose value is not in the value map or whose geometry "
+            "is empty or beyond repair, with the reason.")
+
+    def initAlgorithm(self, config=None):  # noqa: N802
+        self.addParameter(QgsProcessingParameterFeatureSource(
+            self.ZONES, self.tr("Hazard zones"), [compat.SOURCE_POLYGON], optional=True))
+        self.addParameter(QgsProcessingParameterField(
+            self.CLASS_FIELD, self.tr("Class field"), parentLayerParameterName=self.ZONES,
+            optional=True))
+        self.addParameter(QgsProcessingParameterString(
+            self.VALUE_MAP, self.tr("Value map"), defaultValue=DEFAULT_VALUE_MAP, optional=True))
+        self.addParameter(QgsProcessingParameterRasterLayer(
+            self.DEPTH, self.tr("Flood depth raster"), optional=True))
+        self.addParameter(QgsProcessingParameterBand(
+            self.BAND, self.tr("Band"), defaultValue=1, parentLayerParameterName=self.DEPTH,
+            optional=True))
+        self.addParameter(QgsProcessingParameterNumber(
+            self.LOW_MAX, self.tr("Upper bound of low depths (m)"), compat.NUMBER_DOUBLE,
+            defaultValue=FLOOD.thresholds[0], minValue=0.0))
+        self.addParameter(QgsProcessingParameterNumber(
+            self.MEDIUM_MAX, self.tr("Upper bound of medium depths (m)"), compat.NUMBER_DOUBLE,
+            defaultValue=FLOOD.thresholds[1], minValue=0.0))
+        self.addParameter(QgsProcessingParameterNumber(
+            self.MIN_DEPTH, self.tr("Minimum flood depth (m)"), compat.NUMBER_DOUBLE,
+            defaultValue=FLOOD.min_value, minValue=0.0))
+        self.addParameter(QgsProcessingParameterExtent(self.EXTENT, self.tr("Extent"), optional=True))
+        self.addParameter(QgsProcessingParameterFeatureSink(
+            self.OUTPUT, self.tr("Hazard classes"), compat.SOURCE_POLYGON))
+        self.addParameter(QgsProcessingParameterFeatureSink(
+            self.REJECTS, self.tr("Rejected zones"), compat.SOURCE_TABLE, optional=True,
+            createByDefault=True))
+
+    def processAlgorithm(self, parameters, context, feedback):  # noqa: N802
+        self.ensure_dependencies()
+        zones_source = self.parameterAsSource(parameters, self.ZONES, context)
+        raster = self.parameterAsRasterLayer(parameters, self.DEPTH, context)
+        if (zones_source is None) == (raster is None):
+            raise QgsProcessingException(self.tr(
+                "Give either hazard zones or a flood depth raster (exactly one of them)."))
+        thresholds = (self.parameterAsDouble(parameters, self.LOW_MAX, context),
+                      self.parameterAsDouble(parameters, self.MEDIUM_MAX, context))
+        if not thresholds[0] < thresholds[1]:
+            raise QgsProcessingException(self.tr(
+                "The upper bound of low depths ({low} m) must be below that of medium depths "
+                "({medium} m).").format(low=thresholds[0], medium=thresholds[1]))
+        min_depth = self.parameterAsDouble(parameters, self.MIN_DEPTH, context)
+        rejects = []
+        if zones_source is not None:
+            zones, crs, rejects = self._zones(parameters, context, feedback, zones_source)
+        else:
+            zones, crs = self._raster_zones(parameters, context, feedback, raster, thresholds,
+                                            min_depth)
+        if parameters.get(self.EXTENT) not in (None, ""):
+            target = zones_source.sourceCrs() if zones_source is not None else raster.crs()
+            extent = self.parameterAsExtent(parameters, self.EXTENT, context, target)
+            area = shapely.box(extent.xMinimum(), extent.yMinimum(), extent.xMaximum(),
+                               extent.yMaximum())
+            zones = {code: zone_tools.polygonal(shapely.intersection(geometry, area))
+                     for code, geometry in zones.items()}
+            zones = {code: geometry for code, geometry in zones.items() if not geometry.is_empty}
+        if not zones:
+            feedback.pushWarning(self.tr("No area is exposed: the hazard layer is empty."))
+        target_crs = zones_source.sourceCrs() if zones_source is not None else raster.crs()
+        sink, dest = self.parameterAsSink(parameters, self.OUTPUT, context, hazard_fields(),
+                                          compat.WKB_MULTIPOLYGON, target_crs)
+        if sink is None:
+            raise QgsProcessingException(self.invalidSinkError(parameters, self.OUTPUT))
+        codes = sorted(zones)
+        geometries = [zones[c] for c in codes]
+        areas = measure.areas_m2(crs_tools.reproject(geometries, crs, crs_tools.WGS84)) \
+            if geometries else []
+        rows = [[code, CLASS_BY_CODE[code].key, CLASS_BY_CODE[code].label_en,
+                 CLASS_BY_CODE[code].label_fr, class_label(code), float(area_m2)]
+                for code, area_m2 in zip(codes, areas)]
+        add_features(sink, hazard_fields(), rows, [shapely.to_wkb(g) for g in geometries], feedback)
+        results = {self.OUTPUT: dest}
+        self._write_rejects(parameters, context, rejects, results)
+        if context.willLoadLayerOnCompletion(dest):
+            context.layerToLoadOnCompletionDetails(dest).setPostProcessor(HazardStyler.create())
+        return results
+
+    def _zones(self, parameters, context, feedback, source):
+        field = self.parameterAsString(parameters, self.CLASS_FIELD, context)
+        if not field:
+            raise QgsProcessingException(self.tr("Choose the class field of the hazard zones."))
+        try:
+            value_map = ValueMap.parse(self.parameterAsString(parameters, self.VALUE_MAP, context))
+        except ValueError as exc:
+            raise QgsProcessingException(self.tr(
+                "The value map cannot be read: {detail}. Write it as value=class pairs separated "
+                "by ';', e.g. YES=high; NO=dry.").format(detail=exc)) from exc
+        arrays = SourceArrays(source, feedback, [field])
+        if not len(arrays):
+            raise QgsProcessingException(self.tr("The hazard zones layer is empty."))
+        values = arrays.values(field)
+        result = zone_tools.classify_zones(arrays.geometries, values, value_map)
+        if (result.classes < 0).all():
+            seen = sorted({str(v) for v in values if v is not None})[:10]
+            raise QgsProcessingException(self.tr(
+                "The value map matches none of the values of {field} ({values}). Edit the value "
+                "map so that it names these values.").format(field=field, values=", ".join(seen)))
+        if result.repaired.any():
+            feedback.pushInfo(self.tr("{count} invalid zone geometries were repaired.").format(
+                count=int(result.repaired.sum())))
+        keep = result.classes >= 0
+        zones = zone_tools.resolve_overlaps(result.geometries[keep], result.classes[keep])
+        rejects = [(arrays.features[index].id(), reason, value)
+                   for index, reason, value in result.rejects]
+        return zones, arrays.crs, rejects
+
+    def _raster_zones(self, parameters, context, feedback, raster, thresholds, min_depth):
+        from ..core.exposure.raster import classify, read_raster
+
+        band = self.parameterAsInt(parameters, self.BAND, context) or 1
+        grid = self.run_engine(read_raster, raster.source(), band)
+        if grid.nodata is None:
+            feedback.pushWarning(self.tr(
+                "The depth raster declares no nodata value: every pixel is read as a depth."))
+        classes = classify(grid, thresholds, min_depth)
+        feedback.setProgress(50)
+        zones = zone_tools.polygonize_classes(classes, grid.geotransform)
+        return zones, crs_text(raster.crs())
+
+    def _write_rejects(self, parameters, context, rejects, results):
+        fields = QgsFields()
+        fields.append(QgsField("source_fid", QVariant.LongLong))
+        fields.append(QgsField("value", QVariant.String))
+        fields.append(QgsField("reason_code", QVariant.String))
+        fields.append(QgsField("reason", QVariant.String))
+        sink, dest = self.parameterAsSink(parameters, self.REJECTS, context, fields,
+                                          compat.WKB_NOGEOMETRY)
+        if sink is None:
+            return
+        labels = {
+            "empty_geometry": self.tr("the zone has no geometry"),
+            "invalid_geometry": self.tr("invalid geometry that could not be repaired"),
+            "unmapped_value": self.tr("the value of the class field is not in the value map"),
+            "not_polygon": self.tr("the zone is not a polygon"),
+        }
+        for fid, reason, value in rejects:
+            feature = QgsFeature(fields)
+            feature.setAttributes([int(fid), None if value is None else str(value), reason,
+                                   labels[reason]])
+            sink.addFeature(feature, compat.SINK_FAST_INSERT)
+        results[self.REJECTS] = dest
+

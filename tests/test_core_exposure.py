@@ -1,0 +1,123 @@
+"""Hazard classification and exposure overlay on hand-computed cases."""
+
+import numpy as np
+import pyproj
+import pytest
+import shapely
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from refuge.core import measure
+from refuge.core.exposure import analysis, overlay
+from refuge.core.hazard.definitions import ValueMap, classify_value
+from refuge.core.hazard.zones import classify_zones, resolve_overlaps
+
+GEOD = pyproj.Geod(ellps="WGS84")
+
+
+def test_value_map_ignores_case_and_spaces():
+    value_map = ValueMap.parse("YES = high;  no=dry, Flood  Prone=medium")
+    assert [value_map.classify(v) for v in ("YES", "yes", " Yes ", "NO", "no", "flood prone",
+                                            "FLOOD   PRONE", "maybe", None)] == [3, 3, 3, 0, 0, 2, 2, None, None]
+    with pytest.raises(ValueError):
+        ValueMap.parse("yes=catastrophic")
+    with pytest.raises(ValueError):
+        ValueMap.parse("")
+
+
+def test_depth_classes_at_the_thresholds():
+    thresholds = (0.5, 1.5)
+    assert [classify_value(d, thresholds) for d in (None, float("nan"), -1, 0.0, 0.01, 0.49999,
+                                                    0.5, 1.49, 1.5, 7)] == [0, 0, 0, 0, 1, 1, 2, 2, 3, 3]
+    hazard = analysis.Hazard(grid=object(), thresholds=thresholds)
+    assert list(hazard.classify_depths([np.nan, 0, 0.2, 0.5, 1.5])) == [0, 0, 1, 2, 3]
+
+
+def test_overlaps_resolved_highest_class_wins():
+    zones = [shapely.box(0, 0, 2, 2), shapely.box(1, 1, 3, 3), shapely.box(5, 5, 6, 6)]
+    resolved = resolve_overlaps(zones, np.array([1, 3, 0]))
+    assert sorted(resolved) == [1, 3]
+    assert resolved[3].area == pytest.approx(4.0)
+    assert resolved[1].area == pytest.approx(3.0)  # 4 minus the 1x1 overlap
+    assert resolved[1].intersection(resolved[3]).area == pytest.approx(0.0)
+    clipped = resolve_overlaps(zones, np.array([1, 3, 0]), area=shapely.box(0, 0, 1.5, 1.5))
+    assert clipped[1].area + clipped[3].area == pytest.approx(1.5 * 1.5)
+
+
+def test_zone_rejects_keep_every_feature():
+    bowtie = shapely.Polygon([(0, 0), (1, 1), (1, 0), (0, 1), (0, 0)])
+    result = classify_zones([shapely.box(0, 0, 1, 1), None, bowtie, shapely.box(2, 2, 3, 3)],
+                            ["yes", "yes", "YES", "perhaps"], ValueMap.parse("yes=high"))
+    assert list(result.classes) == [3, -1, 3, -1]
+    assert [(i, r) for i, r, _ in result.rejects] == [(1, "empty_geometry"), (3, "unmapped_value")]
+    assert result.repaired[2] and shapely.is_valid(result.geometries[2])
+
+
+def test_building_takes_highest_class_it_touches():
+    index = overlay.ZoneIndex.build({1: shapely.box(0, 0, 1, 1), 3: shapely.box(1, 0, 2, 1)})
+    buildings = [shapely.box(0.2, 0.2, 0.4, 0.4),  # low only
+                 shapely.box(0.9, 0.2, 1.1, 0.4),  # low and high -> high
+                 shapely.box(3, 3, 4, 4),  # outside
+                 shapely.Point(1.5, 0.5),  # point in high
+                 shapely.box(-1, 0, 0, 1)]  # touches the low zone's edge -> low
+    assert list(overlay.max_class(buildings, index)) == [1, 3, 0, 3, 1]
+
+
+def test_lines_split_at_class_boundaries_keep_their_length():
+    index = overlay.ZoneIndex.build({1: shapely.box(0, 0, 1, 1), 3: shapely.box(1, 0, 2, 1)})
+    lines = [shapely.LineString([(-1, 0.5), (3, 0.5)]), shapely.LineString([(5, 5), (5, 6)])]
+    pieces = overlay.split_lines(lines, index)
+    by_class = {}
+    for geometry, owner, code in zip(pieces.geometries, pieces.line_index, pieces.codes):
+        by_class[(owner, code)] = by_class.get((owner, code), 0) + geometry.length
+    assert by_class == pytest.approx({(0, 1): 1.0, (0, 3): 1.0, (0, 0): 2.0, (1, 0): 1.0})
+
+
+def test_geodesic_lengths_and_equal_area_areas():
+    line = shapely.LineString([(2.0, 48.0), (2.5, 48.2), (3.0, 48.1)])
+    expected = GEOD.geometry_length(line)
+    assert measure.lengths_m([line])[0] == pytest.approx(expected, rel=1e-9)
+    polygon = shapely.box(106.80, -6.20, 106.83, -6.17)
+    geodesic, _ = GEOD.geometry_area_perimeter(polygon)
+    assert measure.areas_m2([polygon])[0] == pytest.approx(abs(geodesic), rel=1e-4)
+
+
+def test_roads_per_unit_add_up(tmp_path):
+    hazard = analysis.Hazard(zones={3: shapely.box(106.80, -6.20, 106.81, -6.17)})
+    roads = [shapely.LineString([(106.79, -6.18), (106.83, -6.18)])]
+    units = [shapely.box(106.78, -6.21, 106.805, -6.16), shapely.box(106.805, -6.21, 106.84, -6.16)]
+    result = analysis.roads_exposure(roads, "EPSG:4326", hazard, units, "EPSG:4326")
+    total = GEOD.geometry_length(roads[0])
+    assert result["length_m"].sum() == pytest.approx(total, rel=1e-9)
+    flooded = result["length_m"][result["classes"] == 3].sum()
+    assert flooded == pytest.approx(GEOD.geometry_length(
+        shapely.LineString([(106.80, -6.18), (106.81, -6.18)])), rel=1e-9)
+    assert set(result["unit"]) == {0, 1}
+
+
+rectangles = st.lists(st.tuples(st.floats(106.79, 106.84), st.floats(-6.21, -6.16),
+                                st.floats(1e-5, 5e-4), st.floats(1e-5, 5e-4)), min_size=1, max_size=40)
+
+
+@settings(max_examples=40, deadline=None)
+@given(rectangles, st.randoms(use_true_random=False))
+def test_counts_add_up_and_do_not_depend_on_order_or_crs(boxes, random):
+    zones = {1: shapely.box(106.79, -6.21, 106.81, -6.16), 3: shapely.box(106.815, -6.19, 106.83, -6.17)}
+    hazard = analysis.Hazard(zones=zones)
+    buildings = np.array([shapely.box(x, y, x + w, y + h) for x, y, w, h in boxes], dtype=object)
+    result = analysis.buildings_exposure(buildings, "EPSG:4326", hazard)
+    counts = analysis.summary_by_class(result.classes)
+    assert sum(counts.values()) == len(buildings)
+    order = list(range(len(buildings)))
+    random.shuffle(order)
+    shuffled = analysis.buildings_exposure(buildings[order], "EPSG:4326", hazard)
+    assert list(shuffled.classes) == list(result.classes[order])
+    # The same buildings given in UTM 48S: same classes (away from zone edges by construction
+    # of the check: compare only buildings farther than 1 m from every zone boundary).
+    to_utm = pyproj.Transformer.from_crs(4326, 32748, always_xy=True)
+    utm = shapely.transform(buildings, lambda xy: np.column_stack(to_utm.transform(xy[:, 0], xy[:, 1])))
+    projected = analysis.buildings_exposure(utm, "EPSG:32748", hazard)
+    boundary = shapely.union_all([shapely.boundary(z) for z in zones.values()])
+    far = shapely.distance(buildings, boundary) > 2e-5
+    assert list(projected.classes[far]) == list(result.classes[far])
+    assert np.allclose(projected.size, result.size, rtol=1e-6)
