@@ -70,6 +70,11 @@ def qgis_app():
     from processing.core.Processing import Processing
 
     Processing.initialize()
+    from qgis.analysis import QgsNativeAlgorithms
+    from qgis.core import QgsApplication
+
+    if QgsApplication.processingRegistry().providerById("native") is None:
+        QgsApplication.processingRegistry().addProvider(QgsNativeAlgorithms())
     import refuge
 
     plugin = refuge.classFactory(None)

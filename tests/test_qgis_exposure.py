@@ -1,0 +1,151 @@
+"""prepare_hazard and exposure on InaSAFE's real Jakarta data, against QGIS native algorithms."""
+
+import json
+
+import pytest
+
+from conftest import shared_file
+
+FLOOD_ZONES = "hazard/jakarta/flood_multipart_polygons.shp"
+BUILDINGS = "exposure/jakarta/buildings.shp"
+ROADS = "exposure/jakarta/roads.shp"
+GRID = "aggregation/jakarta/grid_jakarta_4326.geojson"
+
+
+def run(algorithm, parameters):
+    import processing
+
+    return processing.run(algorithm, parameters)
+
+
+def layer(path, name="layer"):
+    from qgis.core import QgsVectorLayer
+
+    result = QgsVectorLayer(path, name, "ogr")
+    assert result.isValid(), path
+    return result
+
+
+def ellipsoid():
+    from qgis.core import QgsCoordinateReferenceSystem, QgsDistanceArea, QgsProject
+
+    measure = QgsDistanceArea()
+    measure.setSourceCrs(QgsCoordinateReferenceSystem("EPSG:4326"),
+                         QgsProject.instance().transformContext())
+    measure.setEllipsoid("WGS84")
+    return measure
+
+
+@pytest.fixture(scope="module")
+def native_wet(qgis_app):
+    """Flood-prone zones by QGIS alone: YES in any case, dissolved."""
+    zones = shared_file(FLOOD_ZONES)
+    wet = run("native:extractbyexpression", {
+        "INPUT": zones, "EXPRESSION": "upper(trim(\"FLOODPRONE\")) = 'YES'",
+        "OUTPUT": "memory:"})["OUTPUT"]
+    return run("native:dissolve", {"INPUT": wet, "OUTPUT": "memory:"})["OUTPUT"]
+
+
+@pytest.fixture(scope="module")
+def hazard(qgis_app, tmp_path_factory):
+    folder = tmp_path_factory.mktemp("hazard")
+    result = run("refuge:prepare_hazard", {
+        "ZONES": shared_file(FLOOD_ZONES), "CLASS_FIELD": "FLOODPRONE",
+        "OUTPUT": str(folder / "hazard.gpkg"), "REJECTS": str(folder / "rejects.gpkg")})
+    return result
+
+
+def test_prepared_hazard_equals_native_dissolve(hazard, native_wet):
+    from qgis.core import QgsGeometry
+
+    ours = list(layer(hazard["OUTPUT"]).getFeatures())
+    assert [f["hazard_class"] for f in ours] == [3]
+    theirs = QgsGeometry.unaryUnion([f.geometry() for f in native_wet.getFeatures()])
+    difference = ours[0].geometry().symDifference(theirs)
+    assert difference.area() < 1e-12  # square degrees
+    measured = ellipsoid().measureArea(theirs)
+    assert ours[0]["area_m2"] == pytest.approx(measured, rel=1e-3)
+    # Every zone is mapped (YES/yes/NO/no): nothing rejected.
+    assert layer(hazard["REJECTS"]).featureCount() == 0
+
+
+def test_unmapped_values_are_rejected_not_dropped(qgis_app, tmp_path):
+    result = run("refuge:prepare_hazard", {
+        "ZONES": shared_file(FLOOD_ZONES), "CLASS_FIELD": "FLOODPRONE", "VALUE_MAP": "yes=high",
+        "OUTPUT": str(tmp_path / "h.gpkg"), "REJECTS": str(tmp_path / "r.gpkg")})
+    zones = layer(shared_file(FLOOD_ZONES))
+    dry = [f for f in zones.getFeatures() if f["FLOODPRONE"].strip().upper() == "NO"]
+    rejects = list(layer(result["REJECTS"]).getFeatures())
+    assert sorted(r["source_fid"] for r in rejects) == sorted(f.id() for f in dry)
+    assert {r["reason_code"] for r in rejects} == {"unmapped_value"}
+
+
+def test_value_map_matching_nothing_is_a_clear_error(qgis_app, tmp_path):
+    from qgis.core import QgsProcessingException
+
+    with pytest.raises(QgsProcessingException) as info:
+        run("refuge:prepare_hazard", {
+            "ZONES": shared_file(FLOOD_ZONES), "CLASS_FIELD": "FLOODPRONE",
+            "VALUE_MAP": "wet=high", "OUTPUT": str(tmp_path / "h.gpkg")})
+    assert "matches none of the values of FLOODPRONE" in str(info.value)
+    assert "YES" in str(info.value)
+
+
+@pytest.fixture(scope="module")
+def exposure(hazard, tmp_path_factory):
+    folder = tmp_path_factory.mktemp("exposure")
+    outputs = {name: str(folder / f"{name.lower()}.gpkg") for name in (
+        "BUILDINGS_OUTPUT", "ROADS_OUTPUT", "UNITS_OUTPUT", "SUMMARY_TABLE", "REJECTS")}
+    result = run("refuge:exposure", {
+        "HAZARD": hazard["OUTPUT"], "BUILDINGS": shared_file(BUILDINGS), "BUILDING_TYPE_FIELD": "TYPE",
+        "ROADS": shared_file(ROADS), "AGGREGATION": shared_file(GRID), "AGGREGATION_NAME_FIELD": "name",
+        "SUMMARY_JSON": str(folder / "summary.json"), **outputs})
+    with open(result["SUMMARY_JSON"], encoding="utf-8") as handle:
+        result["summary"] = json.load(handle)
+    return result
+
+
+def test_exposed_buildings_equal_native_select_by_location(exposure, native_wet):
+    exposed = run("native:extractbylocation", {
+        "INPUT": shared_file(BUILDINGS), "PREDICATE": [0], "INTERSECT": native_wet,
+        "OUTPUT": "memory:"})["OUTPUT"]
+    counts = exposure["summary"]["buildings"]["count"]
+    assert counts["3"] == exposed.featureCount() > 0
+    assert counts["0"] + counts["1"] + counts["2"] + counts["3"] == layer(shared_file(BUILDINGS)).featureCount()
+    ours = {f["OBJECTID"] if "OBJECTID" in f.fields().names() else f.id(): f["hazard_class"]
+            for f in layer(exposure["BUILDINGS_OUTPUT"]).getFeatures()}
+    assert sum(1 for v in ours.values() if v == 3) == exposed.featureCount()
+
+
+def test_road_lengths_equal_native_intersection(exposure, native_wet):
+    measure = ellipsoid()
+    pieces = run("native:intersection", {"INPUT": shared_file(ROADS), "OVERLAY": native_wet,
+                                         "OUTPUT": "memory:"})["OUTPUT"]
+    flooded = sum(measure.measureLength(f.geometry()) for f in pieces.getFeatures())
+    total = sum(measure.measureLength(f.geometry()) for f in layer(shared_file(ROADS)).getFeatures())
+    lengths = exposure["summary"]["roads"]["length_m"]
+    assert lengths["3"] == pytest.approx(flooded, rel=1e-6)
+    assert sum(lengths.values()) == pytest.approx(total, rel=1e-6)
+    sections = layer(exposure["ROADS_OUTPUT"])
+    assert sum(f["length_m"] for f in sections.getFeatures()) == pytest.approx(total, rel=1e-6)
+
+
+def test_per_unit_counts_equal_native_points_in_polygons(exposure):
+    exposed = run("native:extractbyattribute", {
+        "INPUT": exposure["BUILDINGS_OUTPUT"], "FIELD": "hazard_class", "OPERATOR": 0, "VALUE": "3",
+        "OUTPUT": "memory:"})["OUTPUT"]
+    points = run("native:pointonsurface", {"INPUT": exposed, "OUTPUT": "memory:"})["OUTPUT"]
+    counted = run("native:countpointsinpolygon", {
+        "POLYGONS": shared_file(GRID), "POINTS": points, "FIELD": "n", "OUTPUT": "memory:"})["OUTPUT"]
+    native = {f["name"]: f["n"] for f in counted.getFeatures()}
+    ours = {f["unit"]: f["bldg_high"] for f in layer(exposure["UNITS_OUTPUT"]).getFeatures()}
+    assert ours == pytest.approx(native)
+    assert sum(native.values()) > 0
+
+
+def test_summary_table_rows(exposure):
+    rows = list(layer(exposure["SUMMARY_TABLE"]).getFeatures())
+    totals = [r for r in rows if r["exposure"] == "buildings" and not r["unit"]]
+    assert sum(r["count"] for r in totals) == layer(shared_file(BUILDINGS)).featureCount()
+    per_unit = [r for r in rows if r["exposure"] == "buildings" and r["unit"]]
+    assert sum(r["count"] for r in per_unit) == sum(r["count"] for r in totals)
