@@ -16,11 +16,16 @@ from qgis.core import (
     QgsProcessingParameterFileDestination,
     QgsProcessingParameterNumber,
     QgsProcessingParameterRasterLayer,
+    QgsProcessingParameterString,
 )
 from qgis.PyQt.QtCore import QVariant
 
 from .. import plugin_version
 from ..core.exposure import analysis
+from ..core.exposure import needs as needs_tools
+from ..core.exposure import population as population_tools
+from ..core.exposure.needs import DEMOGRAPHICS, NEEDS
+from ..core.exposure.population import RESIDENTIAL_VALUES
 from ..core.hazard.definitions import CLASS_BY_CODE, CLASSES, FLOOD
 from ..core.osm.themes import CRITICAL_CATEGORIES
 from . import compat
@@ -63,8 +68,15 @@ class Exposure(RefugeAlgorithm):
     FACILITIES = "FACILITIES"
     FACILITY_CATEGORY_FIELD = "FACILITY_CATEGORY_FIELD"
     ROADS = "ROADS"
+    LEVELS_FIELD = "LEVELS_FIELD"
+    RESIDENTIAL_VALUES = "RESIDENTIAL_VALUES"
+    POPULATION_RASTER = "POPULATION_RASTER"
     AGGREGATION = "AGGREGATION"
     AGGREGATION_NAME_FIELD = "AGGREGATION_NAME_FIELD"
+    UNIT_POPULATION_FIELD = "UNIT_POPULATION_FIELD"
+    DISPLACEMENT = "DISPLACEMENT"
+    DEMOGRAPHICS = "DEMOGRAPHICS"
+    NEEDS = "NEEDS"
     BUILDINGS_OUTPUT = "BUILDINGS_OUTPUT"
     FACILITIES_OUTPUT = "FACILITIES_OUTPUT"
     ROADS_OUTPUT = "ROADS_OUTPUT"
@@ -100,6 +112,14 @@ class Exposure(RefugeAlgorithm):
             "(m)</b>, <b>Minimum flood depth (m)</b>: how depths become classes.\n"
             "<b>Buildings</b> (polygons or points), <b>Building type field</b> (breakdown by "
             "type), <b>Population field</b> (people per building).\n"
+            "<b>Building levels field</b>, <b>Residential building types</b> and <b>Unit census "
+            "population field</b>: census totals of the aggregation units are shared among their "
+            "residential buildings in proportion to footprint x levels (dasymetric mapping).\n"
+            "<b>Population raster</b>: people per pixel, summed per class with partial pixels "
+            "weighted by the area inside each class. Give one population source only.\n"
+            "<b>Displacement rate per class</b> (low=0; medium=0.5; high=1 by default), "
+            "<b>Demographic ratios</b> and <b>Minimum needs per displaced person</b> (Sphere "
+            "Handbook defaults) give the displaced population, its breakdown and its needs.\n"
             "<b>Facilities</b> (points or polygons) and <b>Facility category field</b>: "
             "hospitals, clinics, schools, kindergartens, fire stations and police are flagged "
             "critical.\n"
@@ -143,6 +163,14 @@ class Exposure(RefugeAlgorithm):
         self.addParameter(QgsProcessingParameterField(
             self.POPULATION_FIELD, self.tr("Population field"), parentLayerParameterName=self.BUILDINGS,
             type=compat.FIELD_NUMERIC, optional=True))
+        self.addParameter(QgsProcessingParameterField(
+            self.LEVELS_FIELD, self.tr("Building levels field"), parentLayerParameterName=self.BUILDINGS,
+            optional=True))
+        self.addParameter(QgsProcessingParameterString(
+            self.RESIDENTIAL_VALUES, self.tr("Residential building types"),
+            defaultValue=", ".join(RESIDENTIAL_VALUES), optional=True))
+        self.addParameter(QgsProcessingParameterRasterLayer(
+            self.POPULATION_RASTER, self.tr("Population raster"), optional=True))
         self.addParameter(QgsProcessingParameterFeatureSource(
             self.FACILITIES, self.tr("Facilities"), any_geometry, optional=True))
         self.addParameter(QgsProcessingParameterField(
@@ -155,6 +183,18 @@ class Exposure(RefugeAlgorithm):
         self.addParameter(QgsProcessingParameterField(
             self.AGGREGATION_NAME_FIELD, self.tr("Unit name field"),
             parentLayerParameterName=self.AGGREGATION, optional=True))
+        self.addParameter(QgsProcessingParameterField(
+            self.UNIT_POPULATION_FIELD, self.tr("Unit census population field"),
+            parentLayerParameterName=self.AGGREGATION, type=compat.FIELD_NUMERIC, optional=True))
+        self.addParameter(QgsProcessingParameterString(
+            self.DISPLACEMENT, self.tr("Displacement rate per class"),
+            defaultValue="low=0; medium=0.5; high=1", optional=True))
+        self.addParameter(QgsProcessingParameterString(
+            self.DEMOGRAPHICS, self.tr("Demographic ratios"),
+            defaultValue="; ".join(f"{k}={v}" for k, v in DEMOGRAPHICS.items()), optional=True))
+        self.addParameter(QgsProcessingParameterString(
+            self.NEEDS, self.tr("Minimum needs per displaced person"),
+            defaultValue="; ".join(f"{k}={v:g}" for k, v in NEEDS.items()), optional=True))
         for name, label, kind in (
                 (self.BUILDINGS_OUTPUT, self.tr("Exposed buildings"), compat.SOURCE_ANY_GEOMETRY),
                 (self.FACILITIES_OUTPUT, self.tr("Exposed facilities"), compat.SOURCE_ANY_GEOMETRY),
@@ -242,6 +282,8 @@ class Exposure(RefugeAlgorithm):
         unit_geometries = units.geometries if units is not None else None
         unit_names = self._unit_names(parameters, context, units)
         self._names = unit_names
+        self._population_by_class = None
+        self._check_population_sources(parameters, context, units)
         summary = {"generator": f"Refuge {plugin_version()}", "hazard": hazard_kind,
                    "thresholds_m": list(hazard.thresholds) if hazard.is_raster else None,
                    "classes": {c.code: {"key": c.key, "en": c.label_en, "fr": c.label_fr}
@@ -280,6 +322,10 @@ class Exposure(RefugeAlgorithm):
         if buildings is None and facilities is None and roads is None:
             raise QgsProcessingException(self.tr(
                 "Choose at least one exposure layer: buildings, facilities or roads."))
+        self._population_raster(parameters, context, steps, hazard, units, summary, table_rows,
+                                unit_tables)
+        if self._population_by_class is not None:
+            self._needs(parameters, context, summary)
         steps.setCurrentStep(5)
         if units is not None:
             table_rows.extend(self._unit_rows(unit_names, unit_tables))
@@ -296,6 +342,65 @@ class Exposure(RefugeAlgorithm):
             os.replace(temporary, path)
             results[self.SUMMARY_JSON] = path
         return results
+
+    def _check_population_sources(self, parameters, context, units):
+        given = [name for name in (self.POPULATION_FIELD, self.UNIT_POPULATION_FIELD,
+                                   self.POPULATION_RASTER) if parameters.get(name) not in (None, "")]
+        if len(given) > 1:
+            raise QgsProcessingException(self.tr(
+                "Give one source of population only: a population field of the buildings, a census "
+                "field of the aggregation units, or a population raster."))
+        if self.UNIT_POPULATION_FIELD in given and parameters.get(self.BUILDINGS) in (None, ""):
+            raise QgsProcessingException(self.tr(
+                "Census totals are distributed to buildings: choose a buildings layer as well."))
+
+    def _population_raster(self, parameters, context, feedback, hazard, units, summary, table_rows,
+                           unit_tables):
+        raster = self.parameterAsRasterLayer(parameters, self.POPULATION_RASTER, context)
+        if raster is None:
+            return
+        from ..core.exposure.raster import area_weighted_sum, read_raster
+
+        grid = self.run_engine(read_raster, raster.source(), 1)
+        target = grid.crs_wkt or "EPSG:4326"
+        zones = hazard.zones_wgs84()
+        codes = sorted(zones)
+        local = analysis.crs_tools.reproject([zones[c] for c in codes], "EPSG:4326", target)
+        exposed = area_weighted_sum(grid, local) if codes else np.zeros(0)
+        total = float(np.nansum(grid.values))
+        by_class = {code: 0.0 for code in CLASS_BY_CODE}
+        for code, people in zip(codes, exposed):
+            by_class[code] = float(people)
+        by_class[0] = total - sum(by_class[c] for c in codes)
+        summary["population_raster"] = by_class
+        self._population_by_class = by_class
+        for code, people in by_class.items():
+            table_rows.append(["population", None, code, None, None, None, people])
+        if units is not None:
+            unit_local = analysis.crs_tools.reproject(units.geometries, units.crs, target)
+            table = np.zeros((len(units) + 1, len(CLASS_BY_CODE)))
+            unit_totals = area_weighted_sum(grid, unit_local)
+            for code, zone in zip(codes, local):
+                table[:-1, code] = area_weighted_sum(grid, shapely.intersection(unit_local, zone))
+            table[:-1, 0] = unit_totals - table[:-1, 1:].sum(axis=1)
+            unit_tables["population"] = table
+
+    def _needs(self, parameters, context, summary):
+        try:
+            displacement = needs_tools.parse_displacement(
+                self.parameterAsString(parameters, self.DISPLACEMENT, context))
+            ratios = needs_tools.parse_pairs(
+                self.parameterAsString(parameters, self.DEMOGRAPHICS, context), DEMOGRAPHICS)
+            minimum = needs_tools.parse_pairs(
+                self.parameterAsString(parameters, self.NEEDS, context), NEEDS)
+        except ValueError as exc:
+            raise QgsProcessingException(self.tr(
+                "A displacement, demographic or needs setting cannot be read: {detail}. Write "
+                "key=value pairs separated by ';'.").format(detail=exc)) from exc
+        report = needs_tools.displaced_needs(self._population_by_class, displacement, ratios, minimum)
+        summary["displaced"] = {"people": report.displaced, "groups": report.groups,
+                                "needs": report.needs, "displacement_rates": displacement,
+                                "ratios": ratios, "needs_per_person": minimum}
 
     def _unit_rows(self, names, tables):
         """Summary rows per unit and class (row per exposure type present)."""
@@ -338,10 +443,15 @@ class Exposure(RefugeAlgorithm):
                                  unit_geometries, units.crs if units is not None else None)
         population = None
         population_field = self.parameterAsString(parameters, self.POPULATION_FIELD, context)
+        type_field = self.parameterAsString(parameters, self.BUILDING_TYPE_FIELD, context)
+        census_field = self.parameterAsString(parameters, self.UNIT_POPULATION_FIELD, context)
         if population_field:
             values = arrays.values(population_field)
-            population = np.array([float(values[i]) if values[i] is not None else 0.0 for i in keep])
-        type_field = self.parameterAsString(parameters, self.BUILDING_TYPE_FIELD, context)
+            population = np.array([_number(values[i]) for i in keep])
+        elif census_field and units is not None:
+            population = self._dasymetric(parameters, context, feedback, arrays, keep, result, units,
+                                          census_field, type_field, summary)
+        result.population = population
         counts = analysis.summary_by_class(result.classes)
         areas = analysis.summary_by_class(result.classes, result.size)
         block = {"count": counts, "footprint_m2": areas}
@@ -361,8 +471,35 @@ class Exposure(RefugeAlgorithm):
             if population is not None:
                 unit_tables["population"] = analysis.summary_by_unit(result.classes, result.unit,
                                                                      len(units), population)
+        if population is not None:
+            self._population_by_class = block["population"]
         self._write_features(parameters, self.BUILDINGS_OUTPUT, context, feedback, source, arrays,
                              keep, result, results, size_name="footprint_m2")
+
+    def _dasymetric(self, parameters, context, feedback, arrays, keep, result, units, census_field,
+                    type_field, summary):
+        """People per building from the units' census totals (footprint x levels)."""
+        totals = [_number(v) for v in units.values(census_field)]
+        levels_field = self.parameterAsString(parameters, self.LEVELS_FIELD, context)
+        levels = None
+        if levels_field:
+            values = arrays.values(levels_field)
+            levels = [values[i] for i in keep]
+        residential = None
+        if type_field:
+            wanted = {v.strip().lower() for v in self.parameterAsString(
+                parameters, self.RESIDENTIAL_VALUES, context).split(",") if v.strip()}
+            values = arrays.values(type_field)
+            residential = [str(values[i]).strip().lower() in wanted if values[i] is not None
+                           else "yes" in wanted for i in keep]
+        weights = population_tools.floor_weights(result.size, levels, residential)
+        people, unplaced = population_tools.distribute(totals, result.unit, weights)
+        if unplaced.sum() > 0:
+            feedback.pushWarning(self.tr(
+                "{people} people of the census have no residential building in their unit and are "
+                "not placed; they are reported as unplaced.").format(people=f"{unplaced.sum():g}"))
+        summary["population_unplaced"] = float(unplaced.sum())
+        return people
 
     def _facilities(self, parameters, context, feedback, hazard, arrays, source, units,
                     unit_geometries, summary, table_rows, rejects, unit_tables, results):
@@ -439,6 +576,9 @@ class Exposure(RefugeAlgorithm):
         if critical is not None:
             extra.append(("critical", QVariant.Bool))
         extra.append(("unit", QVariant.String))
+        population = getattr(result, "population", None)
+        if population is not None:
+            extra.append(("population", QVariant.Double))
         fields = _copy_fields(source.fields(), extra)
         sink, dest = self.parameterAsSink(parameters, name, context, fields, source.wkbType(),
                                           source.sourceCrs())
@@ -458,6 +598,8 @@ class Exposure(RefugeAlgorithm):
                 row.append(bool(critical[position]))
             unit = int(result.unit[position]) if result.unit is not None else -1
             row.append(names[unit] if unit >= 0 and names else None)
+            if population is not None:
+                row.append(float(population[position]))
             rows.append(row)
             geometries.append(bytes(feature.geometry().asWkb()))
         add_features(sink, fields, rows, geometries, feedback)
@@ -519,6 +661,13 @@ class Exposure(RefugeAlgorithm):
             geometries.append(None if geometry.isNull() else bytes(geometry.asWkb()))
         add_features(sink, fields, rows, geometries, _NullFeedback())
         results[self.UNITS_OUTPUT] = dest
+
+
+def _number(value):
+    try:
+        return float(value)
+    except (TypeError, ValueError):
+        return 0.0
 
 
 class _NullFeedback:
