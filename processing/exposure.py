@@ -259,12 +259,12 @@ class Exposure(RefugeAlgorithm):
         zones = zone_tools.resolve_overlaps(geometries, codes[valid])
         return analysis.Hazard(zones=zones, crs=arrays.crs), "zones"
 
-    def _source(self, parameters, name, context, feedback, fields=()):
+    def _source(self, parameters, name, context, feedback):
+        """(source, SourceArrays with every attribute: outputs copy them) or (None, None)."""
         source = self.parameterAsSource(parameters, name, context)
         if source is None:
             return None, None
-        arrays = SourceArrays(source, feedback, fields)
-        return source, arrays
+        return source, SourceArrays(source, feedback)
 
     # -- main -----------------------------------------------------------------------------------
 
@@ -276,9 +276,7 @@ class Exposure(RefugeAlgorithm):
         hazard, hazard_kind = self._hazard(parameters, context, steps)
         results = {"HAZARD_SOURCE": hazard_kind}
         steps.setCurrentStep(1)
-        units_source, units = self._source(parameters, self.AGGREGATION, context, steps,
-                                           [self.parameterAsString(parameters,
-                                                                   self.AGGREGATION_NAME_FIELD, context)])
+        units_source, units = self._source(parameters, self.AGGREGATION, context, steps)
         unit_geometries = units.geometries if units is not None else None
         unit_names = self._unit_names(parameters, context, units)
         self._names = unit_names
@@ -294,28 +292,17 @@ class Exposure(RefugeAlgorithm):
         unit_tables = {}
 
         steps.setCurrentStep(2)
-        buildings_source, buildings = self._source(
-            parameters, self.BUILDINGS, context, steps,
-            [self.parameterAsString(parameters, self.BUILDING_TYPE_FIELD, context),
-             self.parameterAsString(parameters, self.POPULATION_FIELD, context)] + [
-                f.name() for f in (self.parameterAsSource(parameters, self.BUILDINGS, context).fields()
-                                   if parameters.get(self.BUILDINGS) else [])])
+        buildings_source, buildings = self._source(parameters, self.BUILDINGS, context, steps)
         if buildings is not None:
             self._buildings(parameters, context, steps, hazard, buildings, buildings_source, units,
                             unit_geometries, summary, table_rows, rejects, unit_tables, results)
         steps.setCurrentStep(3)
-        facilities_source, facilities = self._source(
-            parameters, self.FACILITIES, context, steps,
-            [f.name() for f in (self.parameterAsSource(parameters, self.FACILITIES, context).fields()
-                                if parameters.get(self.FACILITIES) else [])])
+        facilities_source, facilities = self._source(parameters, self.FACILITIES, context, steps)
         if facilities is not None:
             self._facilities(parameters, context, steps, hazard, facilities, facilities_source, units,
                              unit_geometries, summary, table_rows, rejects, unit_tables, results)
         steps.setCurrentStep(4)
-        roads_source, roads = self._source(
-            parameters, self.ROADS, context, steps,
-            [f.name() for f in (self.parameterAsSource(parameters, self.ROADS, context).fields()
-                                if parameters.get(self.ROADS) else [])])
+        roads_source, roads = self._source(parameters, self.ROADS, context, steps)
         if roads is not None:
             self._roads(parameters, context, steps, hazard, roads, roads_source, units,
                         unit_geometries, summary, table_rows, rejects, unit_tables, results)

@@ -149,3 +149,94 @@ def test_summary_table_rows(exposure):
     assert sum(r["count"] for r in totals) == layer(shared_file(BUILDINGS)).featureCount()
     per_unit = [r for r in rows if r["exposure"] == "buildings" and r["unit"]]
     assert sum(r["count"] for r in per_unit) == sum(r["count"] for r in totals)
+
+
+@pytest.fixture(scope="module")
+def census_grid(qgis_app, tmp_path_factory):
+    """The Jakarta grid with a census total per cell (1000 + 100 x cell number)."""
+    from qgis.core import QgsFeatureRequest, QgsField, QgsProject, QgsVectorFileWriter, QgsVectorLayer
+    from qgis.PyQt.QtCore import QVariant
+
+    grid = QgsVectorLayer(shared_file(GRID), "grid", "ogr")
+    copy = grid.materialize(QgsFeatureRequest())
+    copy.startEditing()
+    copy.addAttribute(QgsField("people", QVariant.Double))
+    copy.updateFields()
+    for number, feature in enumerate(copy.getFeatures()):
+        copy.changeAttributeValue(feature.id(), copy.fields().lookupField("people"), 1000.0 + 100 * number)
+    copy.commitChanges()
+    path = str(tmp_path_factory.mktemp("census") / "census.gpkg")
+    options = QgsVectorFileWriter.SaveVectorOptions()
+    options.driverName = "GPKG"
+    QgsVectorFileWriter.writeAsVectorFormatV2(copy, path, QgsProject.instance().transformContext(),
+                                              options)
+    return path
+
+
+def levels(value):
+    """Independent reading of the LEVELS field ('2', '10+', null)."""
+    if value is None or str(value).strip() in ("", "NULL"):
+        return 1.0
+    digits = "".join(ch for ch in str(value) if ch.isdigit())
+    return max(1.0, float(digits)) if digits else 1.0
+
+
+def test_census_population_is_shared_by_floor_area(hazard, census_grid, tmp_path):
+    result = run("refuge:exposure", {
+        "HAZARD": hazard["OUTPUT"], "BUILDINGS": shared_file(BUILDINGS), "BUILDING_TYPE_FIELD": "TYPE",
+        "RESIDENTIAL_VALUES": "Residential", "LEVELS_FIELD": "LEVELS", "AGGREGATION": census_grid,
+        "AGGREGATION_NAME_FIELD": "name", "UNIT_POPULATION_FIELD": "people",
+        "BUILDINGS_OUTPUT": str(tmp_path / "b.gpkg"), "UNITS_OUTPUT": str(tmp_path / "u.gpkg"),
+        "SUMMARY_JSON": str(tmp_path / "s.json")})
+    summary = json.load(open(result["SUMMARY_JSON"], encoding="utf-8"))
+    census = {f["name"]: f["people"] for f in layer(census_grid).getFeatures()}
+    buildings = list(layer(result["BUILDINGS_OUTPUT"]).getFeatures())
+    placed = {}
+    for building in buildings:
+        if building["population"]:
+            assert building["TYPE"].lower() == "residential"
+            placed[building["unit"]] = placed.get(building["unit"], 0) + building["population"]
+    assert placed  # the grid holds residential buildings
+    for unit, people in placed.items():
+        assert people == pytest.approx(census[unit], rel=1e-9)
+    unplaced = sum(v for k, v in census.items() if k not in placed)
+    assert summary["population_unplaced"] == pytest.approx(unplaced)
+    # Independent weights: QGIS's ellipsoidal area x levels, within each unit.
+    measure = ellipsoid()
+    for unit in placed:
+        members = [b for b in buildings if b["unit"] == unit and str(b["TYPE"]).lower() == "residential"]
+        weights = [measure.measureArea(b.geometry()) * levels(b["LEVELS"]) for b in members]
+        for building, weight in zip(members, weights):
+            assert building["population"] == pytest.approx(census[unit] * weight / sum(weights), rel=1e-3)
+    exposed_people = sum(b["population"] or 0 for b in buildings if b["hazard_class"] == 3)
+    assert summary["buildings"]["population"]["3"] == pytest.approx(exposed_people)
+    assert summary["displaced"]["people"] == pytest.approx(exposed_people)  # high: rate 1
+    assert summary["displaced"]["needs"]["water_l_day"] == pytest.approx(15 * exposed_people)
+
+
+def test_critical_facilities_listed_with_their_class(hazard, native_wet, tmp_path):
+    result = run("refuge:exposure", {
+        "HAZARD": hazard["OUTPUT"], "FACILITIES": shared_file(BUILDINGS),
+        "FACILITY_CATEGORY_FIELD": "AMENITY", "FACILITIES_OUTPUT": str(tmp_path / "f.gpkg"),
+        "SUMMARY_JSON": str(tmp_path / "s.json")})
+    summary = json.load(open(result["SUMMARY_JSON"], encoding="utf-8"))
+    exposed = run("native:extractbylocation", {
+        "INPUT": shared_file(BUILDINGS), "PREDICATE": [0], "INTERSECT": native_wet,
+        "OUTPUT": "memory:"})["OUTPUT"]
+    critical = {"hospital", "clinic", "school", "kindergarten", "fire_station", "police"}
+    expected = sum(1 for f in exposed.getFeatures() if str(f["AMENITY"]).strip().lower() in critical)
+    assert summary["facilities"]["critical"]["3"] == expected
+    listed = list(layer(result["FACILITIES_OUTPUT"]).getFeatures())
+    assert len(listed) == layer(shared_file(BUILDINGS)).featureCount()
+    assert sum(1 for f in listed if f["critical"] and f["hazard_class"] == 3) == expected
+
+
+def test_population_sources_are_exclusive(hazard, census_grid, tmp_path):
+    from qgis.core import QgsProcessingException
+
+    with pytest.raises(QgsProcessingException) as info:
+        run("refuge:exposure", {
+            "HAZARD": hazard["OUTPUT"], "BUILDINGS": shared_file(BUILDINGS),
+            "POPULATION_FIELD": "INUNDATED", "AGGREGATION": census_grid,
+            "UNIT_POPULATION_FIELD": "people", "SUMMARY_JSON": str(tmp_path / "s.json")})
+    assert "one source of population only" in str(info.value)

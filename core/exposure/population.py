@@ -6,6 +6,8 @@ the number of levels, 1 when unknown). People are only placed where people
 live, so a flooded warehouse district holds no residents.
 """
 
+import re
+
 import numpy as np
 
 # building=* values counted as residential by default. 'yes' (type unknown) is
@@ -28,10 +30,9 @@ def floor_weights(footprint_m2, levels=None, is_residential=None):
 
 
 def _level(value):
-    try:
-        number = float(value)
-    except (TypeError, ValueError):
-        return 1.0
+    """Levels as a number: '3' -> 3, '10+' -> 10; unknown or below 1 -> 1."""
+    match = re.match(r"\s*(\d+(?:[.,]\d+)?)", str(value)) if value is not None else None
+    number = float(match.group(1).replace(",", ".")) if match else 1.0
     return number if number >= 1 else 1.0
 
 
