@@ -6,7 +6,6 @@ import pytest
 import shapely
 from hypothesis import given, settings
 from hypothesis import strategies as st
-
 from refuge.core import measure
 from refuge.core.exposure import analysis, overlay
 from refuge.core.hazard.definitions import ValueMap, classify_value
@@ -17,8 +16,8 @@ GEOD = pyproj.Geod(ellps="WGS84")
 
 def test_value_map_ignores_case_and_spaces():
     value_map = ValueMap.parse("YES = high;  no=dry, Flood  Prone=medium")
-    assert [value_map.classify(v) for v in ("YES", "yes", " Yes ", "NO", "no", "flood prone",
-                                            "FLOOD   PRONE", "maybe", None)] == [3, 3, 3, 0, 0, 2, 2, None, None]
+    values = ("YES", "yes", " Yes ", "NO", "no", "flood prone", "FLOOD   PRONE", "maybe", None)
+    assert [value_map.classify(v) for v in values] == [3, 3, 3, 0, 0, 2, 2, None, None]
     with pytest.raises(ValueError):
         ValueMap.parse("yes=catastrophic")
     with pytest.raises(ValueError):

@@ -3,7 +3,6 @@
 import json
 
 import pytest
-
 from conftest import shared_file
 
 FLOOD_ZONES = "hazard/jakarta/flood_multipart_polygons.shp"
@@ -111,10 +110,9 @@ def test_exposed_buildings_equal_native_select_by_location(exposure, native_wet)
         "OUTPUT": "memory:"})["OUTPUT"]
     counts = exposure["summary"]["buildings"]["count"]
     assert counts["3"] == exposed.featureCount() > 0
-    assert counts["0"] + counts["1"] + counts["2"] + counts["3"] == layer(shared_file(BUILDINGS)).featureCount()
-    ours = {f["OBJECTID"] if "OBJECTID" in f.fields().names() else f.id(): f["hazard_class"]
-            for f in layer(exposure["BUILDINGS_OUTPUT"]).getFeatures()}
-    assert sum(1 for v in ours.values() if v == 3) == exposed.featureCount()
+    assert sum(counts.values()) == layer(shared_file(BUILDINGS)).featureCount()
+    classes = [f["hazard_class"] for f in layer(exposure["BUILDINGS_OUTPUT"]).getFeatures()]
+    assert classes.count(3) == exposed.featureCount()
 
 
 def test_road_lengths_equal_native_intersection(exposure, native_wet):

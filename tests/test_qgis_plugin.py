@@ -100,9 +100,9 @@ def test_french_translation_compiled():
 def test_algorithms_refuse_to_run_with_a_broken_geometry_stack(qgis_app, monaco_pbf, tmp_path):
     """With shapely on another GEOS than QGIS, nothing is computed and the fix is named."""
     from qgis.core import QgsApplication, QgsProcessingException
+    from refuge.processing import dependencies
 
     import processing
-    from refuge.processing import dependencies
 
     algorithm = QgsApplication.processingRegistry().algorithmById("refuge:osm_extract_pbf")
     saved = dependencies._problems
