@@ -1,0 +1,106 @@
+"""prepare_hazard and exposure through the real qgis_process binary, on Jakarta data.
+
+Numbers are checked against an independent computation made here with GDAL
+(reading) and shapely/pyproj (predicates and geodesic lengths).
+"""
+
+import json
+
+import pyproj
+import pytest
+import shapely
+from osgeo import ogr
+from qgis_process_helper import run_json
+
+from conftest import shared_file
+
+pytestmark = pytest.mark.slow
+GEOD = pyproj.Geod(ellps="WGS84")
+
+
+def read(path, layer=None, where=None):
+    dataset = ogr.Open(path)
+    source = dataset.GetLayerByName(layer) if layer else dataset.GetLayer(0)
+    if where:
+        source.SetAttributeFilter(where)
+    rows = []
+    for feature in source:
+        geometry = feature.GetGeometryRef()
+        rows.append((feature.items(),
+                     shapely.from_wkb(bytes(geometry.ExportToWkb())) if geometry else None))
+    return rows
+
+
+@pytest.fixture(scope="module")
+def wet_union():
+    zones = read(shared_file("hazard/jakarta/flood_multipart_polygons.shp"))
+    return shapely.union_all([g for attributes, g in zones
+                              if attributes["FLOODPRONE"].strip().upper() == "YES"])
+
+
+def test_prepare_hazard_and_exposure_end_to_end(tmp_path, wet_union):
+    hazard = str(tmp_path / "hazard.gpkg")
+    results, completed = run_json("refuge:prepare_hazard", {
+        "ZONES": shared_file("hazard/jakarta/flood_multipart_polygons.shp"),
+        "CLASS_FIELD": "FLOODPRONE", "OUTPUT": hazard, "REJECTS": str(tmp_path / "hr.gpkg")})
+    assert results is not None, completed.stdout + completed.stderr
+    (attributes, geometry), = read(hazard)
+    assert attributes["hazard_class"] == 3 and attributes["label_fr"] == "Fort"
+    assert shapely.symmetric_difference(geometry, wet_union).area < 1e-12
+    geodesic_area = abs(GEOD.geometry_area_perimeter(wet_union)[0])
+    assert attributes["area_m2"] == pytest.approx(geodesic_area, rel=1e-3)
+
+    outputs = {name: str(tmp_path / f"{name.lower()}.gpkg") for name in (
+        "BUILDINGS_OUTPUT", "FACILITIES_OUTPUT", "ROADS_OUTPUT", "UNITS_OUTPUT", "SUMMARY_TABLE",
+        "REJECTS")}
+    results, completed = run_json("refuge:exposure", {
+        "HAZARD": hazard,
+        "BUILDINGS": shared_file("exposure/jakarta/buildings.shp"), "BUILDING_TYPE_FIELD": "TYPE",
+        "FACILITIES": shared_file("exposure/jakarta/buildings.shp"), "FACILITY_CATEGORY_FIELD": "AMENITY",
+        "ROADS": shared_file("exposure/jakarta/roads.shp"),
+        "AGGREGATION": shared_file("aggregation/jakarta/grid_jakarta_4326.geojson"),
+        "AGGREGATION_NAME_FIELD": "name", "SUMMARY_JSON": str(tmp_path / "summary.json"), **outputs})
+    assert results is not None, completed.stdout + completed.stderr
+    summary = json.load(open(tmp_path / "summary.json", encoding="utf-8"))
+
+    buildings = read(shared_file("exposure/jakarta/buildings.shp"))
+    exposed = [a for a, g in buildings if g.intersects(wet_union)]
+    assert summary["buildings"]["count"]["3"] == len(exposed)
+    assert summary["buildings"]["count"]["0"] == len(buildings) - len(exposed)
+    written = read(outputs["BUILDINGS_OUTPUT"])
+    assert sorted(a["hazard_class"] for a, _ in written) == sorted(
+        3 if g.intersects(wet_union) else 0 for _, g in buildings)
+
+    critical = {"hospital", "clinic", "school", "kindergarten", "fire_station", "police"}
+    assert summary["facilities"]["critical"]["3"] == sum(
+        1 for a in exposed if str(a["AMENITY"]).lower() in critical)
+
+    roads = [g for _, g in read(shared_file("exposure/jakarta/roads.shp"))]
+    flooded = sum(GEOD.geometry_length(shapely.intersection(r, wet_union)) for r in roads)
+    total = sum(GEOD.geometry_length(r) for r in roads)
+    assert summary["roads"]["length_m"]["3"] == pytest.approx(flooded, rel=1e-6)
+    assert sum(summary["roads"]["length_m"].values()) == pytest.approx(total, rel=1e-6)
+    sections = read(outputs["ROADS_OUTPUT"])
+    assert sum(a["length_m"] for a, _ in sections) == pytest.approx(total, rel=1e-6)
+
+    units = read(outputs["UNITS_OUTPUT"])
+    assert len(units) == 16
+    assert sum(a["bldg_high"] for a, _ in units) <= len(exposed)
+    table = read(outputs["SUMMARY_TABLE"])
+    assert sum(a["count"] for a, _ in table if a["exposure"] == "buildings" and not a["unit"]) \
+        == len(buildings)
+    assert read(outputs["REJECTS"]) == []
+
+
+def test_exposure_bad_input_messages(tmp_path):
+    results, completed = run_json("refuge:exposure", {
+        "HAZARD": shared_file("hazard/jakarta/flood_multipart_polygons.shp"),
+        "BUILDINGS": shared_file("exposure/jakarta/buildings.shp"),
+        "SUMMARY_JSON": str(tmp_path / "s.json")})
+    assert results is None
+    assert "has no field hazard_class" in completed.stdout + completed.stderr
+    results, completed = run_json("refuge:exposure", {
+        "HAZARD": shared_file("hazard/jakarta/flood_multipart_polygons.shp"), "HAZARD_FIELD": "OBJECTID",
+        "SUMMARY_JSON": str(tmp_path / "s.json")})
+    assert results is None
+    assert "not classes" in completed.stdout + completed.stderr
