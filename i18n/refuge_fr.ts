@@ -88,6 +88,282 @@
         <source>Install shapely 2 built against the same GEOS as QGIS, and pyosmium, as the Refuge README explains (section Installation), then restart QGIS.</source>
         <translation>Installez shapely 2 compilé avec la même bibliothèque GEOS que QGIS, ainsi que pyosmium, comme l’explique le README de Refuge (section Installation), puis redémarrez QGIS.</translation>
     </message>
+    <message>
+        <location filename="../processing/i18n_labels.py" line="14"/>
+        <source>Not exposed</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../processing/i18n_labels.py" line="14"/>
+        <source>Low</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../processing/i18n_labels.py" line="14"/>
+        <source>Medium</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../processing/i18n_labels.py" line="14"/>
+        <source>High</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>Exposure</name>
+    <message>
+        <location filename="../processing/exposure.py" line="92"/>
+        <source>Exposure to a hazard</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../processing/exposure.py" line="95"/>
+        <source>Hazard and exposure</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../processing/exposure.py" line="101"/>
+        <source>Counts what is exposed to a hazard, per hazard class and per aggregation unit: buildings (count, footprint area, population), critical facilities and road length. A feature touching several classes takes the highest.
+
+&lt;b&gt;Hazard classes&lt;/b&gt;: polygons with a class field (for example the output of Prepare a hazard layer); use either this or a depth raster.
+&lt;b&gt;Hazard class field&lt;/b&gt;: integer class, 1 low, 2 medium, 3 high (0 not exposed).
+&lt;b&gt;Flood depth raster&lt;/b&gt;: depths in metres, sampled directly: a building footprint takes the maximum depth of every pixel it touches (GDAL&apos;s all-touched rule), a point the pixel under it.
+&lt;b&gt;Band&lt;/b&gt;, &lt;b&gt;Upper bound of low depths (m)&lt;/b&gt;, &lt;b&gt;Upper bound of medium depths (m)&lt;/b&gt;, &lt;b&gt;Minimum flood depth (m)&lt;/b&gt;: how depths become classes.
+&lt;b&gt;Buildings&lt;/b&gt; (polygons or points), &lt;b&gt;Building type field&lt;/b&gt; (breakdown by type), &lt;b&gt;Population field&lt;/b&gt; (people per building).
+&lt;b&gt;Building levels field&lt;/b&gt;, &lt;b&gt;Residential building types&lt;/b&gt; and &lt;b&gt;Unit census population field&lt;/b&gt;: census totals of the aggregation units are shared among their residential buildings in proportion to footprint x levels (dasymetric mapping).
+&lt;b&gt;Population raster&lt;/b&gt;: people per pixel, summed per class with partial pixels weighted by the area inside each class. Give one population source only.
+&lt;b&gt;Displacement rate per class&lt;/b&gt; (low=0; medium=0.5; high=1 by default), &lt;b&gt;Demographic ratios&lt;/b&gt; and &lt;b&gt;Minimum needs per displaced person&lt;/b&gt; (Sphere Handbook defaults) give the displaced population, its breakdown and its needs.
+&lt;b&gt;Facilities&lt;/b&gt; (points or polygons) and &lt;b&gt;Facility category field&lt;/b&gt;: hospitals, clinics, schools, kindergartens, fire stations and police are flagged critical.
+&lt;b&gt;Roads&lt;/b&gt;: lines, split where they cross class boundaries; lengths in metres on the WGS 84 ellipsoid.
+&lt;b&gt;Aggregation units&lt;/b&gt; (polygons, optional) and &lt;b&gt;Unit name field&lt;/b&gt;: a building or facility counts in the unit holding a point inside it.
+Outputs: &lt;b&gt;Exposed buildings&lt;/b&gt;, &lt;b&gt;Exposed facilities&lt;/b&gt;, &lt;b&gt;Exposed road sections&lt;/b&gt; (inputs with hazard_class, hazard_label, max_depth_m and unit), &lt;b&gt;Exposure per unit&lt;/b&gt; (polygons with one column per class, ready for a choropleth), &lt;b&gt;Exposure summary&lt;/b&gt; (a table), &lt;b&gt;Rejected features&lt;/b&gt; (features without geometry) and &lt;b&gt;Summary (JSON)&lt;/b&gt;. Areas are computed in an equal-area projection; numbers are stored unrounded.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../processing/exposure.py" line="139"/>
+        <source>Hazard classes</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../processing/exposure.py" line="141"/>
+        <source>Hazard class field</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../processing/exposure.py" line="144"/>
+        <source>Flood depth raster</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../processing/exposure.py" line="146"/>
+        <source>Band</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../processing/exposure.py" line="149"/>
+        <source>Upper bound of low depths (m)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../processing/exposure.py" line="152"/>
+        <source>Upper bound of medium depths (m)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../processing/exposure.py" line="155"/>
+        <source>Minimum flood depth (m)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../processing/exposure.py" line="158"/>
+        <source>Buildings</source>
+        <translation type="unfinished">Bâtiments</translation>
+    </message>
+    <message>
+        <location filename="../processing/exposure.py" line="160"/>
+        <source>Building type field</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../processing/exposure.py" line="163"/>
+        <source>Population field</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../processing/exposure.py" line="166"/>
+        <source>Building levels field</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../processing/exposure.py" line="169"/>
+        <source>Residential building types</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../processing/exposure.py" line="172"/>
+        <source>Population raster</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../processing/exposure.py" line="174"/>
+        <source>Facilities</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../processing/exposure.py" line="176"/>
+        <source>Facility category field</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../processing/exposure.py" line="179"/>
+        <source>Roads</source>
+        <translation type="unfinished">Routes</translation>
+    </message>
+    <message>
+        <location filename="../processing/exposure.py" line="181"/>
+        <source>Aggregation units</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../processing/exposure.py" line="183"/>
+        <source>Unit name field</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../processing/exposure.py" line="186"/>
+        <source>Unit census population field</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../processing/exposure.py" line="189"/>
+        <source>Displacement rate per class</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../processing/exposure.py" line="192"/>
+        <source>Demographic ratios</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../processing/exposure.py" line="195"/>
+        <source>Minimum needs per displaced person</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../processing/exposure.py" line="198"/>
+        <source>Exposed buildings</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../processing/exposure.py" line="198"/>
+        <source>Exposed facilities</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../processing/exposure.py" line="198"/>
+        <source>Exposed road sections</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../processing/exposure.py" line="198"/>
+        <source>Exposure per unit</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../processing/exposure.py" line="198"/>
+        <source>Exposure summary</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../processing/exposure.py" line="198"/>
+        <source>Rejected features</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../processing/exposure.py" line="207"/>
+        <source>Summary (JSON)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../processing/exposure.py" line="207"/>
+        <source>JSON (*.json)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../processing/exposure.py" line="210"/>
+        <source>Hazard source</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../processing/exposure.py" line="218"/>
+        <source>Give either hazard classes or a flood depth raster (exactly one of them).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../processing/exposure.py" line="223"/>
+        <source>The upper bound of low depths ({low} m) must be below that of medium depths ({medium} m).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../processing/exposure.py" line="231"/>
+        <source>The depth raster has no coordinate reference system. Set its CRS in the layer properties, then run again.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../processing/exposure.py" line="237"/>
+        <source>The depth raster declares no nodata value: every pixel is read as a depth.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../processing/exposure.py" line="242"/>
+        <source>The hazard layer has no field {field}. Choose its class field, or prepare it with Prepare a hazard layer.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../processing/exposure.py" line="247"/>
+        <source>The hazard layer is empty.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../processing/exposure.py" line="251"/>
+        <source>The hazard class field holds values that are not classes ({values}): use 0 to 3, or prepare the layer with Prepare a hazard layer.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../processing/exposure.py" line="310"/>
+        <source>Choose at least one exposure layer: buildings, facilities or roads.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../processing/exposure.py" line="337"/>
+        <source>Give one source of population only: a population field of the buildings, a census field of the aggregation units, or a population raster.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../processing/exposure.py" line="341"/>
+        <source>Census totals are distributed to buildings: choose a buildings layer as well.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../processing/exposure.py" line="384"/>
+        <source>A displacement, demographic or needs setting cannot be read: {detail}. Write key=value pairs separated by &apos;;&apos;.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../processing/exposure.py" line="395"/>
+        <source>outside every unit</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../processing/exposure.py" line="485"/>
+        <source>{people} people of the census have no residential building in their unit and are not placed; they are reported as unplaced.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../processing/exposure.py" line="624"/>
+        <source>the feature has no geometry</source>
+        <translation type="unfinished"></translation>
+    </message>
 </context>
 <context>
     <name>OsmExtractPbf</name>
@@ -262,6 +538,155 @@ Chaque couche a les colonnes osm_id, osm_type, name, category (un code stable), 
     </message>
 </context>
 <context>
+    <name>PrepareHazard</name>
+    <message>
+        <location filename="../processing/prepare_hazard.py" line="63"/>
+        <source>Prepare a hazard layer</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../processing/prepare_hazard.py" line="66"/>
+        <source>Hazard and exposure</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../processing/prepare_hazard.py" line="72"/>
+        <source>Turns flood zones (polygons with a class field) or a flood depth raster into a clean hazard layer: one polygon per class (low, medium, high), valid, without overlaps (where zones overlap, the highest class wins), optionally clipped to an extent.
+
+&lt;b&gt;Hazard zones&lt;/b&gt;: polygons; use either zones or a depth raster.
+&lt;b&gt;Class field&lt;/b&gt;: the field of the zones holding their class.
+&lt;b&gt;Value map&lt;/b&gt;: which field value is which class, e.g. &lt;i&gt;YES=high; NO=dry&lt;/i&gt;; values are matched ignoring case and spaces; classes are low, medium, high or dry.
+&lt;b&gt;Flood depth raster&lt;/b&gt;: depths in metres.
+&lt;b&gt;Band&lt;/b&gt;: the raster band holding depths.
+&lt;b&gt;Upper bound of low depths (m)&lt;/b&gt; and &lt;b&gt;Upper bound of medium depths (m)&lt;/b&gt;: low below the first, medium up to the second, high from the second (0.5 m and 1.5 m by default).
+&lt;b&gt;Minimum flood depth (m)&lt;/b&gt;: depths at or below it are dry.
+&lt;b&gt;Extent&lt;/b&gt; (optional): clip the hazard to this extent.
+&lt;b&gt;Hazard classes&lt;/b&gt;: the output, with hazard_class (1 low, 2 medium, 3 high), labels in English and French and the area in m² (equal-area projection).
+&lt;b&gt;Rejected zones&lt;/b&gt;: zones whose value is not in the value map or whose geometry is empty or beyond repair, with the reason.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../processing/prepare_hazard.py" line="93"/>
+        <source>Hazard zones</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../processing/prepare_hazard.py" line="95"/>
+        <source>Class field</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../processing/prepare_hazard.py" line="98"/>
+        <source>Value map</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../processing/prepare_hazard.py" line="100"/>
+        <source>Flood depth raster</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../processing/prepare_hazard.py" line="102"/>
+        <source>Band</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../processing/prepare_hazard.py" line="105"/>
+        <source>Upper bound of low depths (m)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../processing/prepare_hazard.py" line="108"/>
+        <source>Upper bound of medium depths (m)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../processing/prepare_hazard.py" line="111"/>
+        <source>Minimum flood depth (m)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../processing/prepare_hazard.py" line="114"/>
+        <source>Extent</source>
+        <translation type="unfinished">Emprise</translation>
+    </message>
+    <message>
+        <location filename="../processing/prepare_hazard.py" line="115"/>
+        <source>Hazard classes</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../processing/prepare_hazard.py" line="117"/>
+        <source>Rejected zones</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../processing/prepare_hazard.py" line="126"/>
+        <source>Give either hazard zones or a flood depth raster (exactly one of them).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../processing/prepare_hazard.py" line="131"/>
+        <source>The upper bound of low depths ({low} m) must be below that of medium depths ({medium} m).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../processing/prepare_hazard.py" line="150"/>
+        <source>No area is exposed: the hazard layer is empty.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../processing/prepare_hazard.py" line="173"/>
+        <source>Choose the class field of the hazard zones.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../processing/prepare_hazard.py" line="177"/>
+        <source>The value map cannot be read: {detail}. Write it as value=class pairs separated by &apos;;&apos;, e.g. YES=high; NO=dry.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../processing/prepare_hazard.py" line="182"/>
+        <source>The hazard zones layer is empty.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../processing/prepare_hazard.py" line="187"/>
+        <source>The value map matches none of the values of {field} ({values}). Edit the value map so that it names these values.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../processing/prepare_hazard.py" line="191"/>
+        <source>{count} invalid zone geometries were repaired.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../processing/prepare_hazard.py" line="205"/>
+        <source>The depth raster declares no nodata value: every pixel is read as a depth.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../processing/prepare_hazard.py" line="223"/>
+        <source>the zone has no geometry</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../processing/prepare_hazard.py" line="224"/>
+        <source>invalid geometry that could not be repaired</source>
+        <translation type="unfinished">géométrie invalide qui n’a pas pu être réparée</translation>
+    </message>
+    <message>
+        <location filename="../processing/prepare_hazard.py" line="225"/>
+        <source>the value of the class field is not in the value map</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../processing/prepare_hazard.py" line="226"/>
+        <source>the zone is not a polygon</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
     <name>RefugePlugin</name>
     <message>
         <location filename="../plugin/plugin.py" line="49"/>
@@ -272,9 +697,22 @@ Chaque couche a les colonnes osm_id, osm_type, name, category (un code stable), 
 <context>
     <name>RefugeProvider</name>
     <message>
-        <location filename="../processing/provider.py" line="24"/>
+        <location filename="../processing/provider.py" line="26"/>
         <source>Refuge: disaster-risk planning</source>
         <translation>Refuge : planification des risques de catastrophe</translation>
+    </message>
+</context>
+<context>
+    <name>messages</name>
+    <message>
+        <location filename="../processing/layers.py" line="80"/>
+        <source>Canceled: nothing was written.</source>
+        <translation type="unfinished">Annulé : rien n’a été écrit.</translation>
+    </message>
+    <message>
+        <location filename="../processing/layers.py" line="56"/>
+        <source>The field {field} does not exist in the layer.</source>
+        <translation type="unfinished"></translation>
     </message>
 </context>
 </TS>
