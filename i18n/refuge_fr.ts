@@ -91,22 +91,22 @@
     <message>
         <location filename="../processing/i18n_labels.py" line="14"/>
         <source>Not exposed</source>
-        <translation type="unfinished"></translation>
+        <translation>Non exposé</translation>
     </message>
     <message>
         <location filename="../processing/i18n_labels.py" line="14"/>
         <source>Low</source>
-        <translation type="unfinished"></translation>
+        <translation>Faible</translation>
     </message>
     <message>
         <location filename="../processing/i18n_labels.py" line="14"/>
         <source>Medium</source>
-        <translation type="unfinished"></translation>
+        <translation>Moyen</translation>
     </message>
     <message>
         <location filename="../processing/i18n_labels.py" line="14"/>
         <source>High</source>
-        <translation type="unfinished"></translation>
+        <translation>Fort</translation>
     </message>
 </context>
 <context>
@@ -114,12 +114,12 @@
     <message>
         <location filename="../processing/exposure.py" line="92"/>
         <source>Exposure to a hazard</source>
-        <translation type="unfinished"></translation>
+        <translation>Exposition à un aléa</translation>
     </message>
     <message>
         <location filename="../processing/exposure.py" line="95"/>
         <source>Hazard and exposure</source>
-        <translation type="unfinished"></translation>
+        <translation>Aléa et exposition</translation>
     </message>
     <message>
         <location filename="../processing/exposure.py" line="101"/>
@@ -137,232 +137,245 @@
 &lt;b&gt;Roads&lt;/b&gt;: lines, split where they cross class boundaries; lengths in metres on the WGS 84 ellipsoid.
 &lt;b&gt;Aggregation units&lt;/b&gt; (polygons, optional) and &lt;b&gt;Unit name field&lt;/b&gt;: a building or facility counts in the unit holding a point inside it.
 Outputs: &lt;b&gt;Exposed buildings&lt;/b&gt;, &lt;b&gt;Exposed facilities&lt;/b&gt;, &lt;b&gt;Exposed road sections&lt;/b&gt; (inputs with hazard_class, hazard_label, max_depth_m and unit), &lt;b&gt;Exposure per unit&lt;/b&gt; (polygons with one column per class, ready for a choropleth), &lt;b&gt;Exposure summary&lt;/b&gt; (a table), &lt;b&gt;Rejected features&lt;/b&gt; (features without geometry) and &lt;b&gt;Summary (JSON)&lt;/b&gt;. Areas are computed in an equal-area projection; numbers are stored unrounded.</source>
-        <translation type="unfinished"></translation>
+        <translation>Compte ce qui est exposé à un aléa, par classe d’aléa et par unité d’agrégation : bâtiments (nombre, emprise au sol, population), équipements critiques et longueur de routes. Une entité qui touche plusieurs classes prend la plus forte.
+
+&lt;b&gt;Classes d’aléa&lt;/b&gt; : polygones avec un champ de classe (par exemple la sortie de Préparer une couche d’aléa) ; utilisez soit ceci, soit un raster de hauteur d’eau.
+&lt;b&gt;Champ de classe d’aléa&lt;/b&gt; : classe entière, 1 faible, 2 moyen, 3 fort (0 non exposé).
+&lt;b&gt;Raster de hauteur d’eau&lt;/b&gt; : hauteurs en mètres, lues directement : une emprise de bâtiment prend la hauteur maximale de tous les pixels qu’elle touche (règle « all touched » de GDAL), un point le pixel sous lui.
+&lt;b&gt;Bande&lt;/b&gt;, &lt;b&gt;Borne supérieure des hauteurs faibles (m)&lt;/b&gt;, &lt;b&gt;Borne supérieure des hauteurs moyennes (m)&lt;/b&gt;, &lt;b&gt;Hauteur d’eau minimale (m)&lt;/b&gt; : comment les hauteurs deviennent des classes.
+&lt;b&gt;Bâtiments&lt;/b&gt; (polygones ou points), &lt;b&gt;Champ du type de bâtiment&lt;/b&gt; (ventilation par type), &lt;b&gt;Champ de population&lt;/b&gt; (personnes par bâtiment).
+&lt;b&gt;Champ du nombre de niveaux&lt;/b&gt;, &lt;b&gt;Types de bâtiments résidentiels&lt;/b&gt; et &lt;b&gt;Champ de population recensée de l’unité&lt;/b&gt; : les totaux du recensement des unités d’agrégation sont répartis entre leurs bâtiments résidentiels au prorata de l’emprise × niveaux (cartographie dasymétrique).
+&lt;b&gt;Raster de population&lt;/b&gt; : personnes par pixel, sommées par classe en pondérant les pixels partiels par la surface située dans chaque classe. Une seule source de population.
+&lt;b&gt;Taux de déplacement par classe&lt;/b&gt; (low=0; medium=0.5; high=1 par défaut), &lt;b&gt;Ratios démographiques&lt;/b&gt; et &lt;b&gt;Besoins minimaux par personne déplacée&lt;/b&gt; (valeurs du manuel Sphère) donnent la population déplacée, sa ventilation et ses besoins.
+&lt;b&gt;Équipements&lt;/b&gt; (points ou polygones) et &lt;b&gt;Champ de catégorie d’équipement&lt;/b&gt; : hôpitaux, cliniques, écoles, maternelles, pompiers et police sont signalés comme critiques.
+&lt;b&gt;Routes&lt;/b&gt; : lignes, découpées là où elles franchissent des limites de classes ; longueurs en mètres sur l’ellipsoïde WGS 84.
+&lt;b&gt;Unités d’agrégation&lt;/b&gt; (polygones, facultatif) et &lt;b&gt;Champ du nom de l’unité&lt;/b&gt; : un bâtiment ou un équipement compte dans l’unité qui contient un point situé à l’intérieur de lui.
+Sorties : &lt;b&gt;Bâtiments exposés&lt;/b&gt;, &lt;b&gt;Équipements exposés&lt;/b&gt;, &lt;b&gt;Tronçons de routes exposés&lt;/b&gt; (entités d’entrée avec hazard_class, hazard_label, max_depth_m et unit), &lt;b&gt;Exposition par unité&lt;/b&gt; (polygones avec une colonne par classe, prêts pour une carte choroplèthe), &lt;b&gt;Synthèse de l’exposition&lt;/b&gt; (une table), &lt;b&gt;Entités rejetées&lt;/b&gt; (entités sans géométrie) et &lt;b&gt;Résumé (JSON)&lt;/b&gt;. Les surfaces sont calculées dans une projection équivalente ; les nombres sont enregistrés sans arrondi.</translation>
     </message>
     <message>
         <location filename="../processing/exposure.py" line="139"/>
         <source>Hazard classes</source>
-        <translation type="unfinished"></translation>
+        <translation>Classes d’aléa</translation>
     </message>
     <message>
         <location filename="../processing/exposure.py" line="141"/>
         <source>Hazard class field</source>
-        <translation type="unfinished"></translation>
+        <translation>Champ de classe d’aléa</translation>
     </message>
     <message>
         <location filename="../processing/exposure.py" line="144"/>
         <source>Flood depth raster</source>
-        <translation type="unfinished"></translation>
+        <translation>Raster de hauteur d’eau</translation>
     </message>
     <message>
         <location filename="../processing/exposure.py" line="146"/>
         <source>Band</source>
-        <translation type="unfinished"></translation>
+        <translation>Bande</translation>
     </message>
     <message>
         <location filename="../processing/exposure.py" line="149"/>
         <source>Upper bound of low depths (m)</source>
-        <translation type="unfinished"></translation>
+        <translation>Borne supérieure des hauteurs faibles (m)</translation>
     </message>
     <message>
         <location filename="../processing/exposure.py" line="152"/>
         <source>Upper bound of medium depths (m)</source>
-        <translation type="unfinished"></translation>
+        <translation>Borne supérieure des hauteurs moyennes (m)</translation>
     </message>
     <message>
         <location filename="../processing/exposure.py" line="155"/>
         <source>Minimum flood depth (m)</source>
-        <translation type="unfinished"></translation>
+        <translation>Hauteur d’eau minimale (m)</translation>
     </message>
     <message>
         <location filename="../processing/exposure.py" line="158"/>
         <source>Buildings</source>
-        <translation type="unfinished">Bâtiments</translation>
+        <translation>Bâtiments</translation>
     </message>
     <message>
         <location filename="../processing/exposure.py" line="160"/>
         <source>Building type field</source>
-        <translation type="unfinished"></translation>
+        <translation>Champ du type de bâtiment</translation>
     </message>
     <message>
         <location filename="../processing/exposure.py" line="163"/>
         <source>Population field</source>
-        <translation type="unfinished"></translation>
+        <translation>Champ de population</translation>
     </message>
     <message>
         <location filename="../processing/exposure.py" line="166"/>
         <source>Building levels field</source>
-        <translation type="unfinished"></translation>
+        <translation>Champ du nombre de niveaux</translation>
     </message>
     <message>
         <location filename="../processing/exposure.py" line="169"/>
         <source>Residential building types</source>
-        <translation type="unfinished"></translation>
+        <translation>Types de bâtiments résidentiels</translation>
     </message>
     <message>
         <location filename="../processing/exposure.py" line="172"/>
         <source>Population raster</source>
-        <translation type="unfinished"></translation>
+        <translation>Raster de population</translation>
     </message>
     <message>
         <location filename="../processing/exposure.py" line="174"/>
         <source>Facilities</source>
-        <translation type="unfinished"></translation>
+        <translation>Équipements</translation>
     </message>
     <message>
         <location filename="../processing/exposure.py" line="176"/>
         <source>Facility category field</source>
-        <translation type="unfinished"></translation>
+        <translation>Champ de catégorie d’équipement</translation>
     </message>
     <message>
         <location filename="../processing/exposure.py" line="179"/>
         <source>Roads</source>
-        <translation type="unfinished">Routes</translation>
+        <translation>Routes</translation>
     </message>
     <message>
         <location filename="../processing/exposure.py" line="181"/>
         <source>Aggregation units</source>
-        <translation type="unfinished"></translation>
+        <translation>Unités d’agrégation</translation>
     </message>
     <message>
         <location filename="../processing/exposure.py" line="183"/>
         <source>Unit name field</source>
-        <translation type="unfinished"></translation>
+        <translation>Champ du nom de l’unité</translation>
     </message>
     <message>
         <location filename="../processing/exposure.py" line="186"/>
         <source>Unit census population field</source>
-        <translation type="unfinished"></translation>
+        <translation>Champ de population recensée de l’unité</translation>
     </message>
     <message>
         <location filename="../processing/exposure.py" line="189"/>
         <source>Displacement rate per class</source>
-        <translation type="unfinished"></translation>
+        <translation>Taux de déplacement par classe</translation>
     </message>
     <message>
         <location filename="../processing/exposure.py" line="192"/>
         <source>Demographic ratios</source>
-        <translation type="unfinished"></translation>
+        <translation>Ratios démographiques</translation>
     </message>
     <message>
         <location filename="../processing/exposure.py" line="195"/>
         <source>Minimum needs per displaced person</source>
-        <translation type="unfinished"></translation>
+        <translation>Besoins minimaux par personne déplacée</translation>
     </message>
     <message>
         <location filename="../processing/exposure.py" line="198"/>
         <source>Exposed buildings</source>
-        <translation type="unfinished"></translation>
+        <translation>Bâtiments exposés</translation>
     </message>
     <message>
         <location filename="../processing/exposure.py" line="198"/>
         <source>Exposed facilities</source>
-        <translation type="unfinished"></translation>
+        <translation>Équipements exposés</translation>
     </message>
     <message>
         <location filename="../processing/exposure.py" line="198"/>
         <source>Exposed road sections</source>
-        <translation type="unfinished"></translation>
+        <translation>Tronçons de routes exposés</translation>
     </message>
     <message>
         <location filename="../processing/exposure.py" line="198"/>
         <source>Exposure per unit</source>
-        <translation type="unfinished"></translation>
+        <translation>Exposition par unité</translation>
     </message>
     <message>
         <location filename="../processing/exposure.py" line="198"/>
         <source>Exposure summary</source>
-        <translation type="unfinished"></translation>
+        <translation>Synthèse de l’exposition</translation>
     </message>
     <message>
         <location filename="../processing/exposure.py" line="198"/>
         <source>Rejected features</source>
-        <translation type="unfinished"></translation>
+        <translation>Entités rejetées</translation>
     </message>
     <message>
         <location filename="../processing/exposure.py" line="207"/>
         <source>Summary (JSON)</source>
-        <translation type="unfinished"></translation>
+        <translation>Résumé (JSON)</translation>
     </message>
     <message>
         <location filename="../processing/exposure.py" line="207"/>
         <source>JSON (*.json)</source>
-        <translation type="unfinished"></translation>
+        <translation>JSON (*.json)</translation>
     </message>
     <message>
         <location filename="../processing/exposure.py" line="210"/>
         <source>Hazard source</source>
-        <translation type="unfinished"></translation>
+        <translation>Source de l’aléa</translation>
     </message>
     <message>
         <location filename="../processing/exposure.py" line="218"/>
         <source>Give either hazard classes or a flood depth raster (exactly one of them).</source>
-        <translation type="unfinished"></translation>
+        <translation>Indiquez soit des classes d’aléa, soit un raster de hauteur d’eau (exactement l’un des deux).</translation>
     </message>
     <message>
         <location filename="../processing/exposure.py" line="223"/>
         <source>The upper bound of low depths ({low} m) must be below that of medium depths ({medium} m).</source>
-        <translation type="unfinished"></translation>
+        <translation>La borne supérieure des hauteurs faibles ({low} m) doit être inférieure à celle des hauteurs moyennes ({medium} m).</translation>
     </message>
     <message>
         <location filename="../processing/exposure.py" line="231"/>
         <source>The depth raster has no coordinate reference system. Set its CRS in the layer properties, then run again.</source>
-        <translation type="unfinished"></translation>
+        <translation>Le raster de hauteur d’eau n’a pas de système de coordonnées de référence. Définissez son SCR dans les propriétés de la couche, puis relancez.</translation>
     </message>
     <message>
         <location filename="../processing/exposure.py" line="237"/>
         <source>The depth raster declares no nodata value: every pixel is read as a depth.</source>
-        <translation type="unfinished"></translation>
+        <translation>Le raster de hauteur d’eau ne déclare pas de valeur nodata : chaque pixel est lu comme une hauteur.</translation>
     </message>
     <message>
         <location filename="../processing/exposure.py" line="242"/>
         <source>The hazard layer has no field {field}. Choose its class field, or prepare it with Prepare a hazard layer.</source>
-        <translation type="unfinished"></translation>
+        <translation>La couche d’aléa n’a pas de champ {field}. Choisissez son champ de classe, ou préparez-la avec Préparer une couche d’aléa.</translation>
     </message>
     <message>
         <location filename="../processing/exposure.py" line="247"/>
         <source>The hazard layer is empty.</source>
-        <translation type="unfinished"></translation>
+        <translation>La couche d’aléa est vide.</translation>
     </message>
     <message>
         <location filename="../processing/exposure.py" line="251"/>
         <source>The hazard class field holds values that are not classes ({values}): use 0 to 3, or prepare the layer with Prepare a hazard layer.</source>
-        <translation type="unfinished"></translation>
+        <translation>Le champ de classe d’aléa contient des valeurs qui ne sont pas des classes ({values}) : utilisez 0 à 3, ou préparez la couche avec Préparer une couche d’aléa.</translation>
     </message>
     <message>
         <location filename="../processing/exposure.py" line="310"/>
         <source>Choose at least one exposure layer: buildings, facilities or roads.</source>
-        <translation type="unfinished"></translation>
+        <translation>Choisissez au moins une couche exposée : bâtiments, équipements ou routes.</translation>
     </message>
     <message>
         <location filename="../processing/exposure.py" line="337"/>
         <source>Give one source of population only: a population field of the buildings, a census field of the aggregation units, or a population raster.</source>
-        <translation type="unfinished"></translation>
+        <translation>Indiquez une seule source de population : un champ de population des bâtiments, un champ de recensement des unités d’agrégation, ou un raster de population.</translation>
     </message>
     <message>
         <location filename="../processing/exposure.py" line="341"/>
         <source>Census totals are distributed to buildings: choose a buildings layer as well.</source>
-        <translation type="unfinished"></translation>
+        <translation>Les totaux du recensement sont répartis entre les bâtiments : choisissez aussi une couche de bâtiments.</translation>
     </message>
     <message>
         <location filename="../processing/exposure.py" line="384"/>
         <source>A displacement, demographic or needs setting cannot be read: {detail}. Write key=value pairs separated by &apos;;&apos;.</source>
-        <translation type="unfinished"></translation>
+        <translation>Un réglage de déplacement, de démographie ou de besoins est illisible : {detail}. Écrivez des paires clé=valeur séparées par « ; ».</translation>
     </message>
     <message>
         <location filename="../processing/exposure.py" line="395"/>
         <source>outside every unit</source>
-        <translation type="unfinished"></translation>
+        <translation>hors de toute unité</translation>
     </message>
     <message>
         <location filename="../processing/exposure.py" line="485"/>
         <source>{people} people of the census have no residential building in their unit and are not placed; they are reported as unplaced.</source>
-        <translation type="unfinished"></translation>
+        <translation>{people} personnes du recensement n’ont aucun bâtiment résidentiel dans leur unité et ne sont pas placées ; elles sont signalées comme non placées.</translation>
     </message>
     <message>
         <location filename="../processing/exposure.py" line="624"/>
         <source>the feature has no geometry</source>
-        <translation type="unfinished"></translation>
+        <translation>l’entité n’a pas de géométrie</translation>
     </message>
 </context>
 <context>
@@ -542,12 +555,12 @@ Chaque couche a les colonnes osm_id, osm_type, name, category (un code stable), 
     <message>
         <location filename="../processing/prepare_hazard.py" line="63"/>
         <source>Prepare a hazard layer</source>
-        <translation type="unfinished"></translation>
+        <translation>Préparer une couche d’aléa</translation>
     </message>
     <message>
         <location filename="../processing/prepare_hazard.py" line="66"/>
         <source>Hazard and exposure</source>
-        <translation type="unfinished"></translation>
+        <translation>Aléa et exposition</translation>
     </message>
     <message>
         <location filename="../processing/prepare_hazard.py" line="72"/>
@@ -563,127 +576,138 @@ Chaque couche a les colonnes osm_id, osm_type, name, category (un code stable), 
 &lt;b&gt;Extent&lt;/b&gt; (optional): clip the hazard to this extent.
 &lt;b&gt;Hazard classes&lt;/b&gt;: the output, with hazard_class (1 low, 2 medium, 3 high), labels in English and French and the area in m² (equal-area projection).
 &lt;b&gt;Rejected zones&lt;/b&gt;: zones whose value is not in the value map or whose geometry is empty or beyond repair, with the reason.</source>
-        <translation type="unfinished"></translation>
+        <translation>Transforme des zones inondables (polygones avec un champ de classe) ou un raster de hauteur d’eau en une couche d’aléa propre : un polygone par classe (faible, moyen, fort), valide, sans recouvrement (là où des zones se recouvrent, la classe la plus forte l’emporte), éventuellement découpé à une emprise.
+
+&lt;b&gt;Zones d’aléa&lt;/b&gt; : polygones ; utilisez soit des zones, soit un raster de hauteur d’eau.
+&lt;b&gt;Champ de classe&lt;/b&gt; : le champ des zones qui porte leur classe.
+&lt;b&gt;Table de correspondance&lt;/b&gt; : quelle valeur du champ correspond à quelle classe, par exemple &lt;i&gt;YES=high; NO=dry&lt;/i&gt; ; la casse et les espaces sont ignorés ; les classes sont low, medium, high ou dry (faible, moyen, fort, sec).
+&lt;b&gt;Raster de hauteur d’eau&lt;/b&gt; : hauteurs en mètres.
+&lt;b&gt;Bande&lt;/b&gt; : la bande du raster qui porte les hauteurs.
+&lt;b&gt;Borne supérieure des hauteurs faibles (m)&lt;/b&gt; et &lt;b&gt;Borne supérieure des hauteurs moyennes (m)&lt;/b&gt; : faible sous la première, moyen jusqu’à la seconde, fort à partir de la seconde (0,5 m et 1,5 m par défaut).
+&lt;b&gt;Hauteur d’eau minimale (m)&lt;/b&gt; : les hauteurs inférieures ou égales sont sèches.
+&lt;b&gt;Emprise&lt;/b&gt; (facultatif) : découpe l’aléa à cette emprise.
+&lt;b&gt;Classes d’aléa&lt;/b&gt; : la sortie, avec hazard_class (1 faible, 2 moyen, 3 fort), les libellés en anglais et en français et la surface en m² (projection équivalente).
+&lt;b&gt;Zones rejetées&lt;/b&gt; : zones dont la valeur ne figure pas dans la table de correspondance ou dont la géométrie est vide ou irréparable, avec la raison.</translation>
     </message>
     <message>
         <location filename="../processing/prepare_hazard.py" line="93"/>
         <source>Hazard zones</source>
-        <translation type="unfinished"></translation>
+        <translation>Zones d’aléa</translation>
     </message>
     <message>
         <location filename="../processing/prepare_hazard.py" line="95"/>
         <source>Class field</source>
-        <translation type="unfinished"></translation>
+        <translation>Champ de classe</translation>
     </message>
     <message>
         <location filename="../processing/prepare_hazard.py" line="98"/>
         <source>Value map</source>
-        <translation type="unfinished"></translation>
+        <translation>Table de correspondance</translation>
     </message>
     <message>
         <location filename="../processing/prepare_hazard.py" line="100"/>
         <source>Flood depth raster</source>
-        <translation type="unfinished"></translation>
+        <translation>Raster de hauteur d’eau</translation>
     </message>
     <message>
         <location filename="../processing/prepare_hazard.py" line="102"/>
         <source>Band</source>
-        <translation type="unfinished"></translation>
+        <translation>Bande</translation>
     </message>
     <message>
         <location filename="../processing/prepare_hazard.py" line="105"/>
         <source>Upper bound of low depths (m)</source>
-        <translation type="unfinished"></translation>
+        <translation>Borne supérieure des hauteurs faibles (m)</translation>
     </message>
     <message>
         <location filename="../processing/prepare_hazard.py" line="108"/>
         <source>Upper bound of medium depths (m)</source>
-        <translation type="unfinished"></translation>
+        <translation>Borne supérieure des hauteurs moyennes (m)</translation>
     </message>
     <message>
         <location filename="../processing/prepare_hazard.py" line="111"/>
         <source>Minimum flood depth (m)</source>
-        <translation type="unfinished"></translation>
+        <translation>Hauteur d’eau minimale (m)</translation>
     </message>
     <message>
         <location filename="../processing/prepare_hazard.py" line="114"/>
         <source>Extent</source>
-        <translation type="unfinished">Emprise</translation>
+        <translation>Emprise</translation>
     </message>
     <message>
         <location filename="../processing/prepare_hazard.py" line="115"/>
         <source>Hazard classes</source>
-        <translation type="unfinished"></translation>
+        <translation>Classes d’aléa</translation>
     </message>
     <message>
         <location filename="../processing/prepare_hazard.py" line="117"/>
         <source>Rejected zones</source>
-        <translation type="unfinished"></translation>
+        <translation>Zones rejetées</translation>
     </message>
     <message>
         <location filename="../processing/prepare_hazard.py" line="126"/>
         <source>Give either hazard zones or a flood depth raster (exactly one of them).</source>
-        <translation type="unfinished"></translation>
+        <translation>Indiquez soit des zones d’aléa, soit un raster de hauteur d’eau (exactement l’un des deux).</translation>
     </message>
     <message>
         <location filename="../processing/prepare_hazard.py" line="131"/>
         <source>The upper bound of low depths ({low} m) must be below that of medium depths ({medium} m).</source>
-        <translation type="unfinished"></translation>
+        <translation>La borne supérieure des hauteurs faibles ({low} m) doit être inférieure à celle des hauteurs moyennes ({medium} m).</translation>
     </message>
     <message>
         <location filename="../processing/prepare_hazard.py" line="150"/>
         <source>No area is exposed: the hazard layer is empty.</source>
-        <translation type="unfinished"></translation>
+        <translation>Aucune surface n’est exposée : la couche d’aléa est vide.</translation>
     </message>
     <message>
         <location filename="../processing/prepare_hazard.py" line="173"/>
         <source>Choose the class field of the hazard zones.</source>
-        <translation type="unfinished"></translation>
+        <translation>Choisissez le champ de classe des zones d’aléa.</translation>
     </message>
     <message>
         <location filename="../processing/prepare_hazard.py" line="177"/>
         <source>The value map cannot be read: {detail}. Write it as value=class pairs separated by &apos;;&apos;, e.g. YES=high; NO=dry.</source>
-        <translation type="unfinished"></translation>
+        <translation>La table de correspondance est illisible : {detail}. Écrivez-la en paires valeur=classe séparées par « ; », par exemple YES=high; NO=dry.</translation>
     </message>
     <message>
         <location filename="../processing/prepare_hazard.py" line="182"/>
         <source>The hazard zones layer is empty.</source>
-        <translation type="unfinished"></translation>
+        <translation>La couche des zones d’aléa est vide.</translation>
     </message>
     <message>
         <location filename="../processing/prepare_hazard.py" line="187"/>
         <source>The value map matches none of the values of {field} ({values}). Edit the value map so that it names these values.</source>
-        <translation type="unfinished"></translation>
+        <translation>La table de correspondance ne correspond à aucune valeur de {field} ({values}). Modifiez-la pour qu’elle nomme ces valeurs.</translation>
     </message>
     <message>
         <location filename="../processing/prepare_hazard.py" line="191"/>
         <source>{count} invalid zone geometries were repaired.</source>
-        <translation type="unfinished"></translation>
+        <translation>{count} géométries de zones invalides ont été réparées.</translation>
     </message>
     <message>
         <location filename="../processing/prepare_hazard.py" line="205"/>
         <source>The depth raster declares no nodata value: every pixel is read as a depth.</source>
-        <translation type="unfinished"></translation>
+        <translation>Le raster de hauteur d’eau ne déclare pas de valeur nodata : chaque pixel est lu comme une hauteur.</translation>
     </message>
     <message>
         <location filename="../processing/prepare_hazard.py" line="223"/>
         <source>the zone has no geometry</source>
-        <translation type="unfinished"></translation>
+        <translation>la zone n’a pas de géométrie</translation>
     </message>
     <message>
         <location filename="../processing/prepare_hazard.py" line="224"/>
         <source>invalid geometry that could not be repaired</source>
-        <translation type="unfinished">géométrie invalide qui n’a pas pu être réparée</translation>
+        <translation>géométrie invalide qui n’a pas pu être réparée</translation>
     </message>
     <message>
         <location filename="../processing/prepare_hazard.py" line="225"/>
         <source>the value of the class field is not in the value map</source>
-        <translation type="unfinished"></translation>
+        <translation>la valeur du champ de classe ne figure pas dans la table de correspondance</translation>
     </message>
     <message>
         <location filename="../processing/prepare_hazard.py" line="226"/>
         <source>the zone is not a polygon</source>
-        <translation type="unfinished"></translation>
+        <translation>la zone n’est pas un polygone</translation>
     </message>
 </context>
 <context>
@@ -707,12 +731,12 @@ Chaque couche a les colonnes osm_id, osm_type, name, category (un code stable), 
     <message>
         <location filename="../processing/layers.py" line="80"/>
         <source>Canceled: nothing was written.</source>
-        <translation type="unfinished">Annulé : rien n’a été écrit.</translation>
+        <translation>Annulé : rien n’a été écrit.</translation>
     </message>
     <message>
         <location filename="../processing/layers.py" line="56"/>
         <source>The field {field} does not exist in the layer.</source>
-        <translation type="unfinished"></translation>
+        <translation>Le champ {field} n’existe pas dans la couche.</translation>
     </message>
 </context>
 </TS>
