@@ -42,9 +42,17 @@ except ImportError:  # pragma: no cover
 CLASS_KEYS = [c.key for c in CLASSES]
 
 
-def _copy_fields(source_fields, extra):
+def _copy_fields(source_fields, extra, rename_fid=False):
+    """Source fields plus ``extra``; with ``rename_fid`` a GeoPackage 'fid' becomes 'source_fid'.
+
+    Road sections share their road's attributes: several sections would carry
+    the same fid, which a GeoPackage output refuses as a duplicate key.
+    """
     fields = QgsFields()
     for field in source_fields:
+        if rename_fid and field.name().lower() == "fid":
+            field = QgsField(field)
+            field.setName("source_fid")
         fields.append(field)
     for name, kind in extra:
         unique = name
@@ -531,7 +539,7 @@ class Exposure(RefugeAlgorithm):
                                                               len(units), pieces["length_m"])
         fields = _copy_fields(source.fields(), [
             ("hazard_class", QVariant.Int), ("hazard_label", QVariant.String),
-            ("length_m", QVariant.Double), ("unit", QVariant.String)])
+            ("length_m", QVariant.Double), ("unit", QVariant.String)], rename_fid=True)
         sink, dest = self.parameterAsSink(parameters, self.ROADS_OUTPUT, context, fields,
                                           compat.WKB_MULTILINESTRING, source.sourceCrs())
         if sink is None:

@@ -11,7 +11,57 @@ import sys
 from osgeo import ogr
 
 
-def main(results_path, report_path):
+def exposure_section(path):
+    """Exposure tables from the exposure summary JSON (rounded for display only)."""
+    with open(path, encoding="utf-8") as handle:
+        summary = json.load(handle)
+    classes = summary["classes"]
+    codes = sorted(classes, key=int)
+    header = "".join(f"<th>{html.escape(classes[c]['en'])} / {html.escape(classes[c]['fr'])}</th>"
+                     for c in codes)
+
+    def row(label, values, scale=1.0):
+        cells = "".join(f"<td>{values.get(c, 0) * scale:,.0f}</td>" for c in codes)
+        return f"<tr><th>{label}</th>{cells}</tr>"
+
+    rows = []
+    buildings = summary.get("buildings", {})
+    if buildings:
+        rows.append(row("Buildings / Bâtiments", buildings["count"]))
+        rows.append(row("Footprint (m²) / Emprise (m²)", buildings["footprint_m2"]))
+        if "population" in buildings:
+            rows.append(row("Residents / Habitants", buildings["population"]))
+    facilities = summary.get("facilities", {})
+    if facilities:
+        rows.append(row("Facilities / Équipements", facilities["count"]))
+        rows.append(row("Critical facilities / Équipements critiques", facilities["critical"]))
+    roads = summary.get("roads", {})
+    if roads:
+        rows.append(row("Roads (m) / Routes (m)", roads["length_m"]))
+    displaced = summary.get("displaced")
+    needs = ""
+    if displaced:
+        items = displaced["needs"]
+        needs = (
+            f"<h3>Displaced people and needs / Personnes déplacées et besoins</h3>"
+            f"<p>Displaced / Déplacés : <b>{displaced['people']:,.0f}</b> "
+            f"(women / femmes {displaced['groups']['women']:,.0f}, under 5 / moins de 5 ans "
+            f"{displaced['groups']['under5']:,.0f}, 60+ / 60 ans et plus {displaced['groups']['aged60']:,.0f}, "
+            f"with disabilities / handicapées {displaced['groups']['disability']:,.0f}).</p>"
+            f"<p>Per day / Par jour : water / eau {items['water_l_day']:,.0f} L, food / nourriture "
+            f"{items['food_kcal_day']:,.0f} kcal. Shelter / Abri {items['shelter_m2']:,.0f} m², toilets / "
+            f"latrines {items['toilets']:,.0f}, household kits / kits ménagers {items['household_kits']:,.0f} "
+            f"(Sphere Handbook 2018).</p>")
+    return (f"<h2>Exposure to the illustrative flood / Exposition à l'inondation illustrative</h2>"
+            f"<p>The flood depth raster and the census grid of this demo are made up to show the "
+            f"pipeline; they are not real hazard or census data. / La hauteur d'eau et le recensement "
+            f"de cette démo sont fictifs : ils servent à montrer la chaîne de traitement.</p>"
+            f"<table><tr><th></th>{header}</tr>{''.join(rows)}</table>{needs}"
+            f"<p>Numbers rounded for display; files keep full precision. / Nombres arrondis pour "
+            f"l'affichage ; les fichiers gardent toute la précision.</p>")
+
+
+def main(results_path, report_path, exposure_path=None):
     with open(results_path, encoding="utf-8") as handle:
         text = handle.read()
     run = json.loads(text[text.index("{"):])
@@ -35,7 +85,7 @@ def main(results_path, report_path):
 <html lang="en"><head><meta charset="utf-8"><title>Refuge demo</title>
 <style>body{{font-family:sans-serif;max-width:50em;margin:2em auto}}
 table{{border-collapse:collapse}}td,th{{border:1px solid #999;padding:.3em .8em}}</style></head>
-<body><h1>Refuge demo: Helsinki</h1>
+<body><h1>Refuge demo: Helsinki / Démo Refuge : Helsinki</h1>
 <p>OpenStreetMap layers extracted offline by <code>refuge:osm_extract_pbf</code> through
 <code>qgis_process</code> / Couches OpenStreetMap extraites hors ligne.</p>
 <p>Source: {html.escape(run["inputs"]["INPUT"])}; OSM date / date des données: {html.escape(timestamp)}.</p>
@@ -43,6 +93,7 @@ table{{border-collapse:collapse}}td,th{{border:1px solid #999;padding:.3em .8em}
 <h2>Rejected objects / Objets rejetés</h2>
 <table><tr><th>theme / thème</th><th>reason / raison</th><th>count / nombre</th></tr>{reject_cells}</table>
 <p>Output / Sortie: <code>{html.escape(output)}</code></p>
+{exposure_section(exposure_path) if exposure_path else ""}
 <p>{html.escape(attribution or "")}, ODbL.</p></body></html>
 """
     with open(report_path, "w", encoding="utf-8") as handle:
@@ -50,4 +101,4 @@ table{{border-collapse:collapse}}td,th{{border:1px solid #999;padding:.3em .8em}
 
 
 if __name__ == "__main__":
-    main(sys.argv[1], sys.argv[2])
+    main(*sys.argv[1:4])

@@ -238,3 +238,22 @@ def test_population_sources_are_exclusive(hazard, census_grid, tmp_path):
             "POPULATION_FIELD": "INUNDATED", "AGGREGATION": census_grid,
             "UNIT_POPULATION_FIELD": "people", "SUMMARY_JSON": str(tmp_path / "s.json")})
     assert "one source of population only" in str(info.value)
+
+
+def test_road_sections_from_a_geopackage_keep_every_piece(hazard, tmp_path):
+    """Sections of one road share its fid: the GeoPackage output must not drop any."""
+    from qgis.core import QgsProject, QgsVectorFileWriter
+
+    options = QgsVectorFileWriter.SaveVectorOptions()
+    options.driverName = "GPKG"
+    roads = str(tmp_path / "roads.gpkg")
+    QgsVectorFileWriter.writeAsVectorFormatV2(layer(shared_file(ROADS)), roads,
+                                              QgsProject.instance().transformContext(), options)
+    result = run("refuge:exposure", {
+        "HAZARD": hazard["OUTPUT"], "ROADS": roads, "ROADS_OUTPUT": str(tmp_path / "sections.gpkg"),
+        "SUMMARY_JSON": str(tmp_path / "s.json")})
+    summary = json.load(open(result["SUMMARY_JSON"], encoding="utf-8"))
+    sections = list(layer(result["ROADS_OUTPUT"]).getFeatures())
+    assert sum(f["length_m"] for f in sections) == pytest.approx(
+        sum(summary["roads"]["length_m"].values()), rel=1e-9)
+    assert {f["source_fid"] for f in sections} == {f.id() for f in layer(roads).getFeatures()}
