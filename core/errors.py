@@ -101,3 +101,40 @@ class OutputError(RefugeError):
         self.path = str(path)
         self.detail = detail
         super().__init__(f"cannot write {path}: {detail}")
+
+
+class RasterReadError(InputFileError):
+    """GDAL cannot open or read the file as a raster; ``detail`` is GDAL's message."""
+
+    def __init__(self, path, detail=""):
+        self.detail = detail
+        super().__init__(path, f"cannot read {path} as a raster: {detail}".rstrip(": "))
+
+
+class RasterBandError(InputFileError):
+    """The requested band does not exist: ``band`` was asked, the file has ``band_count``."""
+
+    def __init__(self, path, band, band_count):
+        self.band = band
+        self.band_count = band_count
+        super().__init__(path, f"{path} has no band {band} (it has {band_count})")
+
+
+class RotatedRasterError(InputFileError):
+    """The raster is rotated or sheared; only north-up grids are supported.
+
+    ``geotransform`` is GDAL's (x0, dx, rx, y0, ry, dy) with rx or ry non-zero.
+    """
+
+    def __init__(self, path, geotransform):
+        self.geotransform = tuple(geotransform)
+        super().__init__(
+            path, f"{path} is rotated (geotransform {self.geotransform}); warp it to a north-up grid"
+        )
+
+
+class UngeoreferencedRasterError(InputFileError):
+    """The raster has no geotransform, so its pixels cannot be placed on a map."""
+
+    def __init__(self, path):
+        super().__init__(path, f"{path} has no georeferencing (no geotransform)")
