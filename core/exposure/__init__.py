@@ -1,0 +1,1 @@
+"""Exposure analysis: what hazard rasters and population grids say about features."""
