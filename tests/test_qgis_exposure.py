@@ -257,3 +257,70 @@ def test_road_sections_from_a_geopackage_keep_every_piece(hazard, tmp_path):
     assert sum(f["length_m"] for f in sections) == pytest.approx(
         sum(summary["roads"]["length_m"].values()), rel=1e-9)
     assert {f["source_fid"] for f in sections} == {f.id() for f in layer(roads).getFeatures()}
+
+
+DEPTH = "hazard/jakarta/jakarta_flood_design.tif"
+
+
+def gdal_all_touched_max(raster_path, geometry_wkb):
+    """Independent: burn one polygon with GDAL ALL_TOUCHED, max of the depths under it."""
+    import numpy as np
+    from osgeo import gdal, ogr
+
+    source = gdal.Open(raster_path)
+    depths = source.GetRasterBand(1).ReadAsArray().astype(float)
+    nodata = source.GetRasterBand(1).GetNoDataValue()
+    mask = gdal.GetDriverByName("MEM").Create("", source.RasterXSize, source.RasterYSize, 1, gdal.GDT_Byte)
+    mask.SetGeoTransform(source.GetGeoTransform())
+    mask.SetProjection(source.GetProjection())
+    vectors = ogr.GetDriverByName("Memory").CreateDataSource("")
+    layer_ = vectors.CreateLayer("one", source.GetSpatialRef(), ogr.wkbPolygon)
+    feature = ogr.Feature(layer_.GetLayerDefn())
+    feature.SetGeometry(ogr.CreateGeometryFromWkb(geometry_wkb))
+    layer_.CreateFeature(feature)
+    gdal.RasterizeLayer(mask, [1], layer_, burn_values=[1], options=["ALL_TOUCHED=TRUE"])
+    burned = mask.GetRasterBand(1).ReadAsArray() == 1
+    values = depths[burned & (depths != nodata)]
+    return float(values.max()) if values.size else None
+
+
+def test_depth_raster_exposure_equals_gdal_all_touched(qgis_app, tmp_path):
+    raster = shared_file(DEPTH)
+    result = run("refuge:exposure", {
+        "DEPTH": raster, "BUILDINGS": shared_file(BUILDINGS),
+        "BUILDINGS_OUTPUT": str(tmp_path / "b.gpkg"), "SUMMARY_JSON": str(tmp_path / "s.json")})
+    summary = json.load(open(result["SUMMARY_JSON"], encoding="utf-8"))
+    expected_counts = {"0": 0, "1": 0, "2": 0, "3": 0}
+    compared = 0
+    for building in layer(result["BUILDINGS_OUTPUT"]).getFeatures():
+        expected = gdal_all_touched_max(raster, bytes(building.geometry().asWkb()))
+        if expected is None:
+            assert building["max_depth_m"] is None
+        else:
+            assert building["max_depth_m"] == pytest.approx(expected, abs=1e-6)
+            compared += 1
+        depth = expected or 0.0
+        code = 0 if depth <= 0 else 1 if depth < 0.5 else 2 if depth < 1.5 else 3
+        assert building["hazard_class"] == code
+        expected_counts[str(code)] += 1
+    assert compared > 100
+    assert summary["buildings"]["count"] == pytest.approx(expected_counts)
+    assert summary["thresholds_m"] == [0.5, 1.5]
+
+
+def test_prepared_raster_hazard_area_equals_pixel_count(qgis_app, tmp_path):
+    import numpy as np
+    from osgeo import gdal
+
+    raster = shared_file(DEPTH)
+    result = run("refuge:prepare_hazard", {"DEPTH": raster, "OUTPUT": str(tmp_path / "h.gpkg")})
+    source = gdal.Open(raster)
+    depths = source.GetRasterBand(1).ReadAsArray().astype(float)
+    pixel_area = abs(source.GetGeoTransform()[1] * source.GetGeoTransform()[5])
+    expected = {1: ((depths > 0) & (depths < 0.5)).sum(), 2: ((depths >= 0.5) & (depths < 1.5)).sum(),
+                3: (depths >= 1.5).sum()}
+    classes = {f["hazard_class"]: f.geometry().area() for f in layer(result["OUTPUT"]).getFeatures()}
+    assert set(classes) == {code for code, count in expected.items() if count}
+    for code, area in classes.items():
+        assert area == pytest.approx(expected[code] * pixel_area, rel=1e-9)
+    assert np.isfinite(list(classes.values())).all()

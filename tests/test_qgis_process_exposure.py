@@ -104,3 +104,37 @@ def test_exposure_bad_input_messages(tmp_path):
         "SUMMARY_JSON": str(tmp_path / "s.json")})
     assert results is None
     assert "not classes" in completed.stdout + completed.stderr
+
+
+def test_depth_raster_and_population_raster_through_qgis_process(tmp_path):
+    import numpy as np
+    from osgeo import gdal
+
+    depth_path = shared_file("hazard/jakarta/jakarta_flood_design.tif")
+    source = gdal.Open(depth_path)
+    depths = source.GetRasterBand(1).ReadAsArray().astype(float)
+    # A population raster on the same grid: 10 people per pixel, one row without data.
+    people = np.full(depths.shape, 10.0, dtype=np.float32)
+    people[0, :] = -1
+    population_path = str(tmp_path / "people.tif")
+    target = gdal.GetDriverByName("GTiff").Create(population_path, source.RasterXSize,
+                                                   source.RasterYSize, 1, gdal.GDT_Float32)
+    target.SetGeoTransform(source.GetGeoTransform())
+    target.SetProjection(source.GetProjection())
+    target.GetRasterBand(1).WriteArray(people)
+    target.GetRasterBand(1).SetNoDataValue(-1)
+    target = None
+    results, completed = run_json("refuge:exposure", {
+        "DEPTH": depth_path, "BUILDINGS": shared_file("exposure/jakarta/buildings.shp"),
+        "POPULATION_RASTER": population_path, "SUMMARY_JSON": str(tmp_path / "s.json")})
+    assert results is not None, completed.stdout + completed.stderr
+    summary = json.load(open(tmp_path / "s.json", encoding="utf-8"))
+    valid = people > 0
+    classes = np.where(depths <= 0, 0, np.where(depths < 0.5, 1, np.where(depths < 1.5, 2, 3)))
+    for code in range(4):
+        expected = 10.0 * (valid & (classes == code)).sum()
+        assert summary["population_raster"][str(code)] == pytest.approx(expected, rel=1e-9, abs=1e-6)
+    exposed = sum(summary["population_raster"][str(c)] for c in (2, 3))
+    assert summary["displaced"]["people"] == pytest.approx(
+        0.5 * summary["population_raster"]["2"] + summary["population_raster"]["3"])
+    assert exposed >= 0

@@ -94,13 +94,20 @@ def classify_features(geometries, source_crs, hazard):
         grid = hazard.grid
         local = crs_tools.reproject(geometries, source_crs, grid.crs_wkt or crs_tools.WGS84)
         depth = np.full(len(local), np.nan)
-        is_point = shapely.get_type_id(local) == 0
+        kind = shapely.get_type_id(local)
+        is_point = kind == 0
+        is_polygon = (kind == 3) | (kind == 6)
         if is_point.any():
             depth[is_point] = sample_points(grid, shapely.get_x(local[is_point]),
                                             shapely.get_y(local[is_point]))
-        if (~is_point).any():
-            depth[~is_point] = max_touched(grid, local[~is_point])
-        return hazard.classify_depths(depth), depth
+        if is_polygon.any():
+            depth[is_polygon] = max_touched(grid, local[is_polygon])
+        classes = hazard.classify_depths(depth)
+        other = ~(is_point | is_polygon)  # multipoints, lines: against the polygonised classes
+        if other.any():
+            wgs84 = crs_tools.reproject(geometries[other], source_crs, crs_tools.WGS84)
+            classes[other] = overlay.max_class(wgs84, hazard.index())
+        return classes, depth
     wgs84 = crs_tools.reproject(geometries, source_crs, crs_tools.WGS84)
     return overlay.max_class(wgs84, hazard.index()), None
 
