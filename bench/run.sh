@@ -1,13 +1,45 @@
 #!/usr/bin/env bash
 # Refuge benchmarks. `make bench` runs this from the repository root with
 # PYTHONPATH=build/pythonpath after setting up the machine and installing the
-# plugin; it also works on its own. Extra arguments go to the Python script
-# (e.g. `bench/run.sh --repeat 1` for a quick try).
+# plugin; it also works on its own.
+#
+#   bench/run.sh                    every benchmark: OSM extraction, then exposure
+#   bench/run.sh osm [ARGS...]      only bench_osm_extract.py (ARGS go to it, e.g. --repeat 1)
+#   bench/run.sh exposure [ARGS...] only bench_exposure.py (e.g. --repeat 1 --no-big)
+#   BENCH=exposure bench/run.sh     the same choice through the environment
+#
+# Without a bench name, arguments go to the OSM benchmark, as before
+# (`bench/run.sh --repeat 1` for a quick try).
 # Results: bench/RESULTS.md. Scratch outputs: bench/work/ (git-ignored).
 set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$root"
 export PYTHONPATH="${PYTHONPATH:-$root/build/pythonpath}"
+
+which="${BENCH:-all}"
+case "${1:-}" in
+    osm|exposure|all) which=$1; shift ;;
+esac
+python="$root/.venv/bin/python"
+[ -x "$python" ] || python=python3
+
+# Exposure: refuge:exposure against shapely, QGIS chains and geopandas, in one
+# QGIS process. geopandas runs from its own venv, bench/.venv-geopandas
+# (created here from PyPI when missing; its wheels never enter .venv).
+run_exposure() {
+    local venv="$root/bench/.venv-geopandas"
+    if ! "$venv/bin/python" -c 'import geopandas, pyogrio' 2>/dev/null; then
+        echo "creating $venv (geopandas, pyogrio from PyPI)" >&2
+        env -u PYTHONPATH -u VIRTUAL_ENV python3 -m venv "$venv"
+        env -u PYTHONPATH -u VIRTUAL_ENV "$venv/bin/pip" install -q geopandas pyogrio
+    fi
+    "$python" bench/bench_exposure.py "$@"
+}
+
+if [ "$which" = exposure ]; then
+    run_exposure "$@"
+    exit
+fi
 
 # The peers are Debian packages: install them only when missing, so that a
 # machine already set up is left as it is.
@@ -45,6 +77,11 @@ else
     inputs+=("Helsinki.osm.pbf")
 fi
 
-python="$root/.venv/bin/python"
-[ -x "$python" ] || python=python3
-exec "$python" bench/bench_osm_extract.py "$@" "${inputs[@]}"
+if [ "$which" = osm ]; then
+    exec "$python" bench/bench_osm_extract.py "$@" "${inputs[@]}"
+fi
+# Both: the OSM benchmark with the arguments, then the exposure one with its defaults.
+status=0
+"$python" bench/bench_osm_extract.py "$@" "${inputs[@]}" || status=$?
+run_exposure || status=$?
+exit $status

@@ -41,16 +41,17 @@ def exposure_section(path):
     displaced = summary.get("displaced")
     needs = ""
     if displaced:
-        items = displaced["needs"]
+        items, groups = displaced["needs"], displaced["groups"]
         needs = (
             f"<h3>Displaced people and needs / Personnes déplacées et besoins</h3>"
             f"<p>Displaced / Déplacés : <b>{displaced['people']:,.0f}</b> "
-            f"(women / femmes {displaced['groups']['women']:,.0f}, under 5 / moins de 5 ans "
-            f"{displaced['groups']['under5']:,.0f}, 60+ / 60 ans et plus {displaced['groups']['aged60']:,.0f}, "
-            f"with disabilities / handicapées {displaced['groups']['disability']:,.0f}).</p>"
+            f"(women / femmes {groups['women']:,.0f}, under 5 / moins de 5 ans "
+            f"{groups['under5']:,.0f}, 60+ / 60 ans et plus {groups['aged60']:,.0f}, "
+            f"with disabilities / handicapées {groups['disability']:,.0f}).</p>"
             f"<p>Per day / Par jour : water / eau {items['water_l_day']:,.0f} L, food / nourriture "
-            f"{items['food_kcal_day']:,.0f} kcal. Shelter / Abri {items['shelter_m2']:,.0f} m², toilets / "
-            f"latrines {items['toilets']:,.0f}, household kits / kits ménagers {items['household_kits']:,.0f} "
+            f"{items['food_kcal_day']:,.0f} kcal. Shelter / Abri {items['shelter_m2']:,.0f} m², "
+            f"toilets / latrines {items['toilets']:,.0f}, household kits / kits ménagers "
+            f"{items['household_kits']:,.0f} "
             f"(Sphere Handbook 2018).</p>")
     return (f"<h2>Exposure to the illustrative flood / Exposition à l'inondation illustrative</h2>"
             f"<p>The flood depth raster and the census grid of this demo are made up to show the "

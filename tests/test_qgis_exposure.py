@@ -264,7 +264,6 @@ DEPTH = "hazard/jakarta/jakarta_flood_design.tif"
 
 def gdal_all_touched_max(raster_path, geometry_wkb):
     """Independent: burn one polygon with GDAL ALL_TOUCHED, max of the depths under it."""
-    import numpy as np
     from osgeo import gdal, ogr
 
     source = gdal.Open(raster_path)

@@ -9,10 +9,9 @@ import json
 import pyproj
 import pytest
 import shapely
+from conftest import shared_file
 from osgeo import ogr
 from qgis_process_helper import run_json
-
-from conftest import shared_file
 
 pytestmark = pytest.mark.slow
 GEOD = pyproj.Geod(ellps="WGS84")
