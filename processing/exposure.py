@@ -260,12 +260,9 @@ class Exposure(RefugeAlgorithm):
                 "The hazard class field holds values that are not classes ({values}): use 0 to 3, "
                 "or prepare the layer with Prepare a hazard layer.").format(
                 values=", ".join(map(str, unknown[:10]))))
-        from ..core.hazard import zones as zone_tools
-
         valid = ~shapely.is_missing(arrays.geometries)
-        geometries = shapely.make_valid(arrays.geometries[valid])
-        zones = zone_tools.resolve_overlaps(geometries, codes[valid])
-        return analysis.Hazard(zones=zones, crs=arrays.crs), "zones"
+        geometries = _repaired(arrays.geometries[valid])
+        return analysis.Hazard(polygons=geometries, codes=codes[valid], crs=arrays.crs), "zones"
 
     def _source(self, parameters, name, context, feedback):
         """(source, SourceArrays with every attribute: outputs copy them) or (None, None)."""
@@ -433,7 +430,7 @@ class Exposure(RefugeAlgorithm):
     def _buildings(self, parameters, context, feedback, hazard, arrays, source, units,
                    unit_geometries, summary, table_rows, rejects, unit_tables, results):
         keep = self._valid(arrays, "buildings", rejects)
-        geometries = shapely.make_valid(arrays.geometries[keep])
+        geometries = _repaired(arrays.geometries[keep])
         result = self.run_engine(analysis.buildings_exposure, geometries, arrays.crs, hazard,
                                  unit_geometries, units.crs if units is not None else None)
         population = None
@@ -499,7 +496,7 @@ class Exposure(RefugeAlgorithm):
     def _facilities(self, parameters, context, feedback, hazard, arrays, source, units,
                     unit_geometries, summary, table_rows, rejects, unit_tables, results):
         keep = self._valid(arrays, "facilities", rejects)
-        geometries = shapely.make_valid(arrays.geometries[keep])
+        geometries = _repaired(arrays.geometries[keep])
         classes, depth = self.run_engine(analysis.classify_features, geometries, arrays.crs, hazard)
         unit = analysis._units_of(analysis.crs_tools.reproject(geometries, arrays.crs, "EPSG:4326"),
                                   unit_geometries, units.crs if units is not None else None)
@@ -656,6 +653,15 @@ class Exposure(RefugeAlgorithm):
             geometries.append(None if geometry.isNull() else bytes(geometry.asWkb()))
         add_features(sink, fields, rows, geometries, _NullFeedback())
         results[self.UNITS_OUTPUT] = dest
+
+
+def _repaired(geometries):
+    """Geometries with the invalid ones repaired by GEOS make_valid (a copy)."""
+    geometries = np.array(geometries, dtype=object)
+    invalid = ~shapely.is_valid(geometries)
+    if invalid.any():
+        geometries[invalid] = shapely.make_valid(geometries[invalid])
+    return geometries
 
 
 def _number(value):

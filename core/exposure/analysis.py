@@ -27,10 +27,16 @@ CLASS_CODES = tuple(c.code for c in CLASSES)
 
 @dataclass
 class Hazard:
-    """Classified zones (``zones``, in ``crs``) or a depth raster (``grid``).
+    """The hazard: classified polygons, resolved zones, or a depth raster.
 
-    For a raster, ``thresholds`` and ``min_value`` classify depths (metres
-    for floods); its zones are derived by polygonising the classes.
+    - ``polygons`` + ``codes`` (in ``crs``): classified polygons as given, overlaps
+      allowed. Features are classified against them directly (the highest class
+      among the polygons a feature touches equals its class among the resolved
+      zones, and the raw polygons are cheaper to query); resolved zones are
+      derived only when lines must be cut or people counted per class.
+    - ``zones``: {class code: MultiPolygon}, disjoint, in ``crs``.
+    - ``grid``: a depth raster with ``thresholds`` and ``min_value`` (metres for
+      floods); its zones come from polygonising the classes.
     """
 
     zones: dict = None
@@ -38,30 +44,51 @@ class Hazard:
     grid: object = None  # refuge.core.exposure.raster.RasterGrid
     thresholds: tuple = FLOOD.thresholds
     min_value: float = FLOOD.min_value
+    polygons: object = None
+    codes: object = None
     _index: object = field(default=None, repr=False)
+    _class_index: object = field(default=None, repr=False)
 
     @property
     def is_raster(self):
         return self.grid is not None
 
     def zones_wgs84(self):
-        """{class code: MultiPolygon} in EPSG:4326 (polygonised for a raster)."""
+        """{class code: MultiPolygon} in EPSG:4326, disjoint (resolved or polygonised)."""
         if self.zones is None:
-            from .raster import classify
+            if self.polygons is not None:
+                self.zones = zone_tools.resolve_overlaps(self.polygons, self.codes)
+            else:
+                from .raster import classify
 
-            self.zones = zone_tools.polygonize_classes(
-                classify(self.grid, self.thresholds, self.min_value), self.grid.geotransform)
-            self.crs = self.grid.crs_wkt or crs_tools.WGS84
+                self.zones = zone_tools.polygonize_classes(
+                    classify(self.grid, self.thresholds, self.min_value), self.grid.geotransform)
+                self.crs = self.grid.crs_wkt or crs_tools.WGS84
         if not crs_tools.same_crs(self.crs, crs_tools.WGS84):
             codes = list(self.zones)
             projected = crs_tools.reproject([self.zones[c] for c in codes], self.crs, crs_tools.WGS84)
             self.zones, self.crs = dict(zip(codes, projected)), crs_tools.WGS84
+            self.polygons = None  # now in another CRS than the zones; the zones suffice
         return self.zones
 
     def index(self):
+        """Index of the disjoint zones (to cut lines at class boundaries)."""
         if self._index is None:
             self._index = overlay.ZoneIndex.build(self.zones_wgs84())
         return self._index
+
+    def class_index(self):
+        """Index to classify points and polygons: raw polygons when given, else the zones."""
+        if self._class_index is None:
+            if self.polygons is not None:
+                exposed = np.asarray(self.codes) > NOT_EXPOSED
+                polygons = crs_tools.reproject(np.asarray(self.polygons, dtype=object)[exposed],
+                                               self.crs, crs_tools.WGS84)
+                self._class_index = overlay.ZoneIndex.from_polygons(
+                    polygons, np.asarray(self.codes)[exposed])
+            else:
+                self._class_index = self.index()
+        return self._class_index
 
     def classify_depths(self, depths):
         """Class codes of depths (NaN: not exposed)."""
@@ -106,10 +133,10 @@ def classify_features(geometries, source_crs, hazard):
         other = ~(is_point | is_polygon)  # multipoints, lines: against the polygonised classes
         if other.any():
             wgs84 = crs_tools.reproject(geometries[other], source_crs, crs_tools.WGS84)
-            classes[other] = overlay.max_class(wgs84, hazard.index())
+            classes[other] = overlay.max_class(wgs84, hazard.class_index())
         return classes, depth
     wgs84 = crs_tools.reproject(geometries, source_crs, crs_tools.WGS84)
-    return overlay.max_class(wgs84, hazard.index()), None
+    return overlay.max_class(wgs84, hazard.class_index()), None
 
 
 def buildings_exposure(geometries, source_crs, hazard, units=None, units_crs=None):
@@ -142,7 +169,7 @@ def roads_exposure(lines, source_crs, hazard, units=None, units_crs=None):
     if units is not None and len(geometries):
         units_wgs84 = crs_tools.reproject(units, units_crs, crs_tools.WGS84)
         # Split again at unit boundaries, with unit i as zone code i + 1 (0: outside).
-        unit_index = overlay.ZoneIndex.build({i + 1: u for i, u in enumerate(units_wgs84)})
+        unit_index = overlay.ZoneIndex.from_polygons(units_wgs84, np.arange(1, len(units_wgs84) + 1))
         split = overlay.split_lines(geometries, unit_index)
         geometries = split.geometries
         owners, codes = owners[split.line_index], codes[split.line_index]

@@ -19,28 +19,42 @@ except ImportError as exc:  # pragma: no cover
     _ERROR = str(exc)
 
 
-@dataclass
 class ZoneIndex:
-    """Exploded zone polygons, their class codes and an STRtree over them."""
+    """Zone polygons (exploded), their codes and an STRtree over them.
 
-    parts: np.ndarray
-    codes: np.ndarray
-    tree: object
-    union: object  # all exposed zones, for the unexposed remainder of lines
+    The union of all zones, needed only to cut lines, is computed on first use.
+    """
+
+    def __init__(self, parts, codes):
+        if shapely is None:
+            raise MissingDependencyError("shapely", _ERROR)
+        self.parts = np.asarray(parts, dtype=object)
+        self.codes = np.asarray(codes, dtype=np.int64)
+        self.tree = shapely.STRtree(self.parts)
+        self._union = None
 
     @classmethod
     def build(cls, zones):
-        if shapely is None:
-            raise MissingDependencyError("shapely", _ERROR)
+        """From {code: (Multi)Polygon}."""
         parts, codes = [], []
         for code, geometry in zones.items():
             pieces = shapely.get_parts(geometry)
             parts.extend(pieces)
             codes.extend([code] * len(pieces))
-        parts = np.asarray(parts, dtype=object)
-        union = shapely.union_all(parts) if len(parts) else shapely.MultiPolygon()
-        shapely.prepare(union)
-        return cls(parts, np.asarray(codes, dtype=np.int64), shapely.STRtree(parts), union)
+        return cls(parts, codes)
+
+    @classmethod
+    def from_polygons(cls, polygons, codes):
+        """From parallel arrays of (Multi)Polygons and codes; multipolygons are exploded."""
+        parts, owner = shapely.get_parts(np.asarray(polygons, dtype=object), return_index=True)
+        return cls(parts, np.asarray(codes)[owner])
+
+    @property
+    def union(self):
+        if self._union is None:
+            self._union = shapely.union_all(self.parts) if len(self.parts) else shapely.MultiPolygon()
+            shapely.prepare(self._union)
+        return self._union
 
 
 def max_class(geometries, index):
