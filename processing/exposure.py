@@ -28,7 +28,7 @@ from ..core.exposure.needs import DEMOGRAPHICS, NEEDS
 from ..core.exposure.population import RESIDENTIAL_VALUES
 from ..core.hazard.definitions import CLASS_BY_CODE, CLASSES, FLOOD
 from ..core.osm.themes import CRITICAL_CATEGORIES
-from . import compat
+from . import compat, fastio
 from .base import RefugeAlgorithm
 from .i18n_labels import class_label
 from .layers import SourceArrays, add_features
@@ -264,11 +264,19 @@ class Exposure(RefugeAlgorithm):
         geometries = _repaired(arrays.geometries[valid])
         return analysis.Hazard(polygons=geometries, codes=codes[valid], crs=arrays.crs), "zones"
 
-    def _source(self, parameters, name, context, feedback):
-        """(source, SourceArrays with every attribute: outputs copy them) or (None, None)."""
+    def _source(self, parameters, name, context, feedback, fast_output=None):
+        """(source, arrays with every attribute: outputs copy them) or (None, None).
+
+        With ``fast_output``, a plain file layer whose output goes to a GeoPackage
+        is read with GDAL directly (see :mod:`.fastio`).
+        """
         source = self.parameterAsSource(parameters, name, context)
         if source is None:
             return None, None
+        if fast_output and fastio.gpkg_destination(parameters, fast_output):
+            direct = fastio.direct_source(self, parameters, name, context)
+            if direct is not None:
+                return source, fastio.ArrowArrays(*direct, feedback)
         return source, SourceArrays(source, feedback)
 
     # -- main -----------------------------------------------------------------------------------
@@ -297,7 +305,8 @@ class Exposure(RefugeAlgorithm):
         unit_tables = {}
 
         steps.setCurrentStep(2)
-        buildings_source, buildings = self._source(parameters, self.BUILDINGS, context, steps)
+        buildings_source, buildings = self._source(parameters, self.BUILDINGS, context, steps,
+                                                   fast_output=self.BUILDINGS_OUTPUT)
         if buildings is not None:
             self._buildings(parameters, context, steps, hazard, buildings, buildings_source, units,
                             unit_geometries, summary, table_rows, rejects, unit_tables, results)
@@ -424,7 +433,7 @@ class Exposure(RefugeAlgorithm):
     def _valid(self, arrays, kind, rejects):
         """Indices of features with a geometry; the others go to rejects."""
         for index in arrays.null_geometry:
-            rejects.append((kind, int(arrays.features[index].id()), "no_geometry"))
+            rejects.append((kind, arrays.feature_id(index), "no_geometry"))
         return np.flatnonzero(~shapely.is_missing(arrays.geometries))
 
     def _buildings(self, parameters, context, feedback, hazard, arrays, source, units,
@@ -571,6 +580,10 @@ class Exposure(RefugeAlgorithm):
         population = getattr(result, "population", None)
         if population is not None:
             extra.append(("population", QVariant.Double))
+        if isinstance(arrays, fastio.ArrowArrays):
+            self._write_features_fast(parameters, name, context, arrays, keep, result, results,
+                                      size_name, critical, population)
+            return
         fields = _copy_fields(source.fields(), extra)
         sink, dest = self.parameterAsSink(parameters, name, context, fields, source.wkbType(),
                                           source.sourceCrs())
@@ -597,6 +610,30 @@ class Exposure(RefugeAlgorithm):
         add_features(sink, fields, rows, geometries, feedback)
         results[name] = dest
         self._style(context, dest)
+
+    def _write_features_fast(self, parameters, name, context, arrays, keep, result, results,
+                             size_name, critical, population):
+        """The same output as _write_features, copied and extended with GDAL (see fastio)."""
+        destination = self.parameterAsOutputLayer(parameters, name, context)
+        names = self._current_unit_names
+        classes = result.classes.astype(int)
+        labels = {code: class_label(code) for code in CLASS_BY_CODE}
+        depth = result.depth_m if result.depth_m is not None else np.full(len(keep), np.nan)
+        columns = [("hazard_class", "integer", classes.tolist()),
+                   ("hazard_label", "text", [labels[c] for c in classes.tolist()]),
+                   ("max_depth_m", "real", depth)]
+        if size_name:
+            columns.append((size_name, "real", result.size))
+        if critical is not None:
+            columns.append(("critical", "boolean", critical.tolist()))
+        units = result.unit if result.unit is not None else np.full(len(keep), -1)
+        columns.append(("unit", "text", [names[u] if u >= 0 and names else None
+                                         for u in units.tolist()]))
+        if population is not None:
+            columns.append(("population", "real", population))
+        fastio.write_joined(arrays, destination, keep, columns)
+        results[name] = destination
+        self._style(context, destination)
 
     def _style(self, context, dest):
         if context.willLoadLayerOnCompletion(dest):

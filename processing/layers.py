@@ -49,6 +49,9 @@ class SourceArrays:
     def __len__(self):
         return len(self.features)
 
+    def feature_id(self, position):
+        return int(self.features[position].id())
+
     def values(self, field_name):
         """Attribute values of one field, in feature order (None when null)."""
         index = self.fields.lookupField(field_name)

@@ -323,3 +323,46 @@ def test_prepared_raster_hazard_area_equals_pixel_count(qgis_app, tmp_path):
     for code, area in classes.items():
         assert area == pytest.approx(expected[code] * pixel_area, rel=1e-9)
     assert np.isfinite(list(classes.values())).all()
+
+
+def context():
+    from qgis.core import QgsProcessingContext, QgsProject
+
+    result = QgsProcessingContext()
+    result.setProject(QgsProject.instance())
+    return result
+
+
+def test_fast_and_feature_paths_write_the_same_buildings(hazard, tmp_path):
+    """GDAL copy + SQL update (file to GeoPackage) equals the feature-sink path (memory)."""
+    from osgeo import ogr
+
+    source = str(tmp_path / "buildings.gpkg")
+    ogr.GetDriverByName("GPKG").CopyDataSource(ogr.Open(shared_file(BUILDINGS)), source)
+    dataset = ogr.Open(source, update=1)
+    table = dataset.GetLayer(0)
+    victim = table.GetNextFeature()
+    victim_fid = victim.GetFID()
+    victim.SetGeometryDirectly(None)
+    table.SetFeature(victim)
+    dataset = table = victim = None
+    common = {"HAZARD": hazard["OUTPUT"], "BUILDINGS": source, "BUILDING_TYPE_FIELD": "TYPE",
+              "AGGREGATION": shared_file(GRID), "AGGREGATION_NAME_FIELD": "name"}
+    fast = run("refuge:exposure", {**common, "BUILDINGS_OUTPUT": str(tmp_path / "fast.gpkg"),
+                                   "REJECTS": str(tmp_path / "rejects.gpkg")})
+    slow = run("refuge:exposure", {**common, "BUILDINGS_OUTPUT": "memory:"})
+    from qgis.core import QgsProcessingUtils
+
+    fast_rows = {f["fid"]: f for f in layer(fast["BUILDINGS_OUTPUT"]).getFeatures()}
+    slow_layer = QgsProcessingUtils.mapLayerFromString(slow["BUILDINGS_OUTPUT"], context()) \
+        if isinstance(slow["BUILDINGS_OUTPUT"], str) else slow["BUILDINGS_OUTPUT"]
+    slow_rows = {f["fid"]: f for f in slow_layer.getFeatures()}
+    assert set(fast_rows) == set(slow_rows)  # source fids kept by both paths
+    assert victim_fid not in fast_rows and len(fast_rows) == 180
+    for fid, row in slow_rows.items():
+        for name in ("hazard_class", "hazard_label", "footprint_m2", "unit", "TYPE", "NAME"):
+            assert fast_rows[fid][name] == row[name], (fid, name)
+        assert fast_rows[fid].geometry().equals(row.geometry())
+    rejects = list(layer(fast["REJECTS"]).getFeatures())
+    assert [(r["layer"], r["source_fid"], r["reason_code"]) for r in rejects] == [
+        ("buildings", victim_fid, "no_geometry")]
