@@ -1,5 +1,6 @@
 """refuge:exposure: buildings, facilities, roads and people per hazard class and unit."""
 
+import dataclasses
 import json
 import os
 
@@ -40,6 +41,37 @@ except ImportError:  # pragma: no cover
     shapely = None
 
 CLASS_KEYS = [c.key for c in CLASSES]
+
+
+@dataclasses.dataclass
+class _Run:
+    """State of one exposure run, shared by the per-layer steps."""
+
+    hazard: object
+    units: object = None  # SourceArrays of the aggregation units
+    units_source: object = None
+    unit_names: list = None
+    summary: dict = dataclasses.field(default_factory=dict)
+    table_rows: list = dataclasses.field(default_factory=list)
+    rejects: list = dataclasses.field(default_factory=list)
+    unit_tables: dict = dataclasses.field(default_factory=dict)
+    results: dict = dataclasses.field(default_factory=dict)
+    population_by_class: dict = None
+
+    @property
+    def unit_geometries(self):
+        return self.units.geometries if self.units is not None else None
+
+    @property
+    def units_crs(self):
+        return self.units.crs if self.units is not None else None
+
+    @property
+    def unit_count(self):
+        return len(self.units) if self.units is not None else 0
+
+    def unit_name(self, index):
+        return self.unit_names[index] if index >= 0 and self.unit_names else None
 
 
 def _copy_fields(source_fields, extra, rename_fid=False):
@@ -285,66 +317,50 @@ class Exposure(RefugeAlgorithm):
         self.ensure_dependencies()
         from qgis.core import QgsProcessingMultiStepFeedback
 
-        steps = QgsProcessingMultiStepFeedback(6, feedback)
-        hazard, hazard_kind = self._hazard(parameters, context, steps)
-        results = {"HAZARD_SOURCE": hazard_kind}
-        steps.setCurrentStep(1)
-        units_source, units = self._source(parameters, self.AGGREGATION, context, steps)
-        unit_geometries = units.geometries if units is not None else None
-        unit_names = self._unit_names(parameters, context, units)
-        self._names = unit_names
-        self._population_by_class = None
-        self._check_population_sources(parameters, context, units)
-        summary = {"generator": f"Refuge {plugin_version()}", "hazard": hazard_kind,
-                   "thresholds_m": list(hazard.thresholds) if hazard.is_raster else None,
-                   "classes": {c.code: {"key": c.key, "en": c.label_en, "fr": c.label_fr}
-                               for c in CLASSES},
-                   "units": unit_names}
-        table_rows = []
-        rejects = []
-        unit_tables = {}
-
-        steps.setCurrentStep(2)
-        buildings_source, buildings = self._source(parameters, self.BUILDINGS, context, steps,
-                                                   fast_output=self.BUILDINGS_OUTPUT)
-        if buildings is not None:
-            self._buildings(parameters, context, steps, hazard, buildings, buildings_source, units,
-                            unit_geometries, summary, table_rows, rejects, unit_tables, results)
-        steps.setCurrentStep(3)
-        facilities_source, facilities = self._source(parameters, self.FACILITIES, context, steps)
-        if facilities is not None:
-            self._facilities(parameters, context, steps, hazard, facilities, facilities_source, units,
-                             unit_geometries, summary, table_rows, rejects, unit_tables, results)
-        steps.setCurrentStep(4)
-        roads_source, roads = self._source(parameters, self.ROADS, context, steps)
-        if roads is not None:
-            self._roads(parameters, context, steps, hazard, roads, roads_source, units,
-                        unit_geometries, summary, table_rows, rejects, unit_tables, results)
-        if buildings is None and facilities is None and roads is None:
+        if all(parameters.get(name) in (None, "") for name in (
+                self.BUILDINGS, self.FACILITIES, self.ROADS)):
             raise QgsProcessingException(self.tr(
                 "Choose at least one exposure layer: buildings, facilities or roads."))
-        self._population_raster(parameters, context, steps, hazard, units, summary, table_rows,
-                                unit_tables)
-        if self._population_by_class is not None:
-            self._needs(parameters, context, summary)
+        self._check_population_sources(parameters)
+        steps = QgsProcessingMultiStepFeedback(6, feedback)
+        hazard, hazard_kind = self._hazard(parameters, context, steps)
+        run = _Run(hazard, results={"HAZARD_SOURCE": hazard_kind})
+        steps.setCurrentStep(1)
+        run.units_source, run.units = self._source(parameters, self.AGGREGATION, context, steps)
+        run.unit_names = self._unit_names(parameters, context, run.units)
+        run.summary = {"generator": f"Refuge {plugin_version()}", "hazard": hazard_kind,
+                       "thresholds_m": list(hazard.thresholds) if hazard.is_raster else None,
+                       "classes": {c.code: {"key": c.key, "en": c.label_en, "fr": c.label_fr}
+                                   for c in CLASSES},
+                       "units": run.unit_names}
+        for step, (name, handler, fast_output) in enumerate((
+                (self.BUILDINGS, self._buildings, self.BUILDINGS_OUTPUT),
+                (self.FACILITIES, self._facilities, None),
+                (self.ROADS, self._roads, None)), start=2):
+            steps.setCurrentStep(step)
+            source, arrays = self._source(parameters, name, context, steps, fast_output)
+            if arrays is not None:
+                handler(parameters, context, steps, run, arrays, source)
+        self._population_raster(parameters, context, run)
+        if run.population_by_class is not None:
+            self._needs(parameters, context, run)
         steps.setCurrentStep(5)
-        if units is not None:
-            table_rows.extend(self._unit_rows(unit_names, unit_tables))
-        self._write_table(parameters, context, table_rows, results)
-        self._write_rejects(parameters, context, rejects, results)
-        if units is not None:
-            self._write_units(parameters, context, units_source, units, unit_names, unit_tables,
-                              results)
+        if run.units is not None:
+            run.table_rows.extend(self._unit_rows(run.unit_names, run.unit_tables))
+        self._write_table(parameters, context, run.table_rows, run.results)
+        self._write_rejects(parameters, context, run.rejects, run.results)
+        if run.units is not None:
+            self._write_units(parameters, context, run)
         path = self.parameterAsFileOutput(parameters, self.SUMMARY_JSON, context)
         if path:
             temporary = path + ".tmp"
             with open(temporary, "w", encoding="utf-8") as handle:
-                json.dump(summary, handle, ensure_ascii=False, indent=1)
+                json.dump(run.summary, handle, ensure_ascii=False, indent=1)
             os.replace(temporary, path)
-            results[self.SUMMARY_JSON] = path
-        return results
+            run.results[self.SUMMARY_JSON] = path
+        return run.results
 
-    def _check_population_sources(self, parameters, context, units):
+    def _check_population_sources(self, parameters):
         given = [name for name in (self.POPULATION_FIELD, self.UNIT_POPULATION_FIELD,
                                    self.POPULATION_RASTER) if parameters.get(name) not in (None, "")]
         if len(given) > 1:
@@ -355,8 +371,7 @@ class Exposure(RefugeAlgorithm):
             raise QgsProcessingException(self.tr(
                 "Census totals are distributed to buildings: choose a buildings layer as well."))
 
-    def _population_raster(self, parameters, context, feedback, hazard, units, summary, table_rows,
-                           unit_tables):
+    def _population_raster(self, parameters, context, run):
         raster = self.parameterAsRasterLayer(parameters, self.POPULATION_RASTER, context)
         if raster is None:
             return
@@ -364,7 +379,7 @@ class Exposure(RefugeAlgorithm):
 
         grid = self.run_engine(read_raster, raster.source(), 1)
         target = grid.crs_wkt or "EPSG:4326"
-        zones = hazard.zones_wgs84()
+        zones = run.hazard.zones_wgs84()
         codes = sorted(zones)
         local = analysis.crs_tools.reproject([zones[c] for c in codes], "EPSG:4326", target)
         exposed = area_weighted_sum(grid, local) if codes else np.zeros(0)
@@ -373,20 +388,20 @@ class Exposure(RefugeAlgorithm):
         for code, people in zip(codes, exposed):
             by_class[code] = float(people)
         by_class[0] = total - sum(by_class[c] for c in codes)
-        summary["population_raster"] = by_class
-        self._population_by_class = by_class
+        run.summary["population_raster"] = by_class
+        run.population_by_class = by_class
         for code, people in by_class.items():
-            table_rows.append(["population", None, code, None, None, None, people])
-        if units is not None:
-            unit_local = analysis.crs_tools.reproject(units.geometries, units.crs, target)
-            table = np.zeros((len(units) + 1, len(CLASS_BY_CODE)))
+            run.table_rows.append(["population", None, code, None, None, None, people])
+        if run.units is not None:
+            unit_local = analysis.crs_tools.reproject(run.unit_geometries, run.units_crs, target)
+            table = np.zeros((run.unit_count + 1, len(CLASS_BY_CODE)))
             unit_totals = area_weighted_sum(grid, unit_local)
             for code, zone in zip(codes, local):
                 table[:-1, code] = area_weighted_sum(grid, shapely.intersection(unit_local, zone))
             table[:-1, 0] = unit_totals - table[:-1, 1:].sum(axis=1)
-            unit_tables["population"] = table
+            run.unit_tables["population"] = table
 
-    def _needs(self, parameters, context, summary):
+    def _needs(self, parameters, context, run):
         try:
             displacement = needs_tools.parse_displacement(
                 self.parameterAsString(parameters, self.DISPLACEMENT, context))
@@ -398,8 +413,8 @@ class Exposure(RefugeAlgorithm):
             raise QgsProcessingException(self.tr(
                 "A displacement, demographic or needs setting cannot be read: {detail}. Write "
                 "key=value pairs separated by ';'.").format(detail=exc)) from exc
-        report = needs_tools.displaced_needs(self._population_by_class, displacement, ratios, minimum)
-        summary["displaced"] = {"people": report.displaced, "groups": report.groups,
+        report = needs_tools.displaced_needs(run.population_by_class, displacement, ratios, minimum)
+        run.summary["displaced"] = {"people": report.displaced, "groups": report.groups,
                                 "needs": report.needs, "displacement_rates": displacement,
                                 "ratios": ratios, "needs_per_person": minimum}
 
@@ -430,18 +445,17 @@ class Exposure(RefugeAlgorithm):
 
     # -- per exposure type ----------------------------------------------------------------------
 
-    def _valid(self, arrays, kind, rejects):
-        """Indices of features with a geometry; the others go to rejects."""
+    def _valid(self, arrays, kind, run):
+        """Positions of features with a geometry; the others go to rejects."""
         for index in arrays.null_geometry:
-            rejects.append((kind, arrays.feature_id(index), "no_geometry"))
-        return np.flatnonzero(~shapely.is_missing(arrays.geometries))
+            run.rejects.append((kind, arrays.feature_id(index), "no_geometry"))
+        return np.setdiff1d(np.arange(len(arrays)), arrays.null_geometry)
 
-    def _buildings(self, parameters, context, feedback, hazard, arrays, source, units,
-                   unit_geometries, summary, table_rows, rejects, unit_tables, results):
-        keep = self._valid(arrays, "buildings", rejects)
+    def _buildings(self, parameters, context, feedback, run, arrays, source):
+        keep = self._valid(arrays, "buildings", run)
         geometries = _repaired(arrays.geometries[keep])
-        result = self.run_engine(analysis.buildings_exposure, geometries, arrays.crs, hazard,
-                                 unit_geometries, units.crs if units is not None else None)
+        result = self.run_engine(analysis.buildings_exposure, geometries, arrays.crs, run.hazard,
+                                 run.unit_geometries, run.units_crs)
         population = None
         population_field = self.parameterAsString(parameters, self.POPULATION_FIELD, context)
         type_field = self.parameterAsString(parameters, self.BUILDING_TYPE_FIELD, context)
@@ -449,9 +463,9 @@ class Exposure(RefugeAlgorithm):
         if population_field:
             values = arrays.values(population_field)
             population = np.array([_number(values[i]) for i in keep])
-        elif census_field and units is not None:
-            population = self._dasymetric(parameters, context, feedback, arrays, keep, result, units,
-                                          census_field, type_field, summary)
+        elif census_field and run.units is not None:
+            population = self._dasymetric(parameters, context, feedback, run, arrays, keep, result,
+                                          census_field, type_field)
         result.population = population
         counts = analysis.summary_by_class(result.classes)
         areas = analysis.summary_by_class(result.classes, result.size)
@@ -461,26 +475,27 @@ class Exposure(RefugeAlgorithm):
         if type_field:
             values = arrays.values(type_field)
             block["by_type"] = analysis.summary_by_category(result.classes, [values[i] for i in keep])
-        summary["buildings"] = block
+        run.summary["buildings"] = block
         for code in counts:
-            table_rows.append(["buildings", None, code, counts[code], areas[code], None,
-                               block.get("population", {}).get(code)])
-        if units is not None:
-            unit_tables["buildings"] = analysis.summary_by_unit(result.classes, result.unit, len(units))
-            unit_tables["buildings_m2"] = analysis.summary_by_unit(result.classes, result.unit,
-                                                                   len(units), result.size)
+            run.table_rows.append(["buildings", None, code, counts[code], areas[code], None,
+                                   block.get("population", {}).get(code)])
+        if run.units is not None:
+            tables = run.unit_tables
+            tables["buildings"] = analysis.summary_by_unit(result.classes, result.unit, run.unit_count)
+            tables["buildings_m2"] = analysis.summary_by_unit(result.classes, result.unit,
+                                                              run.unit_count, result.size)
             if population is not None:
-                unit_tables["population"] = analysis.summary_by_unit(result.classes, result.unit,
-                                                                     len(units), population)
+                tables["population"] = analysis.summary_by_unit(result.classes, result.unit,
+                                                                run.unit_count, population)
         if population is not None:
-            self._population_by_class = block["population"]
-        self._write_features(parameters, self.BUILDINGS_OUTPUT, context, feedback, source, arrays,
-                             keep, result, results, size_name="footprint_m2")
+            run.population_by_class = block["population"]
+        self._write_features(parameters, self.BUILDINGS_OUTPUT, context, feedback, run, source,
+                             arrays, keep, result, size_name="footprint_m2")
 
-    def _dasymetric(self, parameters, context, feedback, arrays, keep, result, units, census_field,
-                    type_field, summary):
+    def _dasymetric(self, parameters, context, feedback, run, arrays, keep, result, census_field,
+                    type_field):
         """People per building from the units' census totals (footprint x levels)."""
-        totals = [_number(v) for v in units.values(census_field)]
+        totals = [_number(v) for v in run.units.values(census_field)]
         levels_field = self.parameterAsString(parameters, self.LEVELS_FIELD, context)
         levels = None
         if levels_field:
@@ -499,16 +514,15 @@ class Exposure(RefugeAlgorithm):
             feedback.pushWarning(self.tr(
                 "{people} people of the census have no residential building in their unit and are "
                 "not placed; they are reported as unplaced.").format(people=f"{unplaced.sum():g}"))
-        summary["population_unplaced"] = float(unplaced.sum())
+        run.summary["population_unplaced"] = float(unplaced.sum())
         return people
 
-    def _facilities(self, parameters, context, feedback, hazard, arrays, source, units,
-                    unit_geometries, summary, table_rows, rejects, unit_tables, results):
-        keep = self._valid(arrays, "facilities", rejects)
+    def _facilities(self, parameters, context, feedback, run, arrays, source):
+        keep = self._valid(arrays, "facilities", run)
         geometries = _repaired(arrays.geometries[keep])
-        classes, depth = self.run_engine(analysis.classify_features, geometries, arrays.crs, hazard)
-        unit = analysis._units_of(analysis.crs_tools.reproject(geometries, arrays.crs, "EPSG:4326"),
-                                  unit_geometries, units.crs if units is not None else None)
+        classes, depth = self.run_engine(analysis.classify_features, geometries, arrays.crs,
+                                         run.hazard)
+        unit = analysis.units_of(geometries, arrays.crs, run.unit_geometries, run.units_crs)
         category_field = self.parameterAsString(parameters, self.FACILITY_CATEGORY_FIELD, context)
         if not category_field and arrays.fields.lookupField("category") >= 0:
             category_field = "category"
@@ -519,30 +533,29 @@ class Exposure(RefugeAlgorithm):
         critical = np.array([str(c).strip().lower() in CRITICAL_CATEGORIES for c in categories])
         result = analysis.FeatureExposure(classes, depth, unit, None)
         counts = analysis.summary_by_class(classes)
-        summary["facilities"] = {
+        run.summary["facilities"] = {
             "count": counts,
             "critical": analysis.summary_by_class(classes, critical.astype(float)),
             "by_category": analysis.summary_by_category(classes, categories),
         }
         for code in counts:
-            table_rows.append(["facilities", None, code, counts[code], None, None, None])
-        if units is not None:
-            unit_tables["facilities"] = analysis.summary_by_unit(classes, unit, len(units))
-        self._write_features(parameters, self.FACILITIES_OUTPUT, context, feedback, source, arrays,
-                             keep, result, results, critical=critical)
+            run.table_rows.append(["facilities", None, code, counts[code], None, None, None])
+        if run.units is not None:
+            run.unit_tables["facilities"] = analysis.summary_by_unit(classes, unit, run.unit_count)
+        self._write_features(parameters, self.FACILITIES_OUTPUT, context, feedback, run, source,
+                             arrays, keep, result, critical=critical)
 
-    def _roads(self, parameters, context, feedback, hazard, arrays, source, units,
-               unit_geometries, summary, table_rows, rejects, unit_tables, results):
-        keep = self._valid(arrays, "roads", rejects)
-        pieces = self.run_engine(analysis.roads_exposure, arrays.geometries[keep], arrays.crs, hazard,
-                                 unit_geometries, units.crs if units is not None else None)
+    def _roads(self, parameters, context, feedback, run, arrays, source):
+        keep = self._valid(arrays, "roads", run)
+        pieces = self.run_engine(analysis.roads_exposure, arrays.geometries[keep], arrays.crs,
+                                 run.hazard, run.unit_geometries, run.units_crs)
         lengths = analysis.summary_by_class(pieces["classes"], pieces["length_m"])
-        summary["roads"] = {"length_m": lengths}
+        run.summary["roads"] = {"length_m": lengths}
         for code in lengths:
-            table_rows.append(["roads", None, code, None, None, lengths[code], None])
-        if units is not None:
-            unit_tables["roads_m"] = analysis.summary_by_unit(pieces["classes"], pieces["unit"],
-                                                              len(units), pieces["length_m"])
+            run.table_rows.append(["roads", None, code, None, None, lengths[code], None])
+        if run.units is not None:
+            run.unit_tables["roads_m"] = analysis.summary_by_unit(
+                pieces["classes"], pieces["unit"], run.unit_count, pieces["length_m"])
         fields = _copy_fields(source.fields(), [
             ("hazard_class", QVariant.Int), ("hazard_label", QVariant.String),
             ("length_m", QVariant.Double), ("unit", QVariant.String)], rename_fid=True)
@@ -551,25 +564,20 @@ class Exposure(RefugeAlgorithm):
         if sink is None:
             return
         pieces_local = analysis.crs_tools.reproject(pieces["geometries"], "EPSG:4326", arrays.crs)
-        names = self._current_unit_names
         rows = []
         for owner, code, length, unit in zip(pieces["line_index"], pieces["classes"],
                                              pieces["length_m"], pieces["unit"]):
             feature = arrays.features[keep[owner]]
             rows.append(list(feature.attributes()) + [int(code), class_label(int(code)), float(length),
-                                                       names[unit] if unit >= 0 and names else None])
+                                                       run.unit_name(int(unit))])
         add_features(sink, fields, rows, [shapely.to_wkb(g) for g in pieces_local], feedback)
-        results[self.ROADS_OUTPUT] = dest
+        run.results[self.ROADS_OUTPUT] = dest
         self._style(context, dest)
 
     # -- outputs --------------------------------------------------------------------------------
 
-    @property
-    def _current_unit_names(self):
-        return self._names
-
-    def _write_features(self, parameters, name, context, feedback, source, arrays, keep, result,
-                        results, size_name=None, critical=None):
+    def _write_features(self, parameters, name, context, feedback, run, source, arrays, keep, result,
+                        size_name=None, critical=None):
         extra = [("hazard_class", QVariant.Int), ("hazard_label", QVariant.String),
                  ("max_depth_m", QVariant.Double)]
         if size_name:
@@ -581,7 +589,7 @@ class Exposure(RefugeAlgorithm):
         if population is not None:
             extra.append(("population", QVariant.Double))
         if isinstance(arrays, fastio.ArrowArrays):
-            self._write_features_fast(parameters, name, context, arrays, keep, result, results,
+            self._write_features_fast(parameters, name, context, run, arrays, keep, result,
                                       size_name, critical, population)
             return
         fields = _copy_fields(source.fields(), extra)
@@ -589,7 +597,6 @@ class Exposure(RefugeAlgorithm):
                                           source.sourceCrs())
         if sink is None:
             return
-        names = self._current_unit_names
         rows, geometries = [], []
         for position, index in enumerate(keep):
             feature = arrays.features[index]
@@ -602,20 +609,19 @@ class Exposure(RefugeAlgorithm):
             if critical is not None:
                 row.append(bool(critical[position]))
             unit = int(result.unit[position]) if result.unit is not None else -1
-            row.append(names[unit] if unit >= 0 and names else None)
+            row.append(run.unit_name(unit))
             if population is not None:
                 row.append(float(population[position]))
             rows.append(row)
             geometries.append(bytes(feature.geometry().asWkb()))
         add_features(sink, fields, rows, geometries, feedback)
-        results[name] = dest
+        run.results[name] = dest
         self._style(context, dest)
 
-    def _write_features_fast(self, parameters, name, context, arrays, keep, result, results,
+    def _write_features_fast(self, parameters, name, context, run, arrays, keep, result,
                              size_name, critical, population):
         """The same output as _write_features, copied and extended with GDAL (see fastio)."""
         destination = self.parameterAsOutputLayer(parameters, name, context)
-        names = self._current_unit_names
         classes = result.classes.astype(int)
         labels = {code: class_label(code) for code in CLASS_BY_CODE}
         depth = result.depth_m if result.depth_m is not None else np.full(len(keep), np.nan)
@@ -627,12 +633,11 @@ class Exposure(RefugeAlgorithm):
         if critical is not None:
             columns.append(("critical", "boolean", critical.tolist()))
         units = result.unit if result.unit is not None else np.full(len(keep), -1)
-        columns.append(("unit", "text", [names[u] if u >= 0 and names else None
-                                         for u in units.tolist()]))
+        columns.append(("unit", "text", [run.unit_name(u) for u in units.tolist()]))
         if population is not None:
             columns.append(("population", "real", population))
         fastio.write_joined(arrays, destination, keep, columns)
-        results[name] = destination
+        run.results[name] = destination
         self._style(context, destination)
 
     def _style(self, context, dest):
@@ -668,7 +673,8 @@ class Exposure(RefugeAlgorithm):
         add_features(sink, fields, rows, [None] * len(rows), _NullFeedback())
         results[self.REJECTS] = dest
 
-    def _write_units(self, parameters, context, source, units, names, tables, results):
+    def _write_units(self, parameters, context, run):
+        source, units, names, tables = run.units_source, run.units, run.unit_names, run.unit_tables
         columns = []
         for table_name, prefix in (("buildings", "bldg"), ("buildings_m2", "bldg_m2"),
                                    ("population", "pop"), ("facilities", "fac"), ("roads_m", "road_m")):
@@ -689,7 +695,7 @@ class Exposure(RefugeAlgorithm):
             geometry = feature.geometry()
             geometries.append(None if geometry.isNull() else bytes(geometry.asWkb()))
         add_features(sink, fields, rows, geometries, _NullFeedback())
-        results[self.UNITS_OUTPUT] = dest
+        run.results[self.UNITS_OUTPUT] = dest
 
 
 def _repaired(geometries):

@@ -100,9 +100,15 @@ def test_exposure_bad_input_messages(tmp_path):
     assert "has no field hazard_class" in completed.stdout + completed.stderr
     results, completed = run_json("refuge:exposure", {
         "HAZARD": shared_file("hazard/jakarta/flood_multipart_polygons.shp"), "HAZARD_FIELD": "OBJECTID",
-        "SUMMARY_JSON": str(tmp_path / "s.json")})
+        "BUILDINGS": shared_file("exposure/jakarta/buildings.shp"), "SUMMARY_JSON": str(tmp_path / "s.json")})
     assert results is None
     assert "not classes" in completed.stdout + completed.stderr
+    results, completed = run_json("refuge:exposure", {
+        "HAZARD": shared_file("hazard/jakarta/flood_multipart_polygons.shp"),
+        "SUMMARY_JSON": str(tmp_path / "s.json")})
+    assert results is None
+    assert "Choose at least one exposure layer" in completed.stdout + completed.stderr
+    assert not (tmp_path / "s.json").exists()
 
 
 def test_depth_raster_and_population_raster_through_qgis_process(tmp_path):

@@ -145,15 +145,18 @@ def buildings_exposure(geometries, source_crs, hazard, units=None, units_crs=Non
     classes, depth = classify_features(geometries, source_crs, hazard)
     wgs84 = crs_tools.reproject(geometries, source_crs, crs_tools.WGS84)
     area = measure.areas_m2(wgs84) if len(wgs84) else np.zeros(0)
-    unit = _units_of(wgs84, units, units_crs)
+    unit = units_of(wgs84, crs_tools.WGS84, units, units_crs)
     return FeatureExposure(classes, depth, unit, area)
 
 
-def _units_of(wgs84_geometries, units, units_crs):
+def units_of(geometries, source_crs, units, units_crs):
+    """Index of the unit holding each feature (see overlay.containing_unit); -1 without units."""
     if units is None:
-        return np.full(len(wgs84_geometries), -1, dtype=np.int64)
-    units_wgs84 = crs_tools.reproject(units, units_crs, crs_tools.WGS84)
-    return overlay.containing_unit(wgs84_geometries, units_wgs84)
+        return np.full(len(geometries), -1, dtype=np.int64)
+    if crs_tools.same_crs(source_crs, units_crs):
+        return overlay.containing_unit(geometries, units)
+    return overlay.containing_unit(crs_tools.reproject(geometries, source_crs, crs_tools.WGS84),
+                                   crs_tools.reproject(units, units_crs, crs_tools.WGS84))
 
 
 def roads_exposure(lines, source_crs, hazard, units=None, units_crs=None):
