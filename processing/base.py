@@ -41,6 +41,17 @@ class RefugeAlgorithm(QgsProcessingAlgorithm):
         if problems:
             raise QgsProcessingException(messages.dependency_message(problems))
 
+    def repair_invalid_geometries(self, context):
+        """Read invalid input geometries instead of stopping or skipping them.
+
+        Refuge repairs them (GEOS make_valid) and reports how many, or lists
+        them in a rejects output: nothing is dropped silently, whatever the
+        Processing setting for invalid features says.
+        """
+        from . import compat
+
+        context.setInvalidGeometryCheck(compat.GEOMETRY_NO_CHECK)
+
     def run_engine(self, function, *args, **kwargs):
         """Call an engine function, turning its typed errors into translated ones."""
         try:

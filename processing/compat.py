@@ -7,6 +7,7 @@ older spelling otherwise, so the algorithms run unchanged on 3.22 to 4.x.
 from qgis.core import (
     Qgis,
     QgsCoordinateReferenceSystem,
+    QgsFeatureRequest,
     QgsFeatureSink,
     QgsProcessing,
     QgsProcessingAlgorithm,
@@ -56,3 +57,4 @@ NUMBER_DOUBLE = _pick((Qgis, "ProcessingNumberParameterType.Double"),
 WKB_MULTIPOLYGON = _pick((Qgis, "WkbType.MultiPolygon"), (QgsWkbTypes, "MultiPolygon"))
 WKB_MULTILINESTRING = _pick((Qgis, "WkbType.MultiLineString"), (QgsWkbTypes, "MultiLineString"))
 WKB_NOGEOMETRY = _pick((Qgis, "WkbType.NoGeometry"), (QgsWkbTypes, "NoGeometry"))
+GEOMETRY_NO_CHECK = _pick((Qgis, "InvalidGeometryCheck.NoCheck"), (QgsFeatureRequest, "GeometryNoCheck"))

@@ -293,7 +293,7 @@ class Exposure(RefugeAlgorithm):
                 "or prepare the layer with Prepare a hazard layer.").format(
                 values=", ".join(map(str, unknown[:10]))))
         valid = ~shapely.is_missing(arrays.geometries)
-        geometries = _repaired(arrays.geometries[valid])
+        geometries = self._repaired(arrays.geometries[valid], feedback, self.tr("Hazard classes"))
         return analysis.Hazard(polygons=geometries, codes=codes[valid], crs=arrays.crs), "zones"
 
     def _source(self, parameters, name, context, feedback, fast_output=None):
@@ -305,6 +305,10 @@ class Exposure(RefugeAlgorithm):
         source = self.parameterAsSource(parameters, name, context)
         if source is None:
             return None, None
+        if not source.sourceCrs().isValid():
+            raise QgsProcessingException(self.tr(
+                "The layer {layer} has no coordinate reference system. Set its CRS in the layer "
+                "properties, then run again.").format(layer=self.parameterDefinition(name).description()))
         if fast_output and fastio.gpkg_destination(parameters, fast_output):
             direct = fastio.direct_source(self, parameters, name, context)
             if direct is not None:
@@ -315,6 +319,7 @@ class Exposure(RefugeAlgorithm):
 
     def processAlgorithm(self, parameters, context, feedback):  # noqa: N802
         self.ensure_dependencies()
+        self.repair_invalid_geometries(context)
         from qgis.core import QgsProcessingMultiStepFeedback
 
         if all(parameters.get(name) in (None, "") for name in (
@@ -445,6 +450,16 @@ class Exposure(RefugeAlgorithm):
 
     # -- per exposure type ----------------------------------------------------------------------
 
+    def _repaired(self, geometries, feedback, layer_label):
+        """Geometries with invalid ones repaired (GEOS make_valid), reported in the log."""
+        geometries = np.array(geometries, dtype=object)
+        invalid = ~shapely.is_valid(geometries)
+        if invalid.any():
+            geometries[invalid] = shapely.make_valid(geometries[invalid])
+            feedback.pushInfo(self.tr("{layer}: {count} invalid geometries were repaired.").format(
+                layer=layer_label, count=int(invalid.sum())))
+        return geometries
+
     def _valid(self, arrays, kind, run):
         """Positions of features with a geometry; the others go to rejects."""
         for index in arrays.null_geometry:
@@ -453,7 +468,7 @@ class Exposure(RefugeAlgorithm):
 
     def _buildings(self, parameters, context, feedback, run, arrays, source):
         keep = self._valid(arrays, "buildings", run)
-        geometries = _repaired(arrays.geometries[keep])
+        geometries = self._repaired(arrays.geometries[keep], feedback, self.tr("Buildings"))
         result = self.run_engine(analysis.buildings_exposure, geometries, arrays.crs, run.hazard,
                                  run.unit_geometries, run.units_crs)
         population = None
@@ -519,7 +534,7 @@ class Exposure(RefugeAlgorithm):
 
     def _facilities(self, parameters, context, feedback, run, arrays, source):
         keep = self._valid(arrays, "facilities", run)
-        geometries = _repaired(arrays.geometries[keep])
+        geometries = self._repaired(arrays.geometries[keep], feedback, self.tr("Facilities"))
         classes, depth = self.run_engine(analysis.classify_features, geometries, arrays.crs,
                                          run.hazard)
         unit = analysis.units_of(geometries, arrays.crs, run.unit_geometries, run.units_crs)
@@ -696,15 +711,6 @@ class Exposure(RefugeAlgorithm):
             geometries.append(None if geometry.isNull() else bytes(geometry.asWkb()))
         add_features(sink, fields, rows, geometries, _NullFeedback())
         run.results[self.UNITS_OUTPUT] = dest
-
-
-def _repaired(geometries):
-    """Geometries with the invalid ones repaired by GEOS make_valid (a copy)."""
-    geometries = np.array(geometries, dtype=object)
-    invalid = ~shapely.is_valid(geometries)
-    if invalid.any():
-        geometries[invalid] = shapely.make_valid(geometries[invalid])
-    return geometries
 
 
 def _number(value):

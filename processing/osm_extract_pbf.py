@@ -151,6 +151,7 @@ class OsmExtractPbf(RefugeAlgorithm):
 
     def processAlgorithm(self, parameters, context, feedback):  # noqa: N802
         self.ensure_dependencies()
+        self.repair_invalid_geometries(context)
         path = self.parameterAsFile(parameters, self.INPUT, context)
         groups = [GROUPS[i] for i in self.parameterAsEnums(parameters, self.THEMES, context)]
         if not groups:

@@ -120,6 +120,7 @@ class PrepareHazard(RefugeAlgorithm):
 
     def processAlgorithm(self, parameters, context, feedback):  # noqa: N802
         self.ensure_dependencies()
+        self.repair_invalid_geometries(context)
         zones_source = self.parameterAsSource(parameters, self.ZONES, context)
         raster = self.parameterAsRasterLayer(parameters, self.DEPTH, context)
         if (zones_source is None) == (raster is None):

@@ -366,3 +366,32 @@ def test_fast_and_feature_paths_write_the_same_buildings(hazard, tmp_path):
     rejects = list(layer(fast["REJECTS"]).getFeatures())
     assert [(r["layer"], r["source_fid"], r["reason_code"]) for r in rejects] == [
         ("buildings", victim_fid, "no_geometry")]
+
+
+def test_layer_without_crs_and_invalid_buildings(hazard, tmp_path):
+    from qgis.core import QgsFeature, QgsGeometry, QgsProcessingException, QgsVectorLayer
+
+    no_crs = QgsVectorLayer("Polygon?crs=", "no crs", "memory")
+    feature = QgsFeature()
+    feature.setGeometry(QgsGeometry.fromWkt(
+        "POLYGON((106.81 -6.18, 106.811 -6.18, 106.811 -6.181, 106.81 -6.18))"))
+    no_crs.dataProvider().addFeatures([feature])
+    with pytest.raises(QgsProcessingException) as info:
+        run("refuge:exposure", {"HAZARD": hazard["OUTPUT"], "BUILDINGS": no_crs,
+                                "SUMMARY_JSON": str(tmp_path / "s.json")})
+    assert "has no coordinate reference system" in str(info.value)
+    # A self-intersecting (bow-tie) building inside the flood zone is repaired and counted.
+    zone = next(layer(hazard["OUTPUT"]).getFeatures()).geometry()
+    x, y = zone.pointOnSurface().asPoint().x(), zone.pointOnSurface().asPoint().y()
+    bowtie = QgsVectorLayer("Polygon?crs=EPSG:4326", "bowtie", "memory")
+    feature = QgsFeature()
+    d = 0.00005
+    feature.setGeometry(QgsGeometry.fromWkt(
+        f"POLYGON(({x} {y}, {x + d} {y + d}, {x + d} {y}, {x} {y + d}, {x} {y}))"))
+    assert not feature.geometry().isGeosValid()
+    bowtie.dataProvider().addFeatures([feature])
+    result = run("refuge:exposure", {"HAZARD": hazard["OUTPUT"], "BUILDINGS": bowtie,
+                                     "SUMMARY_JSON": str(tmp_path / "s.json")})
+    summary = json.load(open(result["SUMMARY_JSON"], encoding="utf-8"))
+    assert summary["buildings"]["count"]["3"] == 1
+    assert summary["buildings"]["footprint_m2"]["3"] > 0
