@@ -112,17 +112,17 @@
 <context>
     <name>Exposure</name>
     <message>
-        <location filename="../processing/exposure.py" line="132"/>
+        <location filename="../processing/exposure.py" line="126"/>
         <source>Exposure to a hazard</source>
         <translation>Exposition à un aléa</translation>
     </message>
     <message>
-        <location filename="../processing/exposure.py" line="135"/>
+        <location filename="../processing/exposure.py" line="129"/>
         <source>Hazard and exposure</source>
         <translation>Aléa et exposition</translation>
     </message>
     <message>
-        <location filename="../processing/exposure.py" line="141"/>
+        <location filename="../processing/exposure.py" line="135"/>
         <source>Counts what is exposed to a hazard, per hazard class and per aggregation unit: buildings (count, footprint area, population), critical facilities and road length. A feature touching several classes takes the highest.
 
 &lt;b&gt;Hazard classes&lt;/b&gt;: polygons with a class field (for example the output of Prepare a hazard layer); use either this or a depth raster.
@@ -153,237 +153,197 @@ Outputs: &lt;b&gt;Exposed buildings&lt;/b&gt;, &lt;b&gt;Exposed facilities&lt;/b
 Sorties : &lt;b&gt;Bâtiments exposés&lt;/b&gt;, &lt;b&gt;Équipements exposés&lt;/b&gt;, &lt;b&gt;Tronçons de routes exposés&lt;/b&gt; (entités d’entrée avec hazard_class, hazard_label, max_depth_m et unit), &lt;b&gt;Exposition par unité&lt;/b&gt; (polygones avec une colonne par classe, prêts pour une carte choroplèthe), &lt;b&gt;Synthèse de l’exposition&lt;/b&gt; (une table), &lt;b&gt;Entités rejetées&lt;/b&gt; (entités sans géométrie) et &lt;b&gt;Résumé (JSON)&lt;/b&gt;. Les surfaces sont calculées dans une projection équivalente ; les nombres sont enregistrés sans arrondi.</translation>
     </message>
     <message>
-        <location filename="../processing/exposure.py" line="296"/>
+        <location filename="../processing/exposure.py" line="261"/>
         <source>Hazard classes</source>
         <translation>Classes d’aléa</translation>
     </message>
     <message>
-        <location filename="../processing/exposure.py" line="181"/>
+        <location filename="../processing/exposure.py" line="175"/>
         <source>Hazard class field</source>
         <translation>Champ de classe d’aléa</translation>
     </message>
     <message>
-        <location filename="../processing/exposure.py" line="184"/>
-        <source>Flood depth raster</source>
-        <translation>Raster de hauteur d’eau</translation>
-    </message>
-    <message>
-        <location filename="../processing/exposure.py" line="186"/>
-        <source>Band</source>
-        <translation>Bande</translation>
-    </message>
-    <message>
-        <location filename="../processing/exposure.py" line="189"/>
-        <source>Upper bound of low depths (m)</source>
-        <translation>Borne supérieure des hauteurs faibles (m)</translation>
-    </message>
-    <message>
-        <location filename="../processing/exposure.py" line="192"/>
-        <source>Upper bound of medium depths (m)</source>
-        <translation>Borne supérieure des hauteurs moyennes (m)</translation>
-    </message>
-    <message>
-        <location filename="../processing/exposure.py" line="195"/>
-        <source>Minimum flood depth (m)</source>
-        <translation>Hauteur d’eau minimale (m)</translation>
-    </message>
-    <message>
-        <location filename="../processing/exposure.py" line="471"/>
+        <location filename="../processing/exposure.py" line="436"/>
         <source>Buildings</source>
         <translation>Bâtiments</translation>
     </message>
     <message>
-        <location filename="../processing/exposure.py" line="200"/>
+        <location filename="../processing/exposure.py" line="181"/>
         <source>Building type field</source>
         <translation>Champ du type de bâtiment</translation>
     </message>
     <message>
-        <location filename="../processing/exposure.py" line="203"/>
+        <location filename="../processing/exposure.py" line="184"/>
         <source>Population field</source>
         <translation>Champ de population</translation>
     </message>
     <message>
-        <location filename="../processing/exposure.py" line="206"/>
+        <location filename="../processing/exposure.py" line="187"/>
         <source>Building levels field</source>
         <translation>Champ du nombre de niveaux</translation>
     </message>
     <message>
-        <location filename="../processing/exposure.py" line="209"/>
+        <location filename="../processing/exposure.py" line="190"/>
         <source>Residential building types</source>
         <translation>Types de bâtiments résidentiels</translation>
     </message>
     <message>
-        <location filename="../processing/exposure.py" line="212"/>
+        <location filename="../processing/exposure.py" line="193"/>
         <source>Population raster</source>
         <translation>Raster de population</translation>
     </message>
     <message>
-        <location filename="../processing/exposure.py" line="537"/>
+        <location filename="../processing/exposure.py" line="502"/>
         <source>Facilities</source>
         <translation>Équipements</translation>
     </message>
     <message>
-        <location filename="../processing/exposure.py" line="216"/>
+        <location filename="../processing/exposure.py" line="197"/>
         <source>Facility category field</source>
         <translation>Champ de catégorie d’équipement</translation>
     </message>
     <message>
-        <location filename="../processing/exposure.py" line="219"/>
+        <location filename="../processing/exposure.py" line="200"/>
         <source>Roads</source>
         <translation>Routes</translation>
     </message>
     <message>
-        <location filename="../processing/exposure.py" line="221"/>
+        <location filename="../processing/exposure.py" line="202"/>
         <source>Aggregation units</source>
         <translation>Unités d’agrégation</translation>
     </message>
     <message>
-        <location filename="../processing/exposure.py" line="223"/>
+        <location filename="../processing/exposure.py" line="204"/>
         <source>Unit name field</source>
         <translation>Champ du nom de l’unité</translation>
     </message>
     <message>
-        <location filename="../processing/exposure.py" line="226"/>
+        <location filename="../processing/exposure.py" line="207"/>
         <source>Unit census population field</source>
         <translation>Champ de population recensée de l’unité</translation>
     </message>
     <message>
-        <location filename="../processing/exposure.py" line="229"/>
+        <location filename="../processing/exposure.py" line="210"/>
         <source>Displacement rate per class</source>
         <translation>Taux de déplacement par classe</translation>
     </message>
     <message>
-        <location filename="../processing/exposure.py" line="232"/>
+        <location filename="../processing/exposure.py" line="213"/>
         <source>Demographic ratios</source>
         <translation>Ratios démographiques</translation>
     </message>
     <message>
-        <location filename="../processing/exposure.py" line="235"/>
+        <location filename="../processing/exposure.py" line="216"/>
         <source>Minimum needs per displaced person</source>
         <translation>Besoins minimaux par personne déplacée</translation>
     </message>
     <message>
-        <location filename="../processing/exposure.py" line="238"/>
+        <location filename="../processing/exposure.py" line="219"/>
         <source>Exposed buildings</source>
         <translation>Bâtiments exposés</translation>
     </message>
     <message>
-        <location filename="../processing/exposure.py" line="238"/>
+        <location filename="../processing/exposure.py" line="219"/>
         <source>Exposed facilities</source>
         <translation>Équipements exposés</translation>
     </message>
     <message>
-        <location filename="../processing/exposure.py" line="238"/>
+        <location filename="../processing/exposure.py" line="219"/>
         <source>Exposed road sections</source>
         <translation>Tronçons de routes exposés</translation>
     </message>
     <message>
-        <location filename="../processing/exposure.py" line="238"/>
+        <location filename="../processing/exposure.py" line="219"/>
         <source>Exposure per unit</source>
         <translation>Exposition par unité</translation>
     </message>
     <message>
-        <location filename="../processing/exposure.py" line="238"/>
+        <location filename="../processing/exposure.py" line="219"/>
         <source>Exposure summary</source>
         <translation>Synthèse de l’exposition</translation>
     </message>
     <message>
-        <location filename="../processing/exposure.py" line="238"/>
+        <location filename="../processing/exposure.py" line="219"/>
         <source>Rejected features</source>
         <translation>Entités rejetées</translation>
     </message>
     <message>
-        <location filename="../processing/exposure.py" line="247"/>
+        <location filename="../processing/exposure.py" line="228"/>
         <source>Summary (JSON)</source>
         <translation>Résumé (JSON)</translation>
     </message>
     <message>
-        <location filename="../processing/exposure.py" line="247"/>
+        <location filename="../processing/exposure.py" line="228"/>
         <source>JSON (*.json)</source>
         <translation>JSON (*.json)</translation>
     </message>
     <message>
-        <location filename="../processing/exposure.py" line="250"/>
+        <location filename="../processing/exposure.py" line="231"/>
         <source>Hazard source</source>
         <translation>Source de l’aléa</translation>
     </message>
     <message>
-        <location filename="../processing/exposure.py" line="258"/>
+        <location filename="../processing/exposure.py" line="239"/>
         <source>Give either hazard classes or a flood depth raster (exactly one of them).</source>
         <translation>Indiquez soit des classes d’aléa, soit un raster de hauteur d’eau (exactement l’un des deux).</translation>
     </message>
     <message>
-        <location filename="../processing/exposure.py" line="263"/>
-        <source>The upper bound of low depths ({low} m) must be below that of medium depths ({medium} m).</source>
-        <translation>La borne supérieure des hauteurs faibles ({low} m) doit être inférieure à celle des hauteurs moyennes ({medium} m).</translation>
-    </message>
-    <message>
-        <location filename="../processing/exposure.py" line="271"/>
-        <source>The depth raster has no coordinate reference system. Set its CRS in the layer properties, then run again.</source>
-        <translation>Le raster de hauteur d’eau n’a pas de système de coordonnées de référence. Définissez son SCR dans les propriétés de la couche, puis relancez.</translation>
-    </message>
-    <message>
-        <location filename="../processing/exposure.py" line="277"/>
-        <source>The depth raster declares no nodata value: every pixel is read as a depth.</source>
-        <translation>Le raster de hauteur d’eau ne déclare pas de valeur nodata : chaque pixel est lu comme une hauteur.</translation>
-    </message>
-    <message>
-        <location filename="../processing/exposure.py" line="282"/>
+        <location filename="../processing/exposure.py" line="247"/>
         <source>The hazard layer has no field {field}. Choose its class field, or prepare it with Prepare a hazard layer.</source>
         <translation>La couche d’aléa n’a pas de champ {field}. Choisissez son champ de classe, ou préparez-la avec Préparer une couche d’aléa.</translation>
     </message>
     <message>
-        <location filename="../processing/exposure.py" line="287"/>
+        <location filename="../processing/exposure.py" line="252"/>
         <source>The hazard layer is empty.</source>
         <translation>La couche d’aléa est vide.</translation>
     </message>
     <message>
-        <location filename="../processing/exposure.py" line="291"/>
+        <location filename="../processing/exposure.py" line="256"/>
         <source>The hazard class field holds values that are not classes ({values}): use 0 to 3, or prepare the layer with Prepare a hazard layer.</source>
         <translation>Le champ de classe d’aléa contient des valeurs qui ne sont pas des classes ({values}) : utilisez 0 à 3, ou préparez la couche avec Préparer une couche d’aléa.</translation>
     </message>
     <message>
-        <location filename="../processing/exposure.py" line="327"/>
+        <location filename="../processing/exposure.py" line="292"/>
         <source>Choose at least one exposure layer: buildings, facilities or roads.</source>
         <translation>Choisissez au moins une couche exposée : bâtiments, équipements ou routes.</translation>
     </message>
     <message>
-        <location filename="../processing/exposure.py" line="372"/>
+        <location filename="../processing/exposure.py" line="337"/>
         <source>Give one source of population only: a population field of the buildings, a census field of the aggregation units, or a population raster.</source>
         <translation>Indiquez une seule source de population : un champ de population des bâtiments, un champ de recensement des unités d’agrégation, ou un raster de population.</translation>
     </message>
     <message>
-        <location filename="../processing/exposure.py" line="376"/>
+        <location filename="../processing/exposure.py" line="341"/>
         <source>Census totals are distributed to buildings: choose a buildings layer as well.</source>
         <translation>Les totaux du recensement sont répartis entre les bâtiments : choisissez aussi une couche de bâtiments.</translation>
     </message>
     <message>
-        <location filename="../processing/exposure.py" line="418"/>
+        <location filename="../processing/exposure.py" line="383"/>
         <source>A displacement, demographic or needs setting cannot be read: {detail}. Write key=value pairs separated by &apos;;&apos;.</source>
         <translation>Un réglage de déplacement, de démographie ou de besoins est illisible : {detail}. Écrivez des paires clé=valeur séparées par « ; ».</translation>
     </message>
     <message>
-        <location filename="../processing/exposure.py" line="429"/>
+        <location filename="../processing/exposure.py" line="394"/>
         <source>outside every unit</source>
         <translation>hors de toute unité</translation>
     </message>
     <message>
-        <location filename="../processing/exposure.py" line="529"/>
+        <location filename="../processing/exposure.py" line="494"/>
         <source>{people} people of the census have no residential building in their unit and are not placed; they are reported as unplaced.</source>
         <translation>{people} personnes du recensement n’ont aucun bâtiment résidentiel dans leur unité et ne sont pas placées ; elles sont signalées comme non placées.</translation>
     </message>
     <message>
-        <location filename="../processing/exposure.py" line="686"/>
+        <location filename="../processing/exposure.py" line="651"/>
         <source>the feature has no geometry</source>
         <translation>l’entité n’a pas de géométrie</translation>
     </message>
     <message>
-        <location filename="../processing/exposure.py" line="309"/>
+        <location filename="../processing/exposure.py" line="274"/>
         <source>The layer {layer} has no coordinate reference system. Set its CRS in the layer properties, then run again.</source>
         <translation>La couche {layer} n’a pas de système de coordonnées de référence. Définissez son SCR dans les propriétés de la couche, puis relancez.</translation>
     </message>
     <message>
-        <location filename="../processing/exposure.py" line="459"/>
+        <location filename="../processing/exposure.py" line="424"/>
         <source>{layer}: {count} invalid geometries were repaired.</source>
         <translation>{layer} : {count} géométries invalides ont été réparées.</translation>
     </message>
@@ -563,17 +523,17 @@ Chaque couche a les colonnes osm_id, osm_type, name, category (un code stable), 
 <context>
     <name>PrepareHazard</name>
     <message>
-        <location filename="../processing/prepare_hazard.py" line="63"/>
+        <location filename="../processing/prepare_hazard.py" line="56"/>
         <source>Prepare a hazard layer</source>
         <translation>Préparer une couche d’aléa</translation>
     </message>
     <message>
-        <location filename="../processing/prepare_hazard.py" line="66"/>
+        <location filename="../processing/prepare_hazard.py" line="59"/>
         <source>Hazard and exposure</source>
         <translation>Aléa et exposition</translation>
     </message>
     <message>
-        <location filename="../processing/prepare_hazard.py" line="72"/>
+        <location filename="../processing/prepare_hazard.py" line="65"/>
         <source>Turns flood zones (polygons with a class field) or a flood depth raster into a clean hazard layer: one polygon per class (low, medium, high), valid, without overlaps (where zones overlap, the highest class wins), optionally clipped to an extent.
 
 &lt;b&gt;Hazard zones&lt;/b&gt;: polygons; use either zones or a depth raster.
@@ -600,122 +560,87 @@ Chaque couche a les colonnes osm_id, osm_type, name, category (un code stable), 
 &lt;b&gt;Zones rejetées&lt;/b&gt; : zones dont la valeur ne figure pas dans la table de correspondance ou dont la géométrie est vide ou irréparable, avec la raison.</translation>
     </message>
     <message>
-        <location filename="../processing/prepare_hazard.py" line="93"/>
+        <location filename="../processing/prepare_hazard.py" line="86"/>
         <source>Hazard zones</source>
         <translation>Zones d’aléa</translation>
     </message>
     <message>
-        <location filename="../processing/prepare_hazard.py" line="95"/>
+        <location filename="../processing/prepare_hazard.py" line="88"/>
         <source>Class field</source>
         <translation>Champ de classe</translation>
     </message>
     <message>
-        <location filename="../processing/prepare_hazard.py" line="98"/>
+        <location filename="../processing/prepare_hazard.py" line="91"/>
         <source>Value map</source>
         <translation>Table de correspondance</translation>
     </message>
     <message>
-        <location filename="../processing/prepare_hazard.py" line="100"/>
-        <source>Flood depth raster</source>
-        <translation>Raster de hauteur d’eau</translation>
-    </message>
-    <message>
-        <location filename="../processing/prepare_hazard.py" line="102"/>
-        <source>Band</source>
-        <translation>Bande</translation>
-    </message>
-    <message>
-        <location filename="../processing/prepare_hazard.py" line="105"/>
-        <source>Upper bound of low depths (m)</source>
-        <translation>Borne supérieure des hauteurs faibles (m)</translation>
-    </message>
-    <message>
-        <location filename="../processing/prepare_hazard.py" line="108"/>
-        <source>Upper bound of medium depths (m)</source>
-        <translation>Borne supérieure des hauteurs moyennes (m)</translation>
-    </message>
-    <message>
-        <location filename="../processing/prepare_hazard.py" line="111"/>
-        <source>Minimum flood depth (m)</source>
-        <translation>Hauteur d’eau minimale (m)</translation>
-    </message>
-    <message>
-        <location filename="../processing/prepare_hazard.py" line="114"/>
+        <location filename="../processing/prepare_hazard.py" line="94"/>
         <source>Extent</source>
         <translation>Emprise</translation>
     </message>
     <message>
-        <location filename="../processing/prepare_hazard.py" line="115"/>
+        <location filename="../processing/prepare_hazard.py" line="95"/>
         <source>Hazard classes</source>
         <translation>Classes d’aléa</translation>
     </message>
     <message>
-        <location filename="../processing/prepare_hazard.py" line="117"/>
+        <location filename="../processing/prepare_hazard.py" line="97"/>
         <source>Rejected zones</source>
         <translation>Zones rejetées</translation>
     </message>
     <message>
-        <location filename="../processing/prepare_hazard.py" line="127"/>
+        <location filename="../processing/prepare_hazard.py" line="107"/>
         <source>Give either hazard zones or a flood depth raster (exactly one of them).</source>
         <translation>Indiquez soit des zones d’aléa, soit un raster de hauteur d’eau (exactement l’un des deux).</translation>
     </message>
     <message>
-        <location filename="../processing/prepare_hazard.py" line="132"/>
-        <source>The upper bound of low depths ({low} m) must be below that of medium depths ({medium} m).</source>
-        <translation>La borne supérieure des hauteurs faibles ({low} m) doit être inférieure à celle des hauteurs moyennes ({medium} m).</translation>
-    </message>
-    <message>
-        <location filename="../processing/prepare_hazard.py" line="151"/>
+        <location filename="../processing/prepare_hazard.py" line="125"/>
         <source>No area is exposed: the hazard layer is empty.</source>
         <translation>Aucune surface n’est exposée : la couche d’aléa est vide.</translation>
     </message>
     <message>
-        <location filename="../processing/prepare_hazard.py" line="174"/>
+        <location filename="../processing/prepare_hazard.py" line="148"/>
         <source>Choose the class field of the hazard zones.</source>
         <translation>Choisissez le champ de classe des zones d’aléa.</translation>
     </message>
     <message>
-        <location filename="../processing/prepare_hazard.py" line="178"/>
+        <location filename="../processing/prepare_hazard.py" line="152"/>
         <source>The value map cannot be read: {detail}. Write it as value=class pairs separated by &apos;;&apos;, e.g. YES=high; NO=dry.</source>
         <translation>La table de correspondance est illisible : {detail}. Écrivez-la en paires valeur=classe séparées par « ; », par exemple YES=high; NO=dry.</translation>
     </message>
     <message>
-        <location filename="../processing/prepare_hazard.py" line="183"/>
+        <location filename="../processing/prepare_hazard.py" line="157"/>
         <source>The hazard zones layer is empty.</source>
         <translation>La couche des zones d’aléa est vide.</translation>
     </message>
     <message>
-        <location filename="../processing/prepare_hazard.py" line="188"/>
+        <location filename="../processing/prepare_hazard.py" line="162"/>
         <source>The value map matches none of the values of {field} ({values}). Edit the value map so that it names these values.</source>
         <translation>La table de correspondance ne correspond à aucune valeur de {field} ({values}). Modifiez-la pour qu’elle nomme ces valeurs.</translation>
     </message>
     <message>
-        <location filename="../processing/prepare_hazard.py" line="192"/>
+        <location filename="../processing/prepare_hazard.py" line="166"/>
         <source>{count} invalid zone geometries were repaired.</source>
         <translation>{count} géométries de zones invalides ont été réparées.</translation>
     </message>
     <message>
-        <location filename="../processing/prepare_hazard.py" line="206"/>
-        <source>The depth raster declares no nodata value: every pixel is read as a depth.</source>
-        <translation>Le raster de hauteur d’eau ne déclare pas de valeur nodata : chaque pixel est lu comme une hauteur.</translation>
-    </message>
-    <message>
-        <location filename="../processing/prepare_hazard.py" line="224"/>
+        <location filename="../processing/prepare_hazard.py" line="194"/>
         <source>the zone has no geometry</source>
         <translation>la zone n’a pas de géométrie</translation>
     </message>
     <message>
-        <location filename="../processing/prepare_hazard.py" line="225"/>
+        <location filename="../processing/prepare_hazard.py" line="195"/>
         <source>invalid geometry that could not be repaired</source>
         <translation>géométrie invalide qui n’a pas pu être réparée</translation>
     </message>
     <message>
-        <location filename="../processing/prepare_hazard.py" line="226"/>
+        <location filename="../processing/prepare_hazard.py" line="196"/>
         <source>the value of the class field is not in the value map</source>
         <translation>la valeur du champ de classe ne figure pas dans la table de correspondance</translation>
     </message>
     <message>
-        <location filename="../processing/prepare_hazard.py" line="227"/>
+        <location filename="../processing/prepare_hazard.py" line="197"/>
         <source>the zone is not a polygon</source>
         <translation>la zone n’est pas un polygone</translation>
     </message>

@@ -10,12 +10,10 @@ from qgis.core import (
     QgsFields,
     QgsProcessingException,
     QgsProcessingOutputString,
-    QgsProcessingParameterBand,
     QgsProcessingParameterFeatureSink,
     QgsProcessingParameterFeatureSource,
     QgsProcessingParameterField,
     QgsProcessingParameterFileDestination,
-    QgsProcessingParameterNumber,
     QgsProcessingParameterRasterLayer,
     QgsProcessingParameterString,
 )
@@ -27,10 +25,11 @@ from ..core.exposure import needs as needs_tools
 from ..core.exposure import population as population_tools
 from ..core.exposure.needs import DEMOGRAPHICS, NEEDS
 from ..core.exposure.population import RESIDENTIAL_VALUES
-from ..core.hazard.definitions import CLASS_BY_CODE, CLASSES, FLOOD
+from ..core.hazard.definitions import CLASS_BY_CODE, CLASSES
 from ..core.osm.themes import CRITICAL_CATEGORIES
 from . import compat, fastio
 from .base import RefugeAlgorithm
+from .depth import DepthRasterParameters
 from .i18n_labels import class_label
 from .layers import SourceArrays, add_features
 from .styles import HazardStyler
@@ -94,14 +93,9 @@ def _copy_fields(source_fields, extra, rename_fid=False):
     return fields
 
 
-class Exposure(RefugeAlgorithm):
+class Exposure(DepthRasterParameters, RefugeAlgorithm):
     HAZARD = "HAZARD"
     HAZARD_FIELD = "HAZARD_FIELD"
-    DEPTH = "DEPTH"
-    BAND = "BAND"
-    LOW_MAX = "LOW_MAX"
-    MEDIUM_MAX = "MEDIUM_MAX"
-    MIN_DEPTH = "MIN_DEPTH"
     BUILDINGS = "BUILDINGS"
     BUILDING_TYPE_FIELD = "BUILDING_TYPE_FIELD"
     POPULATION_FIELD = "POPULATION_FIELD"
@@ -181,20 +175,7 @@ class Exposure(RefugeAlgorithm):
         self.addParameter(QgsProcessingParameterField(
             self.HAZARD_FIELD, self.tr("Hazard class field"), defaultValue="hazard_class",
             parentLayerParameterName=self.HAZARD, type=compat.FIELD_NUMERIC, optional=True))
-        self.addParameter(QgsProcessingParameterRasterLayer(
-            self.DEPTH, self.tr("Flood depth raster"), optional=True))
-        self.addParameter(QgsProcessingParameterBand(
-            self.BAND, self.tr("Band"), defaultValue=1, parentLayerParameterName=self.DEPTH,
-            optional=True))
-        self.addParameter(QgsProcessingParameterNumber(
-            self.LOW_MAX, self.tr("Upper bound of low depths (m)"), compat.NUMBER_DOUBLE,
-            defaultValue=FLOOD.thresholds[0], minValue=0.0))
-        self.addParameter(QgsProcessingParameterNumber(
-            self.MEDIUM_MAX, self.tr("Upper bound of medium depths (m)"), compat.NUMBER_DOUBLE,
-            defaultValue=FLOOD.thresholds[1], minValue=0.0))
-        self.addParameter(QgsProcessingParameterNumber(
-            self.MIN_DEPTH, self.tr("Minimum flood depth (m)"), compat.NUMBER_DOUBLE,
-            defaultValue=FLOOD.min_value, minValue=0.0))
+        self.add_depth_parameters()
         self.addParameter(QgsProcessingParameterFeatureSource(
             self.BUILDINGS, self.tr("Buildings"), any_geometry, optional=True))
         self.addParameter(QgsProcessingParameterField(
@@ -257,25 +238,9 @@ class Exposure(RefugeAlgorithm):
         if (zones_source is None) == (raster is None):
             raise QgsProcessingException(self.tr(
                 "Give either hazard classes or a flood depth raster (exactly one of them)."))
-        thresholds = (self.parameterAsDouble(parameters, self.LOW_MAX, context),
-                      self.parameterAsDouble(parameters, self.MEDIUM_MAX, context))
-        if not thresholds[0] < thresholds[1]:
-            raise QgsProcessingException(self.tr(
-                "The upper bound of low depths ({low} m) must be below that of medium depths "
-                "({medium} m).").format(low=thresholds[0], medium=thresholds[1]))
-        min_depth = self.parameterAsDouble(parameters, self.MIN_DEPTH, context)
+        thresholds, min_depth = self.depth_classes(parameters, context)
         if raster is not None:
-            from ..core.exposure.raster import read_raster
-
-            if not raster.crs().isValid():
-                raise QgsProcessingException(self.tr(
-                    "The depth raster has no coordinate reference system. Set its CRS in the "
-                    "layer properties, then run again."))
-            band = self.parameterAsInt(parameters, self.BAND, context) or 1
-            grid = self.run_engine(read_raster, raster.source(), band)
-            if grid.nodata is None:
-                feedback.pushWarning(self.tr(
-                    "The depth raster declares no nodata value: every pixel is read as a depth."))
+            _, grid = self.depth_grid(parameters, context, feedback)
             return analysis.Hazard(grid=grid, thresholds=thresholds, min_value=min_depth), "raster"
         field = self.parameterAsString(parameters, self.HAZARD_FIELD, context) or "hazard_class"
         if zones_source.fields().lookupField(field) < 0:

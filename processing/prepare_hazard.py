@@ -5,13 +5,10 @@ from qgis.core import (
     QgsField,
     QgsFields,
     QgsProcessingException,
-    QgsProcessingParameterBand,
     QgsProcessingParameterExtent,
     QgsProcessingParameterFeatureSink,
     QgsProcessingParameterFeatureSource,
     QgsProcessingParameterField,
-    QgsProcessingParameterNumber,
-    QgsProcessingParameterRasterLayer,
     QgsProcessingParameterString,
 )
 from qgis.PyQt.QtCore import QVariant
@@ -19,9 +16,10 @@ from qgis.PyQt.QtCore import QVariant
 from ..core import crs as crs_tools
 from ..core import measure
 from ..core.hazard import zones as zone_tools
-from ..core.hazard.definitions import CLASS_BY_CODE, DEFAULT_VALUE_MAP, FLOOD, ValueMap
+from ..core.hazard.definitions import CLASS_BY_CODE, DEFAULT_VALUE_MAP, ValueMap
 from . import compat
 from .base import RefugeAlgorithm
+from .depth import DepthRasterParameters
 from .i18n_labels import class_label
 from .layers import SourceArrays, add_features, crs_text
 from .styles import HazardStyler
@@ -43,15 +41,10 @@ def hazard_fields():
     return fields
 
 
-class PrepareHazard(RefugeAlgorithm):
+class PrepareHazard(DepthRasterParameters, RefugeAlgorithm):
     ZONES = "ZONES"
     CLASS_FIELD = "CLASS_FIELD"
     VALUE_MAP = "VALUE_MAP"
-    DEPTH = "DEPTH"
-    BAND = "BAND"
-    LOW_MAX = "LOW_MAX"
-    MEDIUM_MAX = "MEDIUM_MAX"
-    MIN_DEPTH = "MIN_DEPTH"
     EXTENT = "EXTENT"
     OUTPUT = "OUTPUT"
     REJECTS = "REJECTS"
@@ -97,20 +90,7 @@ class PrepareHazard(RefugeAlgorithm):
             optional=True))
         self.addParameter(QgsProcessingParameterString(
             self.VALUE_MAP, self.tr("Value map"), defaultValue=DEFAULT_VALUE_MAP, optional=True))
-        self.addParameter(QgsProcessingParameterRasterLayer(
-            self.DEPTH, self.tr("Flood depth raster"), optional=True))
-        self.addParameter(QgsProcessingParameterBand(
-            self.BAND, self.tr("Band"), defaultValue=1, parentLayerParameterName=self.DEPTH,
-            optional=True))
-        self.addParameter(QgsProcessingParameterNumber(
-            self.LOW_MAX, self.tr("Upper bound of low depths (m)"), compat.NUMBER_DOUBLE,
-            defaultValue=FLOOD.thresholds[0], minValue=0.0))
-        self.addParameter(QgsProcessingParameterNumber(
-            self.MEDIUM_MAX, self.tr("Upper bound of medium depths (m)"), compat.NUMBER_DOUBLE,
-            defaultValue=FLOOD.thresholds[1], minValue=0.0))
-        self.addParameter(QgsProcessingParameterNumber(
-            self.MIN_DEPTH, self.tr("Minimum flood depth (m)"), compat.NUMBER_DOUBLE,
-            defaultValue=FLOOD.min_value, minValue=0.0))
+        self.add_depth_parameters()
         self.addParameter(QgsProcessingParameterExtent(self.EXTENT, self.tr("Extent"), optional=True))
         self.addParameter(QgsProcessingParameterFeatureSink(
             self.OUTPUT, self.tr("Hazard classes"), compat.SOURCE_POLYGON))
@@ -126,13 +106,7 @@ class PrepareHazard(RefugeAlgorithm):
         if (zones_source is None) == (raster is None):
             raise QgsProcessingException(self.tr(
                 "Give either hazard zones or a flood depth raster (exactly one of them)."))
-        thresholds = (self.parameterAsDouble(parameters, self.LOW_MAX, context),
-                      self.parameterAsDouble(parameters, self.MEDIUM_MAX, context))
-        if not thresholds[0] < thresholds[1]:
-            raise QgsProcessingException(self.tr(
-                "The upper bound of low depths ({low} m) must be below that of medium depths "
-                "({medium} m).").format(low=thresholds[0], medium=thresholds[1]))
-        min_depth = self.parameterAsDouble(parameters, self.MIN_DEPTH, context)
+        thresholds, min_depth = self.depth_classes(parameters, context)
         rejects = []
         if zones_source is not None:
             zones, crs, rejects = self._zones(parameters, context, feedback, zones_source)
@@ -198,13 +172,9 @@ class PrepareHazard(RefugeAlgorithm):
         return zones, arrays.crs, rejects
 
     def _raster_zones(self, parameters, context, feedback, raster, thresholds, min_depth):
-        from ..core.exposure.raster import classify, read_raster
+        from ..core.exposure.raster import classify
 
-        band = self.parameterAsInt(parameters, self.BAND, context) or 1
-        grid = self.run_engine(read_raster, raster.source(), band)
-        if grid.nodata is None:
-            feedback.pushWarning(self.tr(
-                "The depth raster declares no nodata value: every pixel is read as a depth."))
+        _, grid = self.depth_grid(parameters, context, feedback)
         classes = classify(grid, thresholds, min_depth)
         feedback.setProgress(50)
         zones = zone_tools.polygonize_classes(classes, grid.geotransform)

@@ -395,3 +395,17 @@ def test_layer_without_crs_and_invalid_buildings(hazard, tmp_path):
     summary = json.load(open(result["SUMMARY_JSON"], encoding="utf-8"))
     assert summary["buildings"]["count"]["3"] == 1
     assert summary["buildings"]["footprint_m2"]["3"] > 0
+
+
+@pytest.mark.parametrize("settings, message", [
+    ({"LOW_MAX": 1.0, "MEDIUM_MAX": 0.5}, "must be below that of medium depths"),
+    ({"MIN_DEPTH": 0.6}, "must be below the upper bound of low depths"),
+])
+def test_depth_settings_are_checked(qgis_app, tmp_path, settings, message):
+    from qgis.core import QgsProcessingException
+
+    for algorithm, extra in (("refuge:prepare_hazard", {"OUTPUT": str(tmp_path / "h.gpkg")}),
+                             ("refuge:exposure", {"BUILDINGS": shared_file(BUILDINGS)})):
+        with pytest.raises(QgsProcessingException) as info:
+            run(algorithm, {"DEPTH": shared_file(DEPTH), **settings, **extra})
+        assert message in str(info.value)

@@ -1,0 +1,76 @@
+"""Depth raster and depth-class parameters shared by the hazard algorithms."""
+
+from qgis.core import (
+    QgsProcessingException,
+    QgsProcessingParameterBand,
+    QgsProcessingParameterNumber,
+    QgsProcessingParameterRasterLayer,
+)
+from qgis.PyQt.QtCore import QCoreApplication
+
+from ..core.hazard.definitions import FLOOD
+from . import compat
+
+
+class DepthRasterParameters:
+    """Mixin for algorithms that accept a flood depth raster and classify depths."""
+
+    DEPTH = "DEPTH"
+    BAND = "BAND"
+    LOW_MAX = "LOW_MAX"
+    MEDIUM_MAX = "MEDIUM_MAX"
+    MIN_DEPTH = "MIN_DEPTH"
+
+    def add_depth_parameters(self):
+        self.addParameter(QgsProcessingParameterRasterLayer(
+            self.DEPTH, QCoreApplication.translate("DepthRasterParameters", "Flood depth raster"),
+            optional=True))
+        self.addParameter(QgsProcessingParameterBand(
+            self.BAND, QCoreApplication.translate("DepthRasterParameters", "Band"), defaultValue=1,
+            parentLayerParameterName=self.DEPTH, optional=True))
+        for name, label, default in (
+                (self.LOW_MAX, QCoreApplication.translate(
+                    "DepthRasterParameters", "Upper bound of low depths (m)"), FLOOD.thresholds[0]),
+                (self.MEDIUM_MAX, QCoreApplication.translate(
+                    "DepthRasterParameters", "Upper bound of medium depths (m)"), FLOOD.thresholds[1]),
+                (self.MIN_DEPTH, QCoreApplication.translate(
+                    "DepthRasterParameters", "Minimum flood depth (m)"), FLOOD.min_value)):
+            self.addParameter(QgsProcessingParameterNumber(
+                name, label, compat.NUMBER_DOUBLE, defaultValue=default, minValue=0.0))
+
+    def depth_classes(self, parameters, context):
+        """((low upper bound, medium upper bound), minimum depth) in metres, checked."""
+        thresholds = (self.parameterAsDouble(parameters, self.LOW_MAX, context),
+                      self.parameterAsDouble(parameters, self.MEDIUM_MAX, context))
+        if not thresholds[0] < thresholds[1]:
+            raise QgsProcessingException(QCoreApplication.translate(
+                "DepthRasterParameters",
+                "The upper bound of low depths ({low} m) must be below that of medium depths "
+                "({medium} m).").format(low=thresholds[0], medium=thresholds[1]))
+        min_depth = self.parameterAsDouble(parameters, self.MIN_DEPTH, context)
+        if min_depth >= thresholds[0]:
+            raise QgsProcessingException(QCoreApplication.translate(
+                "DepthRasterParameters",
+                "The minimum flood depth ({minimum} m) must be below the upper bound of low depths "
+                "({low} m).").format(minimum=min_depth, low=thresholds[0]))
+        return thresholds, min_depth
+
+    def depth_grid(self, parameters, context, feedback):
+        """(raster layer, RasterGrid) of the depth raster, or (None, None) when not given."""
+        raster = self.parameterAsRasterLayer(parameters, self.DEPTH, context)
+        if raster is None:
+            return None, None
+        if not raster.crs().isValid():
+            raise QgsProcessingException(QCoreApplication.translate(
+                "DepthRasterParameters",
+                "The depth raster has no coordinate reference system. Set its CRS in the layer "
+                "properties, then run again."))
+        from ..core.exposure.raster import read_raster
+
+        band = self.parameterAsInt(parameters, self.BAND, context) or 1
+        grid = self.run_engine(read_raster, raster.source(), band)
+        if grid.nodata is None:
+            feedback.pushWarning(QCoreApplication.translate(
+                "DepthRasterParameters",
+                "The depth raster declares no nodata value: every pixel is read as a depth."))
+        return raster, grid
