@@ -3,6 +3,7 @@
 import json
 import os
 import shutil
+import signal
 import subprocess
 
 import pytest
@@ -46,10 +47,16 @@ def test_plugin_loads_in_qgis_desktop(tmp_path):
                            "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
                           capture_output=True, text=True, check=True).stdout.strip()
     env["PYTHONPATH"] = site
-    completed = subprocess.run(
+    # Own process group: on a hang, QGIS and Xvfb are killed with xvfb-run.
+    process = subprocess.Popen(
         ["xvfb-run", "-a", "qgis", "--nologo", "--noversioncheck", "--code", str(script)],
-        env=env, capture_output=True, text=True, timeout=300)
-    assert report.exists(), completed.stdout[-2000:] + completed.stderr[-2000:]
+        env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True)
+    try:
+        stdout, stderr = process.communicate(timeout=300)
+    except subprocess.TimeoutExpired:
+        os.killpg(process.pid, signal.SIGKILL)
+        stdout, stderr = process.communicate()
+    assert report.exists(), stdout[-2000:] + stderr[-2000:]
     result = json.loads(report.read_text())
     assert result["loaded"]
     assert "refuge:osm_extract_pbf" in result["algorithms"]
