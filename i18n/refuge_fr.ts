@@ -110,6 +110,54 @@
     </message>
 </context>
 <context>
+    <name>DepthRasterParameters</name>
+    <message>
+        <location filename="../processing/depth.py" line="25"/>
+        <source>Flood depth raster</source>
+        <translation>Raster de hauteur d’eau</translation>
+    </message>
+    <message>
+        <location filename="../processing/depth.py" line="28"/>
+        <source>Band</source>
+        <translation>Bande</translation>
+    </message>
+    <message>
+        <location filename="../processing/depth.py" line="31"/>
+        <source>Upper bound of low depths (m)</source>
+        <translation>Borne supérieure des hauteurs faibles (m)</translation>
+    </message>
+    <message>
+        <location filename="../processing/depth.py" line="31"/>
+        <source>Upper bound of medium depths (m)</source>
+        <translation>Borne supérieure des hauteurs moyennes (m)</translation>
+    </message>
+    <message>
+        <location filename="../processing/depth.py" line="31"/>
+        <source>Minimum flood depth (m)</source>
+        <translation>Hauteur d’eau minimale (m)</translation>
+    </message>
+    <message>
+        <location filename="../processing/depth.py" line="46"/>
+        <source>The upper bound of low depths ({low} m) must be below that of medium depths ({medium} m).</source>
+        <translation>La borne supérieure des hauteurs faibles ({low} m) doit être inférieure à celle des hauteurs moyennes ({medium} m).</translation>
+    </message>
+    <message>
+        <location filename="../processing/depth.py" line="52"/>
+        <source>The minimum flood depth ({minimum} m) must be below the upper bound of low depths ({low} m).</source>
+        <translation>La hauteur d’eau minimale ({minimum} m) doit être inférieure à la borne supérieure des hauteurs faibles ({low} m).</translation>
+    </message>
+    <message>
+        <location filename="../processing/depth.py" line="64"/>
+        <source>The depth raster has no coordinate reference system. Set its CRS in the layer properties, then run again.</source>
+        <translation>Le raster de hauteur d’eau n’a pas de système de coordonnées de référence. Définissez son SCR dans les propriétés de la couche, puis relancez.</translation>
+    </message>
+    <message>
+        <location filename="../processing/depth.py" line="73"/>
+        <source>The depth raster declares no nodata value: every pixel is read as a depth.</source>
+        <translation>Le raster de hauteur d’eau ne déclare pas de valeur nodata : chaque pixel est lu comme une hauteur.</translation>
+    </message>
+</context>
+<context>
     <name>Exposure</name>
     <message>
         <location filename="../processing/exposure.py" line="126"/>
@@ -153,7 +201,7 @@ Outputs: &lt;b&gt;Exposed buildings&lt;/b&gt;, &lt;b&gt;Exposed facilities&lt;/b
 Sorties : &lt;b&gt;Bâtiments exposés&lt;/b&gt;, &lt;b&gt;Équipements exposés&lt;/b&gt;, &lt;b&gt;Tronçons de routes exposés&lt;/b&gt; (entités d’entrée avec hazard_class, hazard_label, max_depth_m et unit), &lt;b&gt;Exposition par unité&lt;/b&gt; (polygones avec une colonne par classe, prêts pour une carte choroplèthe), &lt;b&gt;Synthèse de l’exposition&lt;/b&gt; (une table), &lt;b&gt;Entités rejetées&lt;/b&gt; (entités sans géométrie) et &lt;b&gt;Résumé (JSON)&lt;/b&gt;. Les surfaces sont calculées dans une projection équivalente ; les nombres sont enregistrés sans arrondi.</translation>
     </message>
     <message>
-        <location filename="../processing/exposure.py" line="261"/>
+        <location filename="../processing/exposure.py" line="267"/>
         <source>Hazard classes</source>
         <translation>Classes d’aléa</translation>
     </message>
@@ -163,7 +211,7 @@ Sorties : &lt;b&gt;Bâtiments exposés&lt;/b&gt;, &lt;b&gt;Équipements exposés
         <translation>Champ de classe d’aléa</translation>
     </message>
     <message>
-        <location filename="../processing/exposure.py" line="436"/>
+        <location filename="../processing/exposure.py" line="442"/>
         <source>Buildings</source>
         <translation>Bâtiments</translation>
     </message>
@@ -193,7 +241,7 @@ Sorties : &lt;b&gt;Bâtiments exposés&lt;/b&gt;, &lt;b&gt;Équipements exposés
         <translation>Raster de population</translation>
     </message>
     <message>
-        <location filename="../processing/exposure.py" line="502"/>
+        <location filename="../processing/exposure.py" line="508"/>
         <source>Facilities</source>
         <translation>Équipements</translation>
     </message>
@@ -298,54 +346,59 @@ Sorties : &lt;b&gt;Bâtiments exposés&lt;/b&gt;, &lt;b&gt;Équipements exposés
         <translation>La couche d’aléa est vide.</translation>
     </message>
     <message>
-        <location filename="../processing/exposure.py" line="256"/>
+        <location filename="../processing/exposure.py" line="257"/>
         <source>The hazard class field holds values that are not classes ({values}): use 0 to 3, or prepare the layer with Prepare a hazard layer.</source>
         <translation>Le champ de classe d’aléa contient des valeurs qui ne sont pas des classes ({values}) : utilisez 0 à 3, ou préparez la couche avec Préparer une couche d’aléa.</translation>
     </message>
     <message>
-        <location filename="../processing/exposure.py" line="292"/>
+        <location filename="../processing/exposure.py" line="298"/>
         <source>Choose at least one exposure layer: buildings, facilities or roads.</source>
         <translation>Choisissez au moins une couche exposée : bâtiments, équipements ou routes.</translation>
     </message>
     <message>
-        <location filename="../processing/exposure.py" line="337"/>
+        <location filename="../processing/exposure.py" line="343"/>
         <source>Give one source of population only: a population field of the buildings, a census field of the aggregation units, or a population raster.</source>
         <translation>Indiquez une seule source de population : un champ de population des bâtiments, un champ de recensement des unités d’agrégation, ou un raster de population.</translation>
     </message>
     <message>
-        <location filename="../processing/exposure.py" line="341"/>
+        <location filename="../processing/exposure.py" line="347"/>
         <source>Census totals are distributed to buildings: choose a buildings layer as well.</source>
         <translation>Les totaux du recensement sont répartis entre les bâtiments : choisissez aussi une couche de bâtiments.</translation>
     </message>
     <message>
-        <location filename="../processing/exposure.py" line="383"/>
+        <location filename="../processing/exposure.py" line="389"/>
         <source>A displacement, demographic or needs setting cannot be read: {detail}. Write key=value pairs separated by &apos;;&apos;.</source>
         <translation>Un réglage de déplacement, de démographie ou de besoins est illisible : {detail}. Écrivez des paires clé=valeur séparées par « ; ».</translation>
     </message>
     <message>
-        <location filename="../processing/exposure.py" line="394"/>
+        <location filename="../processing/exposure.py" line="400"/>
         <source>outside every unit</source>
         <translation>hors de toute unité</translation>
     </message>
     <message>
-        <location filename="../processing/exposure.py" line="494"/>
+        <location filename="../processing/exposure.py" line="500"/>
         <source>{people} people of the census have no residential building in their unit and are not placed; they are reported as unplaced.</source>
         <translation>{people} personnes du recensement n’ont aucun bâtiment résidentiel dans leur unité et ne sont pas placées ; elles sont signalées comme non placées.</translation>
     </message>
     <message>
-        <location filename="../processing/exposure.py" line="651"/>
+        <location filename="../processing/exposure.py" line="657"/>
         <source>the feature has no geometry</source>
         <translation>l’entité n’a pas de géométrie</translation>
     </message>
     <message>
-        <location filename="../processing/exposure.py" line="274"/>
+        <location filename="../processing/exposure.py" line="280"/>
         <source>The layer {layer} has no coordinate reference system. Set its CRS in the layer properties, then run again.</source>
         <translation>La couche {layer} n’a pas de système de coordonnées de référence. Définissez son SCR dans les propriétés de la couche, puis relancez.</translation>
     </message>
     <message>
-        <location filename="../processing/exposure.py" line="424"/>
+        <location filename="../processing/exposure.py" line="430"/>
         <source>{layer}: {count} invalid geometries were repaired.</source>
         <translation>{layer} : {count} géométries invalides ont été réparées.</translation>
+    </message>
+    <message>
+        <location filename="../processing/exposure.py" line="264"/>
+        <source>{count} hazard features have no geometry and are ignored.</source>
+        <translation>{count} entités d’aléa n’ont pas de géométrie et sont ignorées.</translation>
     </message>
 </context>
 <context>

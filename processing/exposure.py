@@ -250,14 +250,20 @@ class Exposure(DepthRasterParameters, RefugeAlgorithm):
         arrays = SourceArrays(zones_source, feedback, [field])
         if not len(arrays):
             raise QgsProcessingException(self.tr("The hazard layer is empty."))
-        codes = np.array([int(v) if v is not None else -1 for v in arrays.values(field)])
-        unknown = sorted({int(c) for c in codes} - set(CLASS_BY_CODE))
+        values = arrays.values(field)
+        unknown = sorted({"NULL" if v is None else str(v) for v in values
+                          if v is None or v != int(v) or int(v) not in CLASS_BY_CODE})
         if unknown:
             raise QgsProcessingException(self.tr(
                 "The hazard class field holds values that are not classes ({values}): use 0 to 3, "
                 "or prepare the layer with Prepare a hazard layer.").format(
-                values=", ".join(map(str, unknown[:10]))))
+                values=", ".join(unknown[:10])))
+        codes = np.array([int(v) for v in values])
         valid = ~shapely.is_missing(arrays.geometries)
+        if not valid.all():
+            feedback.pushWarning(self.tr(
+                "{count} hazard features have no geometry and are ignored.").format(
+                count=int((~valid).sum())))
         geometries = self._repaired(arrays.geometries[valid], feedback, self.tr("Hazard classes"))
         return analysis.Hazard(polygons=geometries, codes=codes[valid], crs=arrays.crs), "zones"
 
