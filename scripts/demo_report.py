@@ -71,7 +71,8 @@ def main(results_path, report_path, exposure_path=None):
     rows = []
     for index in range(dataset.GetLayerCount()):
         layer = dataset.GetLayerByIndex(index)
-        rows.append((layer.GetName(), layer.GetFeatureCount()))
+        if layer.GetName() != "layer_styles":  # QGIS default styles, not data
+            rows.append((layer.GetName(), layer.GetFeatureCount()))
     reasons = dataset.ExecuteSQL(
         "SELECT theme, reason_code, COUNT(*) FROM rejects GROUP BY theme, reason_code")
     reject_rows = [(f.GetField(0), f.GetField(1), f.GetField(2)) for f in reasons]
