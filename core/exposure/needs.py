@@ -15,47 +15,42 @@ Defaults are documented choices, every one configurable:
 Numbers are never rounded here; reports round for display only.
 """
 
-import re
 from dataclasses import dataclass, field
+
+from ..hazard.definitions import CLASS_BY_KEY
+from ..settings import key_value_pairs
 
 DISPLACEMENT = {0: 0.0, 1: 0.0, 2: 0.5, 3: 1.0}
 DEMOGRAPHICS = {"women": 0.50, "under5": 0.08, "aged60": 0.14, "disability": 0.16}
 NEEDS = {"water_l_day": 15.0, "food_kcal_day": 2100.0, "shelter_m2": 3.5,
          "people_per_toilet": 20.0, "household_size": 5.0}
-_CLASS_KEYS = {"not_exposed": 0, "low": 1, "medium": 2, "high": 3}
 
 
-def parse_pairs(text, defaults, allowed=None):
+def parse_pairs(text, defaults, key_type=str):
     """{key: float} from 'key=value; key=value' (';' or new lines), over ``defaults``.
 
-    A decimal comma is accepted ('0,5').
-
-    Keys outside ``allowed`` (default: the keys of ``defaults``) raise
-    ValueError naming them; so do values that are not numbers.
+    A decimal comma is accepted ('0,5'). ``key_type`` converts each key
+    (lower-cased) to a key of ``defaults``; unknown keys and values that are
+    not numbers raise ValueError naming them.
     """
     result = dict(defaults)
-    allowed = set(allowed or defaults)
-    for part in re.split(r"[;\n]", text or ""):
-        if not part.strip():
-            continue
-        if "=" not in part:
-            raise ValueError(f"'{part.strip()}' is not of the form key=value")
-        key, _, value = part.partition("=")
-        key = key.strip().lower()
-        if key in _CLASS_KEYS and isinstance(next(iter(defaults), None), int):
-            key = _CLASS_KEYS[key]
-        if key not in allowed:
+    for key, value in key_value_pairs(text):
+        try:
+            key = key_type(key.lower())
+        except (KeyError, ValueError):
+            raise ValueError(f"unknown key '{key}'") from None
+        if key not in defaults:
             raise ValueError(f"unknown key '{key}'")
         try:
             result[key] = float(value.replace(",", "."))
         except ValueError:
-            raise ValueError(f"'{value.strip()}' is not a number") from None
+            raise ValueError(f"'{value}' is not a number") from None
     return result
 
 
 def parse_displacement(text):
     """Displacement rates by class code from 'low=0; medium=0.5; high=1'."""
-    rates = parse_pairs(text, DISPLACEMENT, allowed=set(DISPLACEMENT))
+    rates = parse_pairs(text, DISPLACEMENT, key_type=lambda key: CLASS_BY_KEY[key].code)
     for code, rate in rates.items():
         if not 0.0 <= rate <= 1.0:
             raise ValueError(f"the displacement rate of class {code} must be between 0 and 1")

@@ -9,6 +9,8 @@ palette, readable with the common forms of colour-blindness.
 import re
 from dataclasses import dataclass
 
+from ..settings import key_value_pairs
+
 NOT_EXPOSED = 0
 
 
@@ -105,15 +107,10 @@ class ValueMap:
         Raises ValueError naming the part that cannot be read.
         """
         pairs = []
-        for part in re.split(r"[;,\n]", text or ""):
-            if not part.strip():
-                continue
-            if "=" not in part:
-                raise ValueError(f"'{part.strip()}' is not of the form value=class")
-            value, _, target = part.rpartition("=")
+        for value, target in key_value_pairs(text, ";,\n", split_at_last=True):
             code = _CLASS_WORDS.get(normalise(target))
             if code is None:
-                raise ValueError(f"'{target.strip()}' is not a class (low, medium, high or dry)")
+                raise ValueError(f"'{target}' is not a class (low, medium, high or dry)")
             pairs.append((normalise(value), code))
         if not pairs:
             raise ValueError("the value map is empty")
