@@ -551,10 +551,11 @@ class Exposure(DepthRasterParameters, RefugeAlgorithm):
             return
         pieces_local = analysis.crs_tools.reproject(pieces["geometries"], "EPSG:4326", arrays.crs)
         rows = []
+        labels = {code: class_label(code) for code in CLASS_BY_CODE}
         for owner, code, length, unit in zip(pieces["line_index"], pieces["classes"],
                                              pieces["length_m"], pieces["unit"]):
             feature = arrays.features[keep[owner]]
-            rows.append(list(feature.attributes()) + [int(code), class_label(int(code)), float(length),
+            rows.append(list(feature.attributes()) + [int(code), labels[int(code)], float(length),
                                                        run.unit_name(int(unit))])
         add_features(sink, fields, rows, [shapely.to_wkb(g) for g in pieces_local], feedback)
         run.results[self.ROADS_OUTPUT] = dest
@@ -584,12 +585,13 @@ class Exposure(DepthRasterParameters, RefugeAlgorithm):
         if sink is None:
             return
         rows, geometries = [], []
+        labels = {code: class_label(code) for code in CLASS_BY_CODE}  # translated once
         for position, index in enumerate(keep):
             feature = arrays.features[index]
             code = int(result.classes[position])
             depth = None if result.depth_m is None or np.isnan(result.depth_m[position]) \
                 else float(result.depth_m[position])
-            row = list(feature.attributes()) + [code, class_label(code), depth]
+            row = list(feature.attributes()) + [code, labels[code], depth]
             if size_name:
                 row.append(float(result.size[position]))
             if critical is not None:
