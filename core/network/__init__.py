@@ -1,0 +1,1 @@
+"""Routable road networks: profiles, graph building, shortest paths."""
