@@ -3,9 +3,10 @@
 # PYTHONPATH=build/pythonpath after setting up the machine and installing the
 # plugin; it also works on its own.
 #
-#   bench/run.sh                    every benchmark: OSM extraction, then exposure
+#   bench/run.sh                    every benchmark: OSM extraction, exposure, raster exposure
 #   bench/run.sh osm [ARGS...]      only bench_osm_extract.py (ARGS go to it, e.g. --repeat 1)
 #   bench/run.sh exposure [ARGS...] only bench_exposure.py (e.g. --repeat 1 --no-big)
+#   bench/run.sh raster [ARGS...]   only bench_exposure_raster.py (depth raster path)
 #   BENCH=exposure bench/run.sh     the same choice through the environment
 #
 # Without a bench name, arguments go to the OSM benchmark, as before
@@ -18,7 +19,7 @@ export PYTHONPATH="${PYTHONPATH:-$root/build/pythonpath}"
 
 which="${BENCH:-all}"
 case "${1:-}" in
-    osm|exposure|all) which=$1; shift ;;
+    osm|exposure|raster|all) which=$1; shift ;;
 esac
 python="$root/.venv/bin/python"
 [ -x "$python" ] || python=python3
@@ -39,6 +40,9 @@ run_exposure() {
 if [ "$which" = exposure ]; then
     run_exposure "$@"
     exit
+fi
+if [ "$which" = raster ]; then
+    exec "$python" bench/bench_exposure_raster.py "$@"
 fi
 
 # The peers are Debian packages: install them only when missing, so that a
@@ -84,4 +88,5 @@ fi
 status=0
 "$python" bench/bench_osm_extract.py "$@" "${inputs[@]}" || status=$?
 run_exposure || status=$?
+"$python" bench/bench_exposure_raster.py || status=$?
 exit $status
