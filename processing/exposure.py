@@ -359,7 +359,7 @@ class Exposure(DepthRasterParameters, RefugeAlgorithm):
         codes = sorted(zones)
         local = analysis.crs_tools.reproject([zones[c] for c in codes], "EPSG:4326", target)
         exposed = area_weighted_sum(grid, local) if codes else np.zeros(0)
-        total = float(np.nansum(grid.values))
+        total = float(np.nansum(grid.values, dtype=np.float64))
         by_class = {code: 0.0 for code in CLASS_BY_CODE}
         for code, people in zip(codes, exposed):
             by_class[code] = float(people)

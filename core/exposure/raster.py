@@ -96,6 +96,8 @@ _VALUES_PER_READ = 1 << 20
 _SLIVER_PIXELS = 1e-9
 
 _POLYGON_TYPES = (3, 6)  # shapely type ids of Polygon and MultiPolygon
+_FLOAT32_EXACT_TYPES = (gdal.GDT_Byte, gdal.GDT_UInt16, gdal.GDT_Int16, gdal.GDT_Float32) \
+    if gdal is not None else ()
 _GMF_ALL_VALID = 0x01
 _GMF_NODATA = 0x08
 
@@ -104,7 +106,8 @@ _GMF_NODATA = 0x08
 class RasterGrid:
     """One raster band in memory.
 
-    ``values``: 2-D float64, rows top to bottom, nodata replaced by NaN.
+    ``values``: 2-D float32 (bands of Float32, 8 or 16 bits, which it holds exactly)
+    or float64 (other types, or scaled bands), rows top to bottom, nodata as NaN.
     ``geotransform``: GDAL's ``(x0, dx, 0, y0, 0, dy)`` in CRS units, no rotation.
     ``crs_wkt``: the raster's CRS as WKT, ``""`` when it has none.
     ``nodata``: the file's nodata value, ``None`` when the file declares none
@@ -195,13 +198,12 @@ def _nodata_as_read(nodata, data_type):
 
 
 def _read_band_values(path, band, nodata):
-    """Band pixels as float64 with invalid pixels as NaN, read in row blocks.
+    """Band pixels as floats with invalid pixels as NaN, read in row blocks.
 
-    Reading straight into the float64 result avoids holding a second copy of
-    the raster in its file type.
+    Reading straight into the result avoids holding a second copy of the
+    raster in its file type.
     """
     width, height = band.XSize, band.YSize
-    values = np.empty((height, width), dtype=np.float64)
     nodata_value = _nodata_as_read(nodata, band.DataType)
     flags = band.GetMaskFlags()
     # A mask other than "all valid" or "nodata" is an alpha band or a .msk file.
@@ -209,6 +211,10 @@ def _read_band_values(path, band, nodata):
     scale = band.GetScale()
     offset = band.GetOffset()
     rescale = (scale not in (None, 1.0)) or (offset not in (None, 0.0))
+    # float32 holds Float32, 8- and 16-bit pixels exactly, in half the memory of
+    # float64 (a 10,000 x 10,000 flood raster: 381 MiB instead of 763 MiB).
+    exact_in_float32 = band.DataType in _FLOAT32_EXACT_TYPES and not rescale
+    values = np.empty((height, width), dtype=np.float32 if exact_in_float32 else np.float64)
     rows_per_read = max(1, _VALUES_PER_READ // max(width, 1))
     for top in range(0, height, rows_per_read):
         rows = min(rows_per_read, height - top)
@@ -253,8 +259,9 @@ def _to_pixel(grid, x, y):
 
 
 def _flat_values(grid):
-    """The grid's values as a flat C-ordered view (a copy only if not contiguous)."""
-    return np.ascontiguousarray(grid.values, dtype=np.float64).reshape(-1)
+    """The grid's values as a flat C-ordered view in their own dtype (a copy only if
+    not contiguous); gathered pixels are combined with float64 weights downstream."""
+    return np.ascontiguousarray(grid.values).reshape(-1)
 
 
 def sample_points(grid, x, y):
