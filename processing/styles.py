@@ -2,26 +2,26 @@
 
 from qgis.core import (
     QgsCategorizedSymbolRenderer,
-    QgsFillSymbol,
     QgsProcessingLayerPostProcessorInterface,
     QgsRendererCategory,
+    QgsSymbol,
 )
+from qgis.PyQt.QtGui import QColor
 
 from ..core.hazard.definitions import CLASSES
 from .i18n_labels import class_label
 
 
-def hazard_renderer(field="hazard_class", fill=True):
-    """Categorized renderer of hazard classes with the definitions' colours."""
+def hazard_renderer(geometry_type, field="hazard_class"):
+    """Categorized renderer of hazard classes with the definitions' colours.
+
+    ``geometry_type``: the layer's QgsWkbTypes geometry type (point, line or
+    polygon), so that lines and points get line and marker symbols.
+    """
     categories = []
     for hazard_class in CLASSES:
-        if fill:
-            symbol = QgsFillSymbol.createSimple({
-                "color": hazard_class.colour, "outline_color": "#595959", "outline_width": "0.2"})
-        else:
-            from qgis.core import QgsSymbol
-
-            symbol = QgsSymbol.defaultSymbol(0)
+        symbol = QgsSymbol.defaultSymbol(geometry_type)
+        symbol.setColor(QColor(hazard_class.colour))
         categories.append(QgsRendererCategory(hazard_class.code, symbol, class_label(hazard_class.code)))
     return QgsCategorizedSymbolRenderer(field, categories)
 
@@ -40,5 +40,5 @@ class HazardStyler(QgsProcessingLayerPostProcessorInterface):
 
     def postProcessLayer(self, layer, context, feedback):  # noqa: N802
         if layer.fields().lookupField(self.field) >= 0:
-            layer.setRenderer(hazard_renderer(self.field))
+            layer.setRenderer(hazard_renderer(layer.geometryType(), self.field))
             layer.triggerRepaint()

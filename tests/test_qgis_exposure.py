@@ -409,3 +409,19 @@ def test_depth_settings_are_checked(qgis_app, tmp_path, settings, message):
         with pytest.raises(QgsProcessingException) as info:
             run(algorithm, {"DEPTH": shared_file(DEPTH), **settings, **extra})
         assert message in str(info.value)
+
+
+def test_hazard_style_fits_every_geometry_type(qgis_app):
+    from qgis.core import QgsVectorLayer
+    from refuge.processing.styles import HazardStyler
+
+    for kind in ("Point", "LineString", "MultiPolygon"):
+        target = QgsVectorLayer(f"{kind}?crs=EPSG:4326&field=hazard_class:integer", kind, "memory")
+        HazardStyler.create().postProcessLayer(target, None, None)
+        renderer = target.renderer()
+        assert renderer.type() == "categorizedSymbol" and renderer.classAttribute() == "hazard_class"
+        categories = renderer.categories()  # keep the copies alive: symbols belong to them
+        assert [c.value() for c in categories] == [0, 1, 2, 3]
+        expected_type = {"Point": 0, "LineString": 1, "MultiPolygon": 2}[kind]
+        assert [int(c.symbol().type()) for c in categories] == [expected_type] * 4
+        assert categories[3].symbol().color().name() == "#d55e00"
