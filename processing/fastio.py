@@ -141,9 +141,12 @@ def write_joined(arrays, destination, positions, columns):
     options = gdal.VectorTranslateOptions(
         format="GPKG", layers=[arrays.layer_name] if arrays.layer_name else None, layerName=table,
         options=[] if arrays.is_gpkg else ["-unsetFid"])
-    if gdal.VectorTranslate(temporary, arrays.path, options=options) is None:
+    copied = gdal.VectorTranslate(temporary, arrays.path, options=options)
+    if copied is None:
         raise OSError(f"GDAL could not copy {arrays.path}")
-    existing = {name.lower() for name in arrays.fields.names()} | {"fid"}
+    fid_column = copied.GetLayerByName(table).GetFIDColumn() or "fid"  # a GeoPackage keeps its own
+    copied = None  # close: GDAL finishes the file (and its spatial index) here
+    existing = {name.lower() for name in arrays.fields.names()} | {fid_column.lower()}
     names = []
     for name, _, _ in columns:
         unique = name
@@ -161,11 +164,13 @@ def write_joined(arrays, destination, positions, columns):
         kept = fids[np.asarray(positions, dtype=np.int64)]
         values = [_sql_values(kind, data) for _, kind, data in columns]
         assignments = ", ".join(f'"{name}" = ?' for name in names)
-        connection.executemany(f"UPDATE {quoted} SET {assignments} WHERE fid = ?",
+        fid = '"' + fid_column.replace('"', '""') + '"'
+        connection.executemany(f"UPDATE {quoted} SET {assignments} WHERE {fid} = ?",
                                zip(*values, kept.tolist()))
         dropped = np.setdiff1d(fids, kept)
         if len(dropped):
-            connection.executemany(f"DELETE FROM {quoted} WHERE fid = ?", ((int(f),) for f in dropped))
+            connection.executemany(f"DELETE FROM {quoted} WHERE {fid} = ?",
+                                   ((int(f),) for f in dropped))
         connection.commit()
     finally:
         connection.close()
