@@ -17,7 +17,7 @@ from ..processing.dependencies import dependency_problems
 from .i18n import install_translator
 
 # Algorithms offered in the Refuge menu, in order.
-MENU_ALGORITHMS = ("refuge:osm_extract_pbf",)
+MENU_ALGORITHMS = ("refuge:osm_extract_pbf", "refuge:prepare_hazard", "refuge:exposure")
 
 
 class RefugePlugin:

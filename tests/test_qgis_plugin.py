@@ -23,8 +23,9 @@ def test_init_gui_registers_provider_and_menu(plugin):
     assert provider is instance.provider
     assert sorted(a.id() for a in provider.algorithms()) == [
         "refuge:exposure", "refuge:osm_extract_pbf", "refuge:prepare_hazard"]
-    assert len(instance.actions) == 1
-    iface.addPluginToMenu.assert_called_once()
+    assert [a.objectName() for a in instance.actions] == [
+        "refuge_osm_extract_pbf", "refuge_prepare_hazard", "refuge_exposure"]
+    assert iface.addPluginToMenu.call_count == 3
     assert instance.actions[0].text().startswith("Extract OSM layers")
 
 
@@ -40,7 +41,7 @@ def test_unload_removes_everything(refuge_unloaded):
     instance.unload()
     assert registry.providerById("refuge") is None
     assert instance.actions == []
-    iface.removePluginMenu.assert_called_once()
+    assert iface.removePluginMenu.call_count == 3
 
 
 def test_init_processing_alone_as_qgis_process_does(refuge_unloaded):
