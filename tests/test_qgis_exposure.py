@@ -425,3 +425,40 @@ def test_hazard_style_fits_every_geometry_type(qgis_app):
         expected_type = {"Point": 0, "LineString": 1, "MultiPolygon": 2}[kind]
         assert [int(c.symbol().type()) for c in categories] == [expected_type] * 4
         assert categories[3].symbol().color().name() == "#d55e00"
+
+
+def test_empty_buildings_and_raster_without_nodata(hazard, tmp_path):
+    import numpy as np
+    from osgeo import gdal
+    from qgis.core import QgsVectorLayer
+
+    empty = QgsVectorLayer("Polygon?crs=EPSG:4326", "empty", "memory")
+    result = run("refuge:exposure", {"HAZARD": hazard["OUTPUT"], "BUILDINGS": empty,
+                                     "SUMMARY_JSON": str(tmp_path / "e.json")})
+    summary = json.load(open(result["SUMMARY_JSON"], encoding="utf-8"))
+    assert summary["buildings"]["count"] == {"0": 0, "1": 0, "2": 0, "3": 0}
+    # The Jakarta depth raster with a block of -9999 pixels, once declared as nodata and
+    # once not: undeclared, -9999 reads as a depth below zero, hence dry, so both runs agree
+    # (the second one warns in the log).
+    source = gdal.Open(shared_file(DEPTH))
+    depths = source.GetRasterBand(1).ReadAsArray().astype(np.float32)
+    depths[20:30, 20:30] = -9999
+
+    def write(path, nodata):
+        target = gdal.GetDriverByName("GTiff").Create(path, source.RasterXSize, source.RasterYSize,
+                                                       1, gdal.GDT_Float32)
+        target.SetGeoTransform(source.GetGeoTransform())
+        target.SetProjection(source.GetProjection())
+        target.GetRasterBand(1).WriteArray(depths)
+        if nodata is not None:
+            target.GetRasterBand(1).SetNoDataValue(nodata)
+        return path
+
+    counts = []
+    for name, nodata in (("declared.tif", -9999), ("undeclared.tif", None)):
+        result = run("refuge:exposure", {
+            "DEPTH": write(str(tmp_path / name), nodata), "BUILDINGS": shared_file(BUILDINGS),
+            "SUMMARY_JSON": str(tmp_path / f"{name}.json")})
+        counts.append(json.load(open(result["SUMMARY_JSON"], encoding="utf-8"))["buildings"]["count"])
+    assert counts[0] == counts[1]
+    assert sum(counts[0].values()) == 181
