@@ -122,6 +122,15 @@ def rss_kib():
     return 0
 
 
+def vm_hwm_kib():
+    """Peak RSS of this process's own memory since exec (VmHWM), as a cross-check."""
+    with open("/proc/self/status") as handle:
+        for line in handle:
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1])
+    return 0
+
+
 def max_rss_kib():
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
 
@@ -658,6 +667,7 @@ def big_child(case, size, work):
     parameters = run_algorithm(case, files["depth"], files[size], out, f"{size}_big")
     report["seconds"] = time.perf_counter() - started
     report["peak_kib"] = max_rss_kib()
+    report["hwm_kib"] = vm_hwm_kib()
     report["phases"] = phases
     from osgeo import gdal
 
@@ -690,20 +700,56 @@ def read_child(path, cache_mib):
                       "cache_max_mib": gdal.GetCacheMax() // 2**20}))
 
 
-def read_experiment(path):
-    """Peak memory of Refuge's raster read with GDAL's default block cache and with 64 MiB."""
+def probe(argv_json, timeout):
+    """Run one child (``argv_json``) and print its output and its own peak as JSON.
+
+    A process started by a big one inherits that process's peak as its own
+    ``ru_maxrss`` (Linux carries the old memory's high-water mark over ``exec``,
+    and fork or vfork start from the parent's memory). This small probe, which
+    imports only the standard library, starts the child instead, so the
+    child's ``ru_maxrss``, read here as RUSAGE_CHILDREN, is its own.
+    """
+    report = {}
+    try:
+        proc = subprocess.run(json.loads(argv_json), capture_output=True, text=True,
+                              timeout=float(timeout) if float(timeout) > 0 else None)
+        report.update(returncode=proc.returncode, stdout=proc.stdout, stderr=proc.stderr[-3000:])
+    except subprocess.TimeoutExpired:  # the child is killed by subprocess.run
+        report.update(timeout=True)
+    report["children_maxrss_kib"] = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    print(json.dumps(report))
+
+
+def launch(argv, timeout=None):
+    """Run ``argv`` under a fresh probe; returns (child's JSON report or None, error text, timed out)."""
     env = dict(os.environ)
     env["PYTHONPATH"] = os.pathsep.join(str(Path(p).resolve()) for p in env.get("PYTHONPATH", "").split(
         os.pathsep) if p)
+    proc = subprocess.run([sys.executable, str(Path(__file__).resolve()), "--probe", json.dumps(argv),
+                           str(timeout or 0)], capture_output=True, text=True, env=env)
+    if proc.returncode != 0:
+        return None, f"probe exited with {proc.returncode}: {proc.stderr.strip()[-1500:]}", False
+    outer = json.loads(proc.stdout.strip().splitlines()[-1])
+    if outer.get("timeout"):
+        return None, f"did not finish within {timeout} s", True
+    if outer["returncode"] != 0:
+        return None, f"exited with {outer['returncode']}: {outer['stderr'].strip()[-1500:]}", False
+    report = json.loads(outer["stdout"].strip().splitlines()[-1])
+    report["ru_maxrss_kib"] = outer["children_maxrss_kib"]
+    return report, None, False
+
+
+def read_experiment(path):
+    """Peak memory of Refuge's raster read with GDAL's default block cache and with 64 MiB."""
     reports = {}
     for cache in (0, 64):
-        argv = [sys.executable, str(Path(__file__).resolve()), "--read", str(path), str(cache)]
-        proc = subprocess.run(argv, capture_output=True, text=True, env=env)
-        if proc.returncode != 0:
-            reports[cache] = {"error": proc.stderr.strip()[-500:]}
+        report, error, _ = launch([sys.executable, str(Path(__file__).resolve()), "--read", str(path),
+                                   str(cache)])
+        if report is None:
+            reports[cache] = {"error": error}
             continue
-        reports[cache] = json.loads(proc.stdout.strip().splitlines()[-1])
-        r = reports[cache]
+        report["peak_kib"] = report["ru_maxrss_kib"]
+        reports[cache] = r = report
         print(f"  read_raster alone, GDAL cache {r['cache_max_mib']} MiB: {r['seconds']:.2f} s, peak "
               f"{r['peak_kib'] / 1024:.0f} MiB (values {r['values_kib'] / 1024:.0f} MiB, start "
               f"{r['baseline_kib'] / 1024:.0f} MiB, after {r['after_kib'] / 1024:.0f} MiB)", flush=True)
@@ -727,22 +773,15 @@ def wait_idle(limit):
 def run_big(case, size, work, timeout):
     import numpy as np
 
-    env = dict(os.environ)
-    env["PYTHONPATH"] = os.pathsep.join(str(Path(p).resolve()) for p in env.get("PYTHONPATH", "").split(
-        os.pathsep) if p)
     out = work / "out"
     with Measure() as measure:
-        try:
-            proc = subprocess.run([sys.executable, str(Path(__file__).resolve()), "--big", case, str(size),
-                                   str(work)], capture_output=True, text=True, env=env, timeout=timeout)
-        except subprocess.TimeoutExpired:
-            proc = None
-    if proc is None:
-        return None, {"error": f"did not finish within {timeout} s", "timeout": True,
-                      "other_cores": measure.other_cores}
-    if proc.returncode != 0:
-        return None, {"error": f"exited with {proc.returncode}: {proc.stderr.strip()[-1500:]}"}
-    report = json.loads(proc.stdout.strip().splitlines()[-1])
+        report, error, timed_out = launch([sys.executable, str(Path(__file__).resolve()), "--big", case,
+                                           str(size), str(work)], timeout)
+    if report is None:
+        return None, {"error": error, "timeout": timed_out, "other_cores": measure.other_cores}
+    # The child's own ru_maxrss (read by the probe), not the figure the child read itself.
+    report["self_reported_kib"] = report["peak_kib"]
+    report["peak_kib"] = report["ru_maxrss_kib"]
     report["process_seconds"] = measure.seconds
     report["other_cores"] = measure.other_cores
     report["cpu_seconds"] = measure.cpu_seconds
@@ -1405,6 +1444,8 @@ def main(argv=None):
 if __name__ == "__main__":
     if len(sys.argv) == 5 and sys.argv[1] == "--big":
         big_child(sys.argv[2], int(sys.argv[3]), Path(sys.argv[4]))
+    elif len(sys.argv) == 4 and sys.argv[1] == "--probe":
+        probe(sys.argv[2], sys.argv[3])
     elif len(sys.argv) == 4 and sys.argv[1] == "--read":
         read_child(sys.argv[2], int(sys.argv[3]))
     else:

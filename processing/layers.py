@@ -44,7 +44,6 @@ class SourceArrays:
                 feedback.setProgress(100.0 * position / total)
         self.geometries = shapely.from_wkb(wkb) if wkb else shapely.from_wkb([])
         self.null_geometry = [i for i, item in enumerate(wkb) if item is None]
-        self.has_geometry = ~shapely.is_missing(self.geometries) if wkb else []
 
     def __len__(self):
         return len(self.features)
