@@ -31,7 +31,9 @@ Data:
 
 Jakarta and 100,000 buildings run inside ONE QGIS process, the cases interleaved.
 1,000,000 buildings run each case in a fresh process of its own (this script
-with ``--big``), whose own ``ru_maxrss`` is its peak memory; zonal statistics
+with ``--big``) started by a small probe process (``--probe``), so that the
+child's ``ru_maxrss`` is its own peak memory (a child started directly by this
+big process would inherit this process's peak as its ``ru_maxrss``); zonal statistics
 get ``--zonal-timeout`` seconds (default 1,200) there, and when they do not
 finish, the table extrapolates the 100,000 case linearly (it works one
 feature at a time).
@@ -1087,8 +1089,8 @@ def synthetic_big(files, work, size, timeout, mid, problems):
                 problems.append(f"{fmt_n(size)} buildings: {case} failed: {report['error']}")
         else:
             print(f"  {case}: {report['seconds']:.2f} s (process {report['process_seconds']:.2f} s), "
-                  f"peak {report['peak_kib'] / 1024:.0f} MiB, other load {report['other_cores']:.2f} cores",
-                  flush=True)
+                  f"peak {report['peak_kib'] / 1024:.0f} MiB (VmHWM {report['hwm_kib'] / 1024:.0f} MiB), "
+                  f"other load {report['other_cores']:.2f} cores", flush=True)
     result = {"name": f"Synthetic, {fmt_n(size)} buildings", "size": size, "reports": reports,
               "counts": None, "versus": None}
     if arrays["refuge"] is not None:
@@ -1339,12 +1341,14 @@ class (0 not exposed or nodata only, 1 low < 0.5 m, 2 medium < 1.5 m, 3 high; Re
   building at a time in Python (a reference, not a competitor).
 
 Jakarta and {fmt_n(MID_SIZE)} buildings run in one QGIS process, {repeat} {plural} with the
-tools interleaved (median time; peak RSS is the largest of the runs, read with `getrusage` after resetting
-the process's peak through `/proc/self/clear_refs`; "rise" is the peak minus the RSS at the start of the
-run). {fmt_n(BIG)} buildings: one run per tool, each in a fresh process (QGIS start-up not timed;
-"process" includes it); its peak RSS is that process's own `ru_maxrss`, "rise" above the RSS after
-QGIS start-up. "Other load" is the CPU used by other processes during the run, in cores (from
-`/proc/stat`); a run above {DISTURBED_CORES} core was redone (up to twice). "Max ≠ Refuge" counts buildings
+tools interleaved (median time; peak RSS is the largest of the runs, read with `getrusage` after
+resetting the process's peak through `/proc/self/clear_refs`; "rise" is the peak minus the RSS at the
+start of the run). {fmt_n(BIG)} buildings: one run per tool, each in a fresh process (QGIS start-up
+not timed; "process" includes it); its peak RSS is that process's own `ru_maxrss`, read by a small
+probe process that starts it (a process started straight from the big benchmark process would
+inherit that process's peak as its `ru_maxrss`), and "rise" is above its RSS after QGIS start-up.
+"Other load" is the CPU used by other processes during the run, in cores (from `/proc/stat`); a run
+above {DISTURBED_CORES} core was redone (up to twice). "Max ≠ Refuge" counts buildings
 whose maximum differs from Refuge's `max_depth_m` (compared as float32, the raster's type).
 
 {table(results, big)}
