@@ -659,3 +659,39 @@ def classify(grid, thresholds, min_value=0.0):
         wet = block > min_value  # False for NaN
         classes[top:top + rows_per_block] = np.where(wet, np.searchsorted(bounds, block, "right") + 1, 0)
     return classes
+
+
+def max_along_segments(grid, x0, y0, x1, y1):
+    """Per straight segment, the largest valid value of the pixels it passes through.
+
+    Segments run from (x0, y0) to (x1, y1) (arrays, grid CRS). A pixel counts
+    when the segment crosses its interior or runs along it (a segment on a
+    pixel edge takes the pixel right of or below it, as a point lookup does);
+    a segment through a corner does not take the diagonal pixels. NaN where
+    the segment meets only nodata or lies outside the grid.
+    """
+    x0, y0, x1, y1 = (np.asarray(v, dtype=np.float64).reshape(-1) for v in (x0, y0, x1, y1))
+    count = len(x0)
+    result = np.full(count, np.nan)
+    if not count:
+        return result
+    height, width = grid.values.shape
+    col0, row0 = _to_pixel(grid, x0, y0)
+    col1, row1 = _to_pixel(grid, x1, y1)
+    finite = np.isfinite(col0) & np.isfinite(row0) & np.isfinite(col1) & np.isfinite(row1)
+    which = np.flatnonzero(finite)
+    flat = _flat_values(grid)
+    for start in range(0, len(which), 262144):  # bounds memory on long lines over fine grids
+        batch = which[start:start + 262144]
+        segment, ra, ca, rb, cb = _split_at_lines(row0[batch], col0[batch], row1[batch], col1[batch], height)
+        piece, ca, ra, cb, rb = _split_at_lines(ca, ra, cb, rb, width)
+        segment = segment[piece]
+        col = np.floor(0.5 * (ca + cb))
+        row = np.floor(0.5 * (ra + rb))
+        inside = (col >= 0) & (col < width) & (row >= 0) & (row < height)
+        values = np.full(len(segment), np.nan)
+        values[inside] = flat[row[inside].astype(np.intp) * width + col[inside].astype(np.intp)]
+        # Pieces come in segment order: one reduction per segment.
+        starts = np.flatnonzero(np.r_[True, segment[1:] != segment[:-1]])
+        result[batch[segment[starts]]] = np.fmax.reduceat(values, starts)
+    return result

@@ -1,13 +1,18 @@
-"""A routable graph in compressed sparse row arrays (scipy), from road lines.
+"""A routable road network as numpy arrays: nodes, undirected segments, directed costs.
 
-Nodes are the OSM nodes of the road vertices (``node_ids`` of Refuge's roads
-layer), so ways that share a node are connected and ways that merely cross
-(a bridge over a road) are not. Every pair of consecutive vertices is one
-edge, with its geodesic length in metres (WGS 84) and its travel time in
-seconds for a profile; two-way roads give one edge per direction.
+Every pair of consecutive vertices of a road line is one *segment*, with its
+geodesic length in metres (WGS 84 ellipsoid) and a travel time in seconds in
+each direction (``inf`` where the profile may not go, e.g. against a oneway).
+Nodes are shared between lines when the lines share a node id: OSM node ids
+from Refuge's roads layer, or ids made by :mod:`.topology` for other layers.
+So a bridge that crosses a road without sharing a node does not connect to it.
+
+Coordinates: ``lonlat`` (EPSG:4326) for lengths and outputs, ``xy`` in a local
+transverse Mercator projection (metres, scale error below 1e-4 within 100 km
+of the centre) for snapping and buffers.
 """
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 
@@ -25,116 +30,217 @@ except ImportError as exc:  # pragma: no cover
 _GEOD = None
 
 
-@dataclass
-class Graph:
-    """Directed graph: edge i goes from ``source[i]`` to ``target[i]`` (node indices).
+def require():
+    if scipy is None:
+        raise MissingDependencyError("scipy / pyproj / shapely", _ERROR)
 
-    ``node_ids``: OSM id of each node index; ``xy``: lon/lat of each node;
-    ``length_m`` and ``time_s`` per edge; ``way`` the input line of each edge.
+
+def geod():
+    global _GEOD
+    require()
+    if _GEOD is None:
+        _GEOD = pyproj.Geod(ellps="WGS84")
+    return _GEOD
+
+
+def local_crs(lonlat):
+    """A transverse Mercator CRS (metres) centred on points given as (lon, lat) rows."""
+    require()
+    finite = lonlat[np.isfinite(lonlat).all(axis=1)] if len(lonlat) else lonlat
+    if len(finite):
+        lon = float((finite[:, 0].min() + finite[:, 0].max()) / 2)
+        lat = float((finite[:, 1].min() + finite[:, 1].max()) / 2)
+    else:
+        lon = lat = 0.0
+    return pyproj.CRS.from_proj4(f"+proj=tmerc +lat_0={lat:.6f} +lon_0={lon:.6f} +k=1 +datum=WGS84 "
+                                 "+units=m +no_defs")
+
+
+class Projector:
+    """lon/lat <-> local metres, for one network."""
+
+    def __init__(self, crs):
+        self.crs = crs
+        self._forward = pyproj.Transformer.from_crs("EPSG:4326", crs, always_xy=True)
+        self._inverse = pyproj.Transformer.from_crs(crs, "EPSG:4326", always_xy=True)
+
+    def to_xy(self, lonlat):
+        lonlat = np.asarray(lonlat, dtype=np.float64).reshape(-1, 2)
+        x, y = self._forward.transform(lonlat[:, 0], lonlat[:, 1])
+        return np.column_stack((x, y))
+
+    def to_lonlat(self, xy):
+        xy = np.asarray(xy, dtype=np.float64).reshape(-1, 2)
+        lon, lat = self._inverse.transform(xy[:, 0], xy[:, 1])
+        return np.column_stack((lon, lat))
+
+    def geometries_to_xy(self, geometries):
+        return shapely.transform(np.asarray(geometries, dtype=object), self.to_xy)
+
+    def geometries_to_lonlat(self, geometries):
+        return shapely.transform(np.asarray(geometries, dtype=object), self.to_lonlat)
+
+
+@dataclass
+class Network:
+    """Road segments between nodes.
+
+    ``lonlat``, ``xy``: (N, 2) node coordinates; ``seg_a``, ``seg_b``: node
+    index of each segment's ends (in the line's digitizing order);
+    ``length_m``: geodesic length; ``speed_kmh``: speed on the segment;
+    ``forward``/``backward``: whether the profile may go a->b / b->a;
+    ``line``: index of the input line; ``bridge``: never flooded.
     """
 
-    node_ids: np.ndarray
+    lonlat: np.ndarray
     xy: np.ndarray
-    source: np.ndarray
-    target: np.ndarray
+    seg_a: np.ndarray
+    seg_b: np.ndarray
     length_m: np.ndarray
-    time_s: np.ndarray
-    way: np.ndarray
+    speed_kmh: np.ndarray
+    forward: np.ndarray
+    backward: np.ndarray
+    line: np.ndarray
+    bridge: np.ndarray
+    projector: object = None
 
     @property
     def node_count(self):
-        return len(self.node_ids)
+        return len(self.lonlat)
 
-    def matrix(self, weight="time_s"):
-        """CSR matrix of the cheapest edge between each ordered pair of nodes."""
-        values = getattr(self, weight)
-        # Parallel edges: keep the cheapest, as shortest paths would.
-        order = np.lexsort((values, self.target, self.source))
-        source, target, values = self.source[order], self.target[order], values[order]
-        first = np.ones(len(source), dtype=bool)
-        first[1:] = (source[1:] != source[:-1]) | (target[1:] != target[:-1])
-        return scipy.sparse.csr_matrix((values[first], (source[first], target[first])),
-                                       shape=(self.node_count, self.node_count))
+    @property
+    def segment_count(self):
+        return len(self.seg_a)
 
-    def components(self):
-        """Weakly connected component label of each node."""
-        _, labels = scipy.sparse.csgraph.connected_components(self.matrix("length_m"), directed=True,
-                                                              connection="weak")
+    def times(self, speed_kmh=None):
+        """(time a->b, time b->a) in seconds per segment; inf where closed or speed is 0."""
+        speed = self.speed_kmh if speed_kmh is None else speed_kmh
+        with np.errstate(divide="ignore", invalid="ignore"):
+            time_s = np.where(speed > 0, self.length_m / (speed / 3.6), np.inf)
+        return np.where(self.forward, time_s, np.inf), np.where(self.backward, time_s, np.inf)
+
+    def with_speeds(self, speed_kmh):
+        return replace(self, speed_kmh=np.asarray(speed_kmh, dtype=np.float64))
+
+    def segment_lines_xy(self, which=None):
+        """Segments as shapely LineStrings in local metres."""
+        a, b = self.seg_a, self.seg_b
+        if which is not None:
+            a, b = a[which], b[which]
+        coords = np.stack((self.xy[a], self.xy[b]), axis=1)
+        return shapely.linestrings(coords)
+
+    def segment_lines_lonlat(self, which=None):
+        a, b = self.seg_a, self.seg_b
+        if which is not None:
+            a, b = a[which], b[which]
+        return shapely.linestrings(np.stack((self.lonlat[a], self.lonlat[b]), axis=1))
+
+    def components(self, usable=None):
+        """Connected component label of each node, over segments open in some direction."""
+        usable = (self.forward | self.backward) if usable is None else usable
+        n = self.node_count
+        matrix = scipy.sparse.csr_matrix((np.ones(int(usable.sum())), (self.seg_a[usable], self.seg_b[usable])),
+                                         shape=(n, n))
+        _, labels = scipy.sparse.csgraph.connected_components(matrix, directed=False)
         return labels
 
 
-def build_graph(lines, node_ids, highways, profile, oneway=None, maxspeed_kmh=None, access=None):
-    """Graph of ``lines`` (EPSG:4326) for ``profile``; ways it may not use are left out.
+def line_speeds(profile, count, highway=None, maxspeed_kmh=None, access=None, speed_kmh=None):
+    """Speed in km/h of each line for ``profile``; NaN where the profile may not use it.
 
-    ``node_ids[i]``: OSM node id of each vertex of line i (as many as its
-    coordinates). ``oneway[i]``: 1 forward only, -1 backward only, 0 both
-    (used only by profiles that respect oneway).
+    ``highway``: class per line (None when the layer has no class: the
+    profile's default class). ``speed_kmh``: explicit speeds that win over the
+    class speed where set and positive. Computed once per distinct attribute
+    combination, not per line.
     """
-    if scipy is None:
-        raise MissingDependencyError("scipy / pyproj", _ERROR)
-    global _GEOD
-    if _GEOD is None:
-        _GEOD = pyproj.Geod(ellps="WGS84")
+    def column(values):
+        return [None] * count if values is None else list(values)
+
+    highway, maxspeed_kmh, access = column(highway), column(maxspeed_kmh), column(access)
+    cache = {}
+    result = np.empty(count)
+    for i, key in enumerate(zip(highway, maxspeed_kmh, access)):
+        speed = cache.get(key, 0)
+        if speed == 0:
+            road_class = profile.default_class if key[0] is None else str(key[0]).strip().lower()
+            maxspeed = _as_float(key[1])
+            speed = profile.speed_kmh(road_class, maxspeed, key[2])
+            speed = np.nan if speed is None else float(speed)
+            cache[key] = speed
+        result[i] = speed
+    if speed_kmh is not None:
+        explicit = np.array([_as_float(v) for v in speed_kmh], dtype=np.float64)
+        # An explicit speed replaces the class speed; it never opens a way the
+        # profile closes (a footway for driving, a private road).
+        result = np.where(np.isfinite(result) & np.isfinite(explicit) & (explicit > 0), explicit, result)
+    return result
+
+
+def _as_float(value):
+    if value is None:
+        return np.nan
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        return np.nan
+    return number if np.isfinite(number) else np.nan
+
+
+def build_network(lines_lonlat, node_ids, speeds_kmh, oneway=None, bridge=None, respects_oneway=True,
+                  projector=None):
+    """Network of ``lines_lonlat`` (LineStrings in EPSG:4326).
+
+    ``node_ids``: per line, one integer id per vertex (lines sharing an id
+    meet there). ``speeds_kmh``: per line, NaN for lines left out.
+    ``oneway``: per line 1 (forward only), -1 (backward only) or 0.
+    Returns (network, per-line reason code or None): ``zero_length`` for a
+    line whose every segment joins a node to itself or has no length.
+    """
+    require()
+    lines = np.asarray(lines_lonlat, dtype=object)
     count = len(lines)
-    oneway = np.zeros(count, dtype=int) if oneway is None else np.asarray(oneway)
-    sources, targets, ways, speeds, starts, ends = [], [], [], [], [], []
-    all_ids, all_xy = [], []
-    for i in range(count):
-        speed = profile.speed_kmh(highways[i], None if maxspeed_kmh is None else maxspeed_kmh[i],
-                                  None if access is None else access[i])
-        if speed is None:
-            continue
-        coords = shapely.get_coordinates(lines[i])
-        ids = np.asarray(node_ids[i], dtype=np.int64)
-        if len(ids) != len(coords):
-            raise ValueError(f"line {i} has {len(coords)} vertices but {len(ids)} node ids")
-        if len(ids) < 2:
-            continue
-        all_ids.append(ids)
-        all_xy.append(coords)
-        direction = int(oneway[i]) if profile.respects_oneway else 0
-        a, b = ids[:-1], ids[1:]
-        pa, pb = coords[:-1], coords[1:]
-        if direction >= 0:
-            sources.append(a), targets.append(b), starts.append(pa), ends.append(pb)
-            ways.append(np.full(len(a), i)), speeds.append(np.full(len(a), speed))
-        if direction <= 0:
-            sources.append(b), targets.append(a), starts.append(pb), ends.append(pa)
-            ways.append(np.full(len(a), i)), speeds.append(np.full(len(a), speed))
-    if not all_ids:
-        empty = np.zeros(0)
-        return Graph(np.zeros(0, np.int64), np.zeros((0, 2)), empty.astype(np.int64),
-                     empty.astype(np.int64), empty, empty, empty.astype(np.int64))
-    ids = np.concatenate(all_ids)
-    xy = np.concatenate(all_xy)
-    node_ids_unique, first = np.unique(ids, return_index=True)
-    source_ids, target_ids = np.concatenate(sources), np.concatenate(targets)
-    start, end = np.concatenate(starts), np.concatenate(ends)
-    _, _, length = _GEOD.inv(start[:, 0], start[:, 1], end[:, 0], end[:, 1])
-    speed_ms = np.concatenate(speeds) / 3.6
-    keep = source_ids != target_ids  # a repeated node gives a zero-length self-loop
-    return Graph(
-        node_ids=node_ids_unique,
-        xy=xy[first],
-        source=np.searchsorted(node_ids_unique, source_ids[keep]),
-        target=np.searchsorted(node_ids_unique, target_ids[keep]),
-        length_m=length[keep],
-        time_s=length[keep] / speed_ms[keep],
-        way=np.concatenate(ways)[keep],
+    speeds = np.asarray(speeds_kmh, dtype=np.float64)
+    oneway = np.zeros(count, dtype=np.int8) if oneway is None or not respects_oneway \
+        else np.asarray(oneway, dtype=np.int8)
+    bridge = np.zeros(count, dtype=bool) if bridge is None else np.asarray(bridge, dtype=bool)
+    reasons = [None] * count
+    used = np.flatnonzero(np.isfinite(speeds) & ~shapely.is_missing(lines))
+    coords, vertex_line = shapely.get_coordinates(lines[used], return_index=True)
+    vertex_line = used[vertex_line]
+    ids = np.concatenate([np.asarray(node_ids[i], dtype=np.int64).reshape(-1) for i in used]) \
+        if len(used) else np.zeros(0, np.int64)
+    if len(ids) != len(coords):
+        raise ValueError(f"{len(coords)} vertices but {len(ids)} node ids")
+    same_line = vertex_line[1:] == vertex_line[:-1]
+    start = np.flatnonzero(same_line)
+    a_ids, b_ids = ids[start], ids[start + 1]
+    seg_line = vertex_line[start]
+    length = geod().inv(coords[start, 0], coords[start, 1], coords[start + 1, 0], coords[start + 1, 1])[2] \
+        if len(start) else np.zeros(0)
+    keep = (a_ids != b_ids) & (length > 0)
+    for i in np.setdiff1d(seg_line[~keep], seg_line[keep]):
+        reasons[int(i)] = "zero_length"
+    for i in np.setdiff1d(used, vertex_line[np.r_[start, start + 1]] if len(start) else np.zeros(0, int)):
+        reasons[int(i)] = "zero_length"  # a single vertex
+    start, a_ids, b_ids, seg_line, length = start[keep], a_ids[keep], b_ids[keep], seg_line[keep], length[keep]
+    unique_ids, first = np.unique(np.r_[a_ids, b_ids], return_index=True)
+    vertex_of = np.r_[start, start + 1][first]
+    lonlat = coords[vertex_of]
+    if projector is None:
+        projector = Projector(local_crs(lonlat))
+    direction = oneway[seg_line]
+    network = Network(
+        lonlat=lonlat,
+        xy=projector.to_xy(lonlat) if len(lonlat) else np.zeros((0, 2)),
+        seg_a=np.searchsorted(unique_ids, a_ids),
+        seg_b=np.searchsorted(unique_ids, b_ids),
+        length_m=length,
+        speed_kmh=speeds[seg_line],
+        forward=direction >= 0,
+        backward=direction <= 0,
+        line=seg_line,
+        bridge=bridge[seg_line],
+        projector=projector,
     )
-
-
-def nearest_source_times(graph, sources, weight="time_s"):
-    """(cost to the nearest source, index of that source) for every node.
-
-    One multi-source Dijkstra from all ``sources`` (node indices) at once;
-    unreachable nodes get cost inf and source -1.
-    """
-    matrix = graph.matrix(weight)
-    # Costs *to* the sources: search the reversed graph from them.
-    cost, _, origin = scipy.sparse.csgraph.dijkstra(matrix.T.tocsr(), directed=True,
-                                                    indices=np.asarray(sources), min_only=True,
-                                                    return_predecessors=True)
-    origin = np.where(np.isfinite(cost), origin, -1)
-    lookup = {int(node): position for position, node in enumerate(sources)}
-    return cost, np.array([lookup.get(int(o), -1) for o in origin])
+    return network, reasons

@@ -39,6 +39,7 @@ class Profile:
     speeds_kmh: dict = field(default_factory=dict)
     respects_oneway: bool = False
     uses_maxspeed: bool = False
+    default_class: str = "road"  # for lines without a class (null, or no class field)
 
     def speed_kmh(self, highway, maxspeed_kmh=None, access=None):
         """Speed on a way, or None when the profile may not use it."""
