@@ -17,7 +17,8 @@ from ..processing.dependencies import dependency_problems
 from .i18n import install_translator
 
 # Algorithms offered in the Refuge menu, in order.
-MENU_ALGORITHMS = ("refuge:osm_extract_pbf", "refuge:prepare_hazard", "refuge:exposure")
+MENU_ALGORITHMS = ("refuge:osm_extract_pbf", "refuge:prepare_hazard", "refuge:exposure",
+                   "refuge:evacuation_access")
 
 
 class RefugePlugin:

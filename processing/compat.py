@@ -58,3 +58,4 @@ WKB_MULTIPOLYGON = _pick((Qgis, "WkbType.MultiPolygon"), (QgsWkbTypes, "MultiPol
 WKB_MULTILINESTRING = _pick((Qgis, "WkbType.MultiLineString"), (QgsWkbTypes, "MultiLineString"))
 WKB_NOGEOMETRY = _pick((Qgis, "WkbType.NoGeometry"), (QgsWkbTypes, "NoGeometry"))
 GEOMETRY_NO_CHECK = _pick((Qgis, "InvalidGeometryCheck.NoCheck"), (QgsFeatureRequest, "GeometryNoCheck"))
+WKB_LINESTRING = _pick((Qgis, "WkbType.LineString"), (QgsWkbTypes, "LineString"))

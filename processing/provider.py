@@ -7,6 +7,7 @@ from qgis.PyQt.QtCore import QCoreApplication
 from qgis.PyQt.QtGui import QIcon
 
 from .. import PLUGIN_DIR, plugin_version
+from .evacuation_access import EvacuationAccess
 from .exposure import Exposure
 from .osm_extract_pbf import OsmExtractPbf
 from .prepare_hazard import PrepareHazard
@@ -32,5 +33,5 @@ class RefugeProvider(QgsProcessingProvider):
         return plugin_version()
 
     def loadAlgorithms(self):  # noqa: N802
-        for algorithm in (OsmExtractPbf(), PrepareHazard(), Exposure()):
+        for algorithm in (OsmExtractPbf(), PrepareHazard(), Exposure(), EvacuationAccess()):
             self.addAlgorithm(algorithm)

@@ -1,0 +1,398 @@
+"""Road network, flood cut and point inputs shared by the access algorithms."""
+
+import dataclasses
+
+import numpy as np
+from qgis.core import (
+    QgsProcessingException,
+    QgsProcessingParameterEnum,
+    QgsProcessingParameterFeatureSource,
+    QgsProcessingParameterField,
+    QgsProcessingParameterNumber,
+    QgsProcessingParameterString,
+)
+
+from ..core import crs as crs_tools
+from ..core.exposure.overlay import ZoneIndex
+from ..core.network import flood
+from ..core.network.graph import Projector, build_network, line_speeds, local_crs
+from ..core.network.profiles import DRIVE, WALK
+from ..core.network.topology import node_lines
+from . import compat, fastio
+from .depth import DepthRasterParameters
+from .layers import SourceArrays
+from .messages import tr
+
+try:
+    import pyproj
+    import shapely
+except ImportError:  # pragma: no cover - reported by the dependency check
+    pyproj = shapely = None
+
+PROFILES = (WALK, DRIVE)
+CLASS_KEYS = {"low": 1, "medium": 2, "high": 3}
+
+
+@dataclasses.dataclass
+class RoadNetwork:
+    """The network read from the roads layer, with its flood cut."""
+
+    network: object
+    profile: object
+    source: object
+    arrays: object
+    rejects: list
+    cut_speed_kmh: np.ndarray
+    segment_class: np.ndarray = None
+    segment_depth_m: np.ndarray = None
+    hazard: object = None  # ("zones", ZoneIndex) or ("raster", grid, transformer to grid CRS)
+    lines_left_out: int = 0
+    default_class_lines: int = 0
+
+
+def read_arrays(algorithm, parameters, name, context, feedback, fast_output=None, always_fast=False):
+    """(source, arrays) of a vector input, read with GDAL's Arrow stream when possible.
+
+    ``fast_output``: the output this input is copied to; the fast path needs it
+    to be a GeoPackage (or ``always_fast`` when nothing is copied).
+    """
+    source = algorithm.parameterAsSource(parameters, name, context)
+    if source is None:
+        return None, None
+    if not source.sourceCrs().isValid():
+        raise QgsProcessingException(tr(
+            "The layer {layer} has no coordinate reference system. Set its CRS in the layer "
+            "properties, then run again.").format(layer=algorithm.parameterDefinition(name).description()))
+    if always_fast or (fast_output and fastio.gpkg_destination(parameters, fast_output)):
+        direct = fastio.direct_source(algorithm, parameters, name, context)
+        if direct is not None:
+            return source, fastio.ArrowArrays(*direct, feedback)
+    return source, SourceArrays(source, feedback)
+
+
+def representative_lonlat(arrays):
+    """(N, 2) lon/lat of a point inside each feature (NaN rows for missing geometries)."""
+    geometries = np.asarray(arrays.geometries, dtype=object)
+    points = np.full((len(geometries), 2), np.nan)
+    present = ~(shapely.is_missing(geometries) | shapely.is_empty(geometries))
+    if present.any():
+        inside = shapely.point_on_surface(geometries[present])
+        inside = crs_tools.reproject(inside, arrays.crs, crs_tools.WGS84)
+        points[present] = shapely.get_coordinates(inside)
+    return points
+
+
+def parse_id_lists(texts):
+    """Integer arrays from JSON lists of integers such as ``[12,13,14]`` (None for null)."""
+    result = []
+    for text in texts:
+        if text is None:
+            result.append(None)
+            continue
+        body = str(text).strip()
+        if not (body.startswith("[") and body.endswith("]")):
+            result.append(None)
+            continue
+        body = body[1:-1].strip()
+        try:
+            result.append(np.array(body.split(","), dtype=np.int64) if body else np.zeros(0, np.int64))
+        except ValueError:
+            result.append(None)
+    return result
+
+
+def oneway_values(values):
+    """1 forward only, -1 backward only, 0 both, from numbers or yes/no/true/-1 text."""
+    result = np.zeros(len(values), dtype=np.int8)
+    for i, value in enumerate(values):
+        if value is None:
+            continue
+        text = str(value).strip().lower()
+        if text in ("1", "yes", "true", "1.0"):
+            result[i] = 1
+        elif text in ("-1", "reverse", "-1.0"):
+            result[i] = -1
+    return result
+
+
+def flag_values(values):
+    return np.array([str(v).strip().lower() in ("1", "true", "yes", "1.0") if v is not None else False
+                     for v in values], dtype=bool)
+
+
+def parse_class_rules(text):
+    """{class code: speed factor} from 'low=0.5; medium=0; high=0' (ValueError when unreadable)."""
+    rules = {}
+    for item in str(text or "").replace(",", ";").split(";"):
+        if not item.strip():
+            continue
+        key, _, value = item.partition("=")
+        key = key.strip().lower()
+        code = CLASS_KEYS.get(key)
+        if code is None:
+            try:
+                code = int(key)
+            except ValueError:
+                raise ValueError(key) from None
+        factor = float(value)
+        if not 0.0 <= factor <= 1.0:
+            raise ValueError(item.strip())
+        rules[code] = factor
+    return rules
+
+
+class NetworkParameters(DepthRasterParameters):
+    """Mixin: road, profile, hazard and snapping parameters, and reading them."""
+
+    ROADS = "ROADS"
+    ROAD_CLASS_FIELD = "ROAD_CLASS_FIELD"
+    SPEED_FIELD = "SPEED_FIELD"
+    ONEWAY_FIELD = "ONEWAY_FIELD"
+    NODE_IDS_FIELD = "NODE_IDS_FIELD"
+    ACCESS_FIELD = "ACCESS_FIELD"
+    MAXSPEED_FIELD = "MAXSPEED_FIELD"
+    BRIDGE_FIELD = "BRIDGE_FIELD"
+    TUNNEL_FIELD = "TUNNEL_FIELD"
+    TOPOLOGY_TOLERANCE = "TOPOLOGY_TOLERANCE"
+    PROFILE = "PROFILE"
+    HAZARD = "HAZARD"
+    HAZARD_FIELD = "HAZARD_FIELD"
+    CLASS_RULES = "CLASS_RULES"
+    WALK_MAX_DEPTH = "WALK_MAX_DEPTH"
+    MAX_SNAP_DISTANCE = "MAX_SNAP_DISTANCE"
+
+    def network_help(self):
+        return tr(
+            "<b>Roads</b>: lines, for example the roads layer of Extract OpenStreetMap data. "
+            "<b>Road class field</b> (OSM highway values), <b>Speed field</b> (km/h, replaces the "
+            "class speed where set), <b>Oneway field</b> (1, -1, 0 or yes/no; driving only), "
+            "<b>Access field</b> (no and private close a road), <b>Maximum speed field</b> (km/h; "
+            "driving only), <b>Bridge field</b> and <b>Tunnel field</b>.\n"
+            "<b>Node ids field</b>: OSM node ids of every vertex; roads meet where they share a node. "
+            "Without it, roads meet at shared vertices, at line ends within the <b>Topology "
+            "tolerance (m)</b> and where they cross; bridges and tunnels meet other roads only at "
+            "their ends.\n"
+            "<b>Travel profile</b>: walking (4.5 km/h, 3 km/h on steps; no motorways) or driving "
+            "(speed per road class or maxspeed; oneway respected).\n"
+            "<b>Hazard classes</b> (polygons with a class field, 1 low, 2 medium, 3 high) or a "
+            "<b>Flood depth raster</b> (m): the flood cut. With classes, <b>Speed factor per "
+            "class</b> applies to roads touching each class, 0 meaning impassable (default: "
+            "walking low=0.5; medium=0; high=0, driving every class impassable). With depths, "
+            "driving follows Pregnolato et al. (2017): speed limited by the depth-disruption "
+            "function, no traffic from 0.3 m; walking is impossible above the <b>Maximum walking "
+            "depth (m)</b>, 0.5 m by default. Bridges are never cut.\n"
+            "<b>Maximum snapping distance (m)</b>: points join the nearest point of the nearest "
+            "usable road within this distance.\n")
+
+    def add_network_parameters(self, default_profile=0):
+        self.addParameter(QgsProcessingParameterFeatureSource(
+            self.ROADS, tr("Roads"), [compat.SOURCE_LINE]))
+        for name, label, default, kind in (
+                (self.ROAD_CLASS_FIELD, tr("Road class field"), "highway", compat.FIELD_ANY),
+                (self.SPEED_FIELD, tr("Speed field (km/h)"), None, compat.FIELD_NUMERIC),
+                (self.ONEWAY_FIELD, tr("Oneway field"), "oneway", compat.FIELD_ANY),
+                (self.NODE_IDS_FIELD, tr("Node ids field"), "node_ids", compat.FIELD_STRING),
+                (self.ACCESS_FIELD, tr("Access field"), "access", compat.FIELD_ANY),
+                (self.MAXSPEED_FIELD, tr("Maximum speed field (km/h)"), "maxspeed_kmh", compat.FIELD_NUMERIC),
+                (self.BRIDGE_FIELD, tr("Bridge field"), "bridge", compat.FIELD_ANY),
+                (self.TUNNEL_FIELD, tr("Tunnel field"), "tunnel", compat.FIELD_ANY)):
+            self.addParameter(QgsProcessingParameterField(
+                name, label, defaultValue=default, parentLayerParameterName=self.ROADS, type=kind,
+                optional=True))
+        self.addParameter(QgsProcessingParameterNumber(
+            self.TOPOLOGY_TOLERANCE, tr("Topology tolerance (m)"), compat.NUMBER_DOUBLE, defaultValue=1.0,
+            minValue=0.0))
+        self.addParameter(QgsProcessingParameterEnum(
+            self.PROFILE, tr("Travel profile"), [tr("Walk"), tr("Drive")], defaultValue=default_profile))
+        self.addParameter(QgsProcessingParameterFeatureSource(
+            self.HAZARD, tr("Hazard classes"), [compat.SOURCE_POLYGON], optional=True))
+        self.addParameter(QgsProcessingParameterField(
+            self.HAZARD_FIELD, tr("Hazard class field"), defaultValue="hazard_class",
+            parentLayerParameterName=self.HAZARD, type=compat.FIELD_NUMERIC, optional=True))
+        self.add_depth_parameters()
+        self.addParameter(QgsProcessingParameterString(
+            self.CLASS_RULES, tr("Speed factor per class (0 = impassable)"), defaultValue="", optional=True))
+        self.addParameter(QgsProcessingParameterNumber(
+            self.WALK_MAX_DEPTH, tr("Maximum walking depth (m)"), compat.NUMBER_DOUBLE,
+            defaultValue=flood.WALK_MAX_DEPTH_M, minValue=0.0))
+        self.addParameter(QgsProcessingParameterNumber(
+            self.MAX_SNAP_DISTANCE, tr("Maximum snapping distance (m)"), compat.NUMBER_DOUBLE,
+            defaultValue=500.0, minValue=0.0))
+
+    # -- reading ----------------------------------------------------------------------------
+
+    def _field(self, parameters, name, context, arrays):
+        """The chosen field if the layer has it (a default naming a missing field is ignored)."""
+        field = self.parameterAsString(parameters, name, context)
+        if not field:
+            return None
+        if arrays.fields.lookupField(field) < 0:
+            if parameters.get(name) not in (None, "") and parameters.get(name) != \
+                    self.parameterDefinition(name).defaultValue():
+                raise QgsProcessingException(tr("The roads layer has no field {field}.").format(field=field))
+            return None
+        return field
+
+    def read_network(self, parameters, context, feedback):
+        """The :class:`RoadNetwork` of the parameters, flood cut applied."""
+        profile = PROFILES[self.parameterAsEnum(parameters, self.PROFILE, context)]
+        source, arrays = read_arrays(self, parameters, self.ROADS, context, feedback, always_fast=True)
+        if source is None or not len(arrays):
+            raise QgsProcessingException(tr("The roads layer is empty. Choose a layer of road lines."))
+        fields = {key: self._field(parameters, key, context, arrays) for key in (
+            self.ROAD_CLASS_FIELD, self.SPEED_FIELD, self.ONEWAY_FIELD, self.NODE_IDS_FIELD,
+            self.ACCESS_FIELD, self.MAXSPEED_FIELD, self.BRIDGE_FIELD, self.TUNNEL_FIELD)}
+
+        def values(key):
+            return arrays.values(fields[key]) if fields[key] else None
+
+        count = len(arrays)
+        rejects = []
+        lines = np.asarray(arrays.geometries, dtype=object)
+        missing = shapely.is_missing(lines) | shapely.is_empty(lines)
+        for i in np.flatnonzero(missing):
+            rejects.append((int(i), "no_geometry"))
+        if source.sourceCrs().isGeographic():
+            feedback.pushInfo(tr("The roads are in a geographic CRS ({crs}): lengths are measured on the "
+                                 "WGS 84 ellipsoid and points are snapped in a local metric projection.")
+                              .format(crs=source.sourceCrs().authid()))
+        lonlat_lines = crs_tools.reproject(lines, arrays.crs, crs_tools.WGS84)
+        # Multi-part lines: one network line per part, attributes shared.
+        parts, part_line = shapely.get_parts(lonlat_lines, return_index=True)
+        highway = values(self.ROAD_CLASS_FIELD)
+        classes = None if highway is None else [highway[i] for i in part_line]
+        maxspeed = values(self.MAXSPEED_FIELD) if profile.uses_maxspeed else None
+        speed_field = values(self.SPEED_FIELD)
+        access = values(self.ACCESS_FIELD)
+        speeds = line_speeds(
+            profile, len(parts), classes,
+            None if maxspeed is None else [maxspeed[i] for i in part_line],
+            None if access is None else [access[i] for i in part_line],
+            None if speed_field is None else [speed_field[i] for i in part_line])
+        default_class_lines = len(parts) if classes is None else sum(1 for c in classes if c is None)
+        oneway = values(self.ONEWAY_FIELD)
+        oneway = None if oneway is None else oneway_values(oneway)[part_line]
+        bridge = values(self.BRIDGE_FIELD)
+        bridge = np.zeros(len(parts), bool) if bridge is None else flag_values(bridge)[part_line]
+        tunnel = values(self.TUNNEL_FIELD)
+        tunnel = np.zeros(len(parts), bool) if tunnel is None else flag_values(tunnel)[part_line]
+
+        coords = shapely.get_coordinates(parts)
+        projector = Projector(local_crs(coords))
+        ids_text = values(self.NODE_IDS_FIELD)
+        node_ids = None
+        if ids_text is not None and len(parts) == count:
+            parsed = parse_id_lists(ids_text)
+            counts = shapely.get_num_coordinates(parts)
+            node_ids = []
+            for i, ids in enumerate(parsed):
+                if ids is None or len(ids) != counts[i]:
+                    if np.isfinite(speeds[i]) and not missing[part_line[i]]:
+                        rejects.append((int(part_line[i]), "node_ids_mismatch"))
+                    speeds[i] = np.nan
+                    ids = np.zeros(counts[i], np.int64)
+                node_ids.append(ids)
+        if node_ids is None:
+            if ids_text is not None:
+                feedback.pushWarning(tr("Multi-part roads: node ids are not used; roads are joined by "
+                                        "their coordinates."))
+            tolerance = self.parameterAsDouble(parameters, self.TOPOLOGY_TOLERANCE, context)
+            level = np.where(bridge, 1, np.where(tunnel, -1, 0))
+            keep = np.flatnonzero(np.isfinite(speeds))
+            noded, ids = self.run_engine(node_lines, projector.geometries_to_xy(parts[keep]), tolerance,
+                                         level[keep])
+            parts = parts.copy()
+            parts[keep] = projector.geometries_to_lonlat(noded)
+            node_ids = [np.zeros(0, np.int64)] * len(parts)
+            for position, i in enumerate(keep):
+                node_ids[i] = ids[position]
+        network, reasons = self.run_engine(build_network, parts, node_ids, speeds, oneway=oneway,
+                                           bridge=bridge, respects_oneway=profile.respects_oneway,
+                                           projector=projector)
+        for i, reason in enumerate(reasons):
+            if reason:
+                rejects.append((int(part_line[i]), reason))
+        left_out = int((~np.isfinite(speeds)).sum())
+        if not network.segment_count:
+            raise QgsProcessingException(tr(
+                "No road of the roads layer can be used for {profile}: check the road class field "
+                "and the travel profile.").format(profile=self.profile_label(profile)))
+        road = RoadNetwork(network=network, profile=profile, source=source, arrays=arrays, rejects=rejects,
+                           cut_speed_kmh=network.speed_kmh.copy(), lines_left_out=left_out,
+                           default_class_lines=default_class_lines)
+        road.part_line = part_line
+        self._flood_cut(parameters, context, feedback, road)
+        return road
+
+    def profile_label(self, profile):
+        return tr("walking") if profile.name == "walk" else tr("driving")
+
+    def _flood_cut(self, parameters, context, feedback, road):
+        zones_source = self.parameterAsSource(parameters, self.HAZARD, context)
+        raster, grid = self.depth_grid(parameters, context, feedback)
+        if zones_source is not None and raster is not None:
+            raise QgsProcessingException(tr(
+                "Give hazard classes or a flood depth raster, not both."))
+        network = road.network
+        if zones_source is not None:
+            field = self.parameterAsString(parameters, self.HAZARD_FIELD, context) or "hazard_class"
+            if zones_source.fields().lookupField(field) < 0:
+                raise QgsProcessingException(tr(
+                    "The hazard layer has no field {field}. Choose its class field, or prepare it with "
+                    "Prepare a hazard layer.").format(field=field))
+            zones = SourceArrays(zones_source, feedback, [field])
+            codes = np.array([int(v) if v is not None else 0 for v in zones.values(field)])
+            polygons = crs_tools.reproject(zones.geometries, zones.crs, crs_tools.WGS84)
+            valid = ~(shapely.is_missing(polygons) | shapely.is_empty(polygons)) & (codes > 0)
+            index = ZoneIndex.from_polygons(shapely.make_valid(polygons[valid]), codes[valid])
+            try:
+                rules = parse_class_rules(self.parameterAsString(parameters, self.CLASS_RULES, context))
+            except ValueError as exc:
+                raise QgsProcessingException(tr(
+                    "The speed factors per class cannot be read near '{item}'. Write for example "
+                    "low=0.5; medium=0; high=0, with factors between 0 and 1.").format(item=exc)) from exc
+            factors = dict(flood.DEFAULT_CLASS_FACTORS[road.profile.name])
+            factors.update(rules)
+            road.segment_class = flood.segment_classes(network, index)
+            road.cut_speed_kmh = flood.speeds_after_classes(network, road.segment_class, factors)
+            road.hazard = ("zones", index)
+            road.class_factors = factors
+        elif raster is not None:
+            target = grid.crs_wkt or raster.crs().toWkt()
+            transformer = pyproj.Transformer.from_crs("EPSG:4326", pyproj.CRS.from_user_input(target),
+                                                      always_xy=True)
+
+            def to_grid(lonlat):
+                x, y = transformer.transform(lonlat[:, 0], lonlat[:, 1])
+                return np.column_stack((x, y))
+
+            _, min_depth = self.depth_classes(parameters, context)
+            road.segment_depth_m = flood.segment_max_depth(network, grid, to_grid)
+            road.cut_speed_kmh = flood.speeds_after_depth(
+                network, road.segment_depth_m, road.profile.name,
+                self.parameterAsDouble(parameters, self.WALK_MAX_DEPTH, context), min_depth)
+            road.hazard = ("raster", grid, to_grid, min_depth)
+
+    def points_hazard(self, road, lonlat, parameters, context):
+        """(hazard class, depth m) of points (lon/lat); class 0 and NaN where dry or no hazard."""
+        classes = np.zeros(len(lonlat), dtype=np.int64)
+        depth = np.full(len(lonlat), np.nan)
+        if road.hazard is None or not len(lonlat):
+            return classes, depth
+        finite = np.isfinite(lonlat).all(axis=1)
+        if road.hazard[0] == "zones":
+            index = road.hazard[1]
+            points = shapely.points(np.where(finite[:, None], lonlat, 0.0))
+            found, part = index.tree.query(points, predicate="intersects")
+            np.maximum.at(classes, found, index.codes[part])
+            classes[~finite] = 0
+        else:
+            from ..core.exposure.raster import sample_points
+
+            _, grid, to_grid, min_depth = road.hazard
+            xy = to_grid(np.where(finite[:, None], lonlat, np.nan))
+            depth = sample_points(grid, xy[:, 0], xy[:, 1])
+            thresholds, _ = self.depth_classes(parameters, context)
+            wet = np.isfinite(depth) & (depth > min_depth)
+            classes[wet] = np.searchsorted(np.asarray(thresholds), depth[wet], "right") + 1
+        return classes, depth

@@ -1,0 +1,108 @@
+"""Writing an input layer back out with result columns, by the fastest path available."""
+
+import numpy as np
+from qgis.core import QgsField, QgsFields
+from qgis.PyQt.QtCore import QVariant
+
+from . import fastio
+from .layers import add_features
+
+try:
+    import shapely
+except ImportError:  # pragma: no cover - reported by the dependency check
+    shapely = None
+
+_VARIANTS = {"integer": QVariant.LongLong, "real": QVariant.Double, "text": QVariant.String,
+             "boolean": QVariant.Bool}
+
+
+def _python(kind, value):
+    if value is None:
+        return None
+    if kind == "real":
+        value = float(value)
+        return None if value != value else value
+    if kind == "integer":
+        return int(value)
+    if kind == "boolean":
+        return bool(value)
+    return str(value)
+
+
+def output_fields(source_fields, columns):
+    """Source fields plus result columns (renamed with a ``refuge_`` prefix on a clash).
+
+    Returns (fields, names used for the columns).
+    """
+    fields = QgsFields()
+    for field in source_fields:
+        fields.append(field)
+    names = []
+    for name, kind, _ in columns:
+        unique = name
+        while fields.lookupField(unique) >= 0:
+            unique = "refuge_" + unique
+        fields.append(QgsField(unique, _VARIANTS[kind]))
+        names.append(unique)
+    return fields, names
+
+
+def write_with_columns(algorithm, parameters, name, context, feedback, source, arrays, keep, columns):
+    """Write the ``keep`` rows of an input with extra ``columns`` [(name, kind, values)].
+
+    Kinds: integer, real, text, boolean; one value per kept row. A GeoPackage
+    output of a plain file input is a GDAL copy plus one SQL update; anything
+    else goes through a feature sink. Returns the output's destination or None.
+    """
+    keep = np.asarray(keep, dtype=np.int64)
+    if isinstance(arrays, fastio.ArrowArrays) and fastio.gpkg_destination(parameters, name):
+        destination = algorithm.parameterAsOutputLayer(parameters, name, context)
+        fastio.write_joined(arrays, destination, keep, columns)
+        return destination
+    fields, _ = output_fields(source.fields(), columns)
+    sink, destination = algorithm.parameterAsSink(parameters, name, context, fields, source.wkbType(),
+                                                  source.sourceCrs())
+    if sink is None:
+        return None
+    if isinstance(arrays, fastio.ArrowArrays):
+        # Read with GDAL but written elsewhere: attributes come from the QGIS source.
+        from qgis.core import QgsFeatureRequest
+
+        wanted = {int(arrays.fids[i]): position for position, i in enumerate(keep)}
+        features = {}
+        for feature in source.getFeatures(QgsFeatureRequest().setFilterFids(list(wanted))):
+            features[wanted[int(feature.id())]] = feature
+        ordered = [features.get(p) for p in range(len(keep))]
+    else:
+        ordered = [arrays.features[i] for i in keep]
+    values = [[_python(kind, v) for v in (data.tolist() if isinstance(data, np.ndarray) else data)]
+              for _, kind, data in columns]
+    rows, geometries = [], []
+    for position, feature in enumerate(ordered):
+        rows.append(list(feature.attributes()) + [column[position] for column in values])
+        geometry = feature.geometry()
+        geometries.append(None if geometry.isNull() else bytes(geometry.asWkb()))
+    add_features(sink, fields, rows, geometries, feedback)
+    return destination
+
+
+def write_table(algorithm, parameters, name, context, feedback, columns, geometries=None, wkb_type=None,
+                crs=None):
+    """A new layer of ``columns`` [(name, kind, values)], with optional shapely ``geometries``."""
+    from . import compat
+
+    fields, _ = output_fields(QgsFields(), columns)
+    sink, destination = algorithm.parameterAsSink(
+        parameters, name, context, fields, wkb_type if wkb_type is not None else compat.WKB_NOGEOMETRY,
+        crs) if crs is not None else algorithm.parameterAsSink(
+        parameters, name, context, fields, wkb_type if wkb_type is not None else compat.WKB_NOGEOMETRY)
+    if sink is None:
+        return None
+    count = len(columns[0][2]) if columns else 0
+    values = [[_python(kind, v) for v in (data.tolist() if isinstance(data, np.ndarray) else data)]
+              for _, kind, data in columns]
+    rows = [[column[i] for column in values] for i in range(count)]
+    wkb = [None] * count if geometries is None else [
+        None if g is None else shapely.to_wkb(g) for g in geometries]
+    add_features(sink, fields, rows, wkb, feedback)
+    return destination
