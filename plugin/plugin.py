@@ -18,7 +18,7 @@ from .i18n import install_translator
 
 # Algorithms offered in the Refuge menu, in order.
 MENU_ALGORITHMS = ("refuge:osm_extract_pbf", "refuge:prepare_hazard", "refuge:exposure",
-                   "refuge:evacuation_access")
+                   "refuge:evacuation_access", "refuge:facility_access")
 
 
 class RefugePlugin:

@@ -132,8 +132,8 @@ class EvacuationAccess(NetworkParameters, RefugeAlgorithm):
         self.addParameter(QgsProcessingParameterFeatureSource(
             self.AGGREGATION, self.tr("Aggregation units"), [compat.SOURCE_POLYGON], optional=True))
         self.addParameter(QgsProcessingParameterField(
-            self.AGGREGATION_NAME_FIELD, self.tr("Unit name field"), parentLayerParameterName=self.AGGREGATION,
-            optional=True))
+            self.AGGREGATION_NAME_FIELD, self.tr("Unit name field"),
+            parentLayerParameterName=self.AGGREGATION, optional=True))
         self.addParameter(QgsProcessingParameterNumber(
             self.TIME_THRESHOLD_MIN, self.tr("Time threshold (min)"), compat.NUMBER_DOUBLE, defaultValue=15.0,
             minValue=0.0))
@@ -234,15 +234,16 @@ class EvacuationAccess(NetworkParameters, RefugeAlgorithm):
             self._cancel_check(feedback)
 
         result = self.run_engine(
-            evacuation_access, network, road.cut_speed_kmh, projector.to_xy(h_lonlat), projector.to_xy(s_lonlat),
-            flooded, max_snap, self.parameterAsDouble(parameters, self.AT_SHELTER_DISTANCE, context),
-            population, progress)
+            evacuation_access, network, road.cut_speed_kmh, projector.to_xy(h_lonlat),
+            projector.to_xy(s_lonlat), flooded, max_snap,
+            self.parameterAsDouble(parameters, self.AT_SHELTER_DISTANCE, context), population, progress)
         if not (result.status != "no_road").any():
             raise QgsProcessingException(self.tr(
                 "No household is within {distance} m of a usable road. Check that the roads and the "
                 "households cover the same area (and their CRS), or raise the maximum snapping "
                 "distance.").format(distance=max_snap))
         people = np.ones(len(households)) if population is None else np.nan_to_num(population)
+        result.status[np.isnan(h_lonlat).any(axis=1)] = "no_geometry"  # rejected, counted apart
 
         assigned = None
         if self.parameterAsBoolean(parameters, self.CAPACITY_ASSIGNMENT, context):
@@ -423,7 +424,8 @@ class EvacuationAccess(NetworkParameters, RefugeAlgorithm):
         inside = unit >= 0
 
         def per_unit(mask, weights=None):
-            return np.bincount(unit[inside & mask], weights=None if weights is None else weights[inside & mask],
+            chosen = inside & mask
+            return np.bincount(unit[chosen], weights=None if weights is None else weights[chosen],
                                minlength=count)[:count]
 
         every = np.ones(len(unit), dtype=bool)
@@ -447,8 +449,8 @@ class EvacuationAccess(NetworkParameters, RefugeAlgorithm):
             if len(times):
                 median[u], maximum[u] = float(np.median(times)), float(times[-1])
         columns += [("median_time_s", "real", median), ("max_time_s", "real", maximum)]
-        destination = write_with_columns(self, parameters, self.UNITS_OUTPUT, context, feedback, u_source, units,
-                                         np.arange(count), columns)
+        destination = write_with_columns(self, parameters, self.UNITS_OUTPUT, context, feedback, u_source,
+                                         units, np.arange(count), columns)
         if destination:
             outputs[self.UNITS_OUTPUT] = destination
         return {name: {key: (float(values[i]) if kind == "real" else int(values[i]))
@@ -465,7 +467,8 @@ class EvacuationAccess(NetworkParameters, RefugeAlgorithm):
                 "The isochrone bands cannot be read: write minutes separated by commas, for example "
                 "5, 10, 15, 30.")) from exc
         if not limits or limits[0] <= 0:
-            raise QgsProcessingException(self.tr("Give isochrone bands in minutes above 0, e.g. 5, 10, 15, 30."))
+            raise QgsProcessingException(self.tr(
+                "Give isochrone bands in minutes above 0, e.g. 5, 10, 15, 30."))
         buffer_m = self.parameterAsDouble(parameters, self.ISOCHRONE_BUFFER, context)
         bands = self.run_engine(isochrone_bands, router, [60.0 * v for v in limits], buffer_m,
                                 projector.to_lonlat)

@@ -9,6 +9,7 @@ from qgis.PyQt.QtGui import QIcon
 from .. import PLUGIN_DIR, plugin_version
 from .evacuation_access import EvacuationAccess
 from .exposure import Exposure
+from .facility_access import FacilityAccess
 from .osm_extract_pbf import OsmExtractPbf
 from .prepare_hazard import PrepareHazard
 
@@ -33,5 +34,6 @@ class RefugeProvider(QgsProcessingProvider):
         return plugin_version()
 
     def loadAlgorithms(self):  # noqa: N802
-        for algorithm in (OsmExtractPbf(), PrepareHazard(), Exposure(), EvacuationAccess()):
+        for algorithm in (OsmExtractPbf(), PrepareHazard(), Exposure(), EvacuationAccess(),
+                          FacilityAccess()):
             self.addAlgorithm(algorithm)

@@ -160,7 +160,7 @@ def assign_with_capacity(evacuation, population, capacity):
         else:
             unplaced[h] = people[k]
     # People at a shelter stay there, within its places.
-    for i, h in enumerate(at_shelter):
+    for h in at_shelter:
         result_shelter[h], result_time[h] = evacuation.shelter[h], 0.0
         placed[h] = population[h]
     served = result_shelter >= 0
@@ -201,7 +201,7 @@ def _priced_search(router, nodes, prices):
 def _times_to_nodes(router, a, b, to_a, to_b, nodes):
     """Travel time from a point (joined between a and b) to each of ``nodes``."""
     n = router.node_count
-    matrix = scipy.sparse.csr_matrix((np.maximum(router.edge_time, 1e-12), (router.edge_tail, router.edge_head)),
-                                     shape=(n, n))
+    weight = np.maximum(router.edge_time, 1e-12)
+    matrix = scipy.sparse.csr_matrix((weight, (router.edge_tail, router.edge_head)), shape=(n, n))
     cost = scipy.sparse.csgraph.dijkstra(matrix, directed=True, indices=[a, b])
     return np.minimum(to_a + cost[0, nodes], to_b + cost[1, nodes])

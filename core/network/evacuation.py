@@ -75,7 +75,8 @@ def evacuation_access(network, cut_speed_kmh, households_xy, shelters_xy, shelte
     safe_xy = np.where(flooded[:, None], np.nan, shelters_xy)
     shelter_cut = snap(network, safe_xy, usable_cut, max_snap_m)
     shelter_dry = snap(network, safe_xy, usable_dry, max_snap_m)
-    shelter_status = np.where(flooded, "flooded", np.where(shelter_cut.joined, "safe", "no_road")).astype(object)
+    shelter_status = np.where(flooded, "flooded",
+                              np.where(shelter_cut.joined, "safe", "no_road")).astype(object)
     progress(0.2)
 
     anchors = snap(network, households_xy, usable_cut, max_snap_m)
@@ -98,7 +99,7 @@ def evacuation_access(network, cut_speed_kmh, households_xy, shelters_xy, shelte
 
     # Households at a safe shelter need no road.
     usable_shelters = np.flatnonzero(~flooded & np.isfinite(shelters_xy).all(axis=1))
-    if len(usable_shelters) and at_shelter_m >= 0 and count:
+    if len(usable_shelters) and at_shelter_m > 0 and count:
         tree = shapely.STRtree(shapely.points(shelters_xy[usable_shelters]))
         finite = np.flatnonzero(np.isfinite(households_xy).all(axis=1))
         found, nearest = tree.query_nearest(shapely.points(households_xy[finite]), max_distance=at_shelter_m,

@@ -140,8 +140,8 @@ class Network:
         """Connected component label of each node, over segments open in some direction."""
         usable = (self.forward | self.backward) if usable is None else usable
         n = self.node_count
-        matrix = scipy.sparse.csr_matrix((np.ones(int(usable.sum())), (self.seg_a[usable], self.seg_b[usable])),
-                                         shape=(n, n))
+        ends = (self.seg_a[usable], self.seg_b[usable])
+        matrix = scipy.sparse.csr_matrix((np.ones(len(ends[0])), ends), shape=(n, n))
         _, labels = scipy.sparse.csgraph.connected_components(matrix, directed=False)
         return labels
 
@@ -223,7 +223,8 @@ def build_network(lines_lonlat, node_ids, speeds_kmh, oneway=None, bridge=None, 
         reasons[int(i)] = "zero_length"
     for i in np.setdiff1d(used, vertex_line[np.r_[start, start + 1]] if len(start) else np.zeros(0, int)):
         reasons[int(i)] = "zero_length"  # a single vertex
-    start, a_ids, b_ids, seg_line, length = start[keep], a_ids[keep], b_ids[keep], seg_line[keep], length[keep]
+    start, a_ids, b_ids = start[keep], a_ids[keep], b_ids[keep]
+    seg_line, length = seg_line[keep], length[keep]
     unique_ids, first = np.unique(np.r_[a_ids, b_ids], return_index=True)
     vertex_of = np.r_[start, start + 1][first]
     lonlat = coords[vertex_of]

@@ -57,8 +57,8 @@ def snap(network, points_xy, usable, max_distance_m):
     if not len(candidates) or not len(finite):
         return Anchors(segment, t, distance, xy)
     tree = shapely.STRtree(network.segment_lines_xy(candidates))
-    found, nearest = tree.query_nearest(shapely.points(points_xy[finite]), max_distance=float(max_distance_m),
-                                        all_matches=False)
+    found, nearest = tree.query_nearest(shapely.points(points_xy[finite]),
+                                        max_distance=max(float(max_distance_m), 1e-9), all_matches=False)
     which = finite[found]
     chosen = candidates[nearest]
     a, b = network.xy[network.seg_a[chosen]], network.xy[network.seg_b[chosen]]

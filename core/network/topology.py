@@ -17,7 +17,7 @@ try:
     import scipy.sparse.csgraph
     from scipy.spatial import cKDTree
 except ImportError:  # pragma: no cover - require() reports it
-    cKDTree = None
+    pass
 
 
 def node_lines(lines_xy, tolerance_m, level=None):
@@ -100,7 +100,8 @@ def _insert_vertices(lines, extra_line, extra_xy):
     all_xy = np.concatenate((coords, extra_xy))
     is_extra = np.concatenate((np.zeros(len(coords), bool), np.ones(len(extra_line), bool)))
     order = np.lexsort((is_extra, all_measure, all_line))
-    all_line, all_measure, all_xy, is_extra = all_line[order], all_measure[order], all_xy[order], is_extra[order]
+    all_line, all_measure = all_line[order], all_measure[order]
+    all_xy, is_extra = all_xy[order], is_extra[order]
     # An extra point on an existing vertex (or a repeated one) adds nothing.
     duplicate = np.zeros(len(all_line), dtype=bool)
     duplicate[1:] = (all_line[1:] == all_line[:-1]) & (np.abs(all_xy[1:] - all_xy[:-1]).max(axis=1) < 1e-9)

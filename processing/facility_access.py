@@ -1,0 +1,178 @@
+"""refuge:facility_access: how long emergency services take to reach households, dry and flooded."""
+
+import json
+import os
+
+import numpy as np
+from qgis.core import (
+    QgsProcessingException,
+    QgsProcessingMultiStepFeedback,
+    QgsProcessingParameterFeatureSink,
+    QgsProcessingParameterFeatureSource,
+    QgsProcessingParameterField,
+    QgsProcessingParameterFileDestination,
+    QgsProcessingParameterNumber,
+)
+
+from .. import plugin_version
+from ..core.network.access import ACCESS_STATUSES, facility_access
+from . import compat
+from .base import RefugeAlgorithm
+from .network import NetworkParameters, read_arrays, representative_lonlat
+from .writer import write_with_columns
+
+
+class FacilityAccess(NetworkParameters, RefugeAlgorithm):
+    HOUSEHOLDS = "HOUSEHOLDS"
+    FACILITIES = "FACILITIES"
+    FACILITY_NAME_FIELD = "FACILITY_NAME_FIELD"
+    DELAY_THRESHOLD_MIN = "DELAY_THRESHOLD_MIN"
+    HOUSEHOLDS_OUTPUT = "HOUSEHOLDS_OUTPUT"
+    SUMMARY_JSON = "SUMMARY_JSON"
+
+    def name(self):
+        return "facility_access"
+
+    def displayName(self):  # noqa: N802
+        return self.tr("Emergency access from facilities")
+
+    def group(self):
+        return self.tr("Evacuation and access")
+
+    def groupId(self):  # noqa: N802
+        return "access"
+
+    def flags(self):
+        return super().flags() | compat.FLAG_CAN_CANCEL
+
+    def shortHelpString(self):  # noqa: N802
+        return self.tr(
+            "Travel time from the nearest emergency facility (fire station, hospital, rescue base) "
+            "to every household, on the dry road network and on the network cut by the flood, and "
+            "the difference: which households lose access, and which are reached much later. "
+            "Times run from the facility to the household (oneway streets count that way).\n\n") + \
+            self.network_help() + self.tr(
+            "<b>Households</b>: points or polygons. <b>Facilities</b>: points or polygons; "
+            "<b>Facility name field</b>.\n"
+            "<b>Delay threshold (min)</b>: a household reached more than this later once flooded is "
+            "delayed.\n"
+            "Output: <b>Households with emergency access</b>: facility_fid_dry, time_dry_s, "
+            "distance_dry_m, facility_fid_flood, time_flood_s, distance_flood_m, delay_s and "
+            "access_status (unchanged, delayed, loses_access, no_access_dry or no_road), and a "
+            "<b>Summary (JSON)</b>.")
+
+    def initAlgorithm(self, config=None):  # noqa: N802
+        any_geometry = [compat.SOURCE_POINT, compat.SOURCE_POLYGON]
+        self.add_network_parameters(default_profile=1)
+        self.addParameter(QgsProcessingParameterFeatureSource(
+            self.HOUSEHOLDS, self.tr("Households"), any_geometry))
+        self.addParameter(QgsProcessingParameterFeatureSource(
+            self.FACILITIES, self.tr("Facilities"), any_geometry))
+        self.addParameter(QgsProcessingParameterField(
+            self.FACILITY_NAME_FIELD, self.tr("Facility name field"),
+            parentLayerParameterName=self.FACILITIES, optional=True))
+        self.addParameter(QgsProcessingParameterNumber(
+            self.DELAY_THRESHOLD_MIN, self.tr("Delay threshold (min)"), compat.NUMBER_DOUBLE,
+            defaultValue=5.0, minValue=0.0))
+        self.addParameter(QgsProcessingParameterFeatureSink(
+            self.HOUSEHOLDS_OUTPUT, self.tr("Households with emergency access"), compat.SOURCE_ANY_GEOMETRY))
+        self.addParameter(QgsProcessingParameterFileDestination(
+            self.SUMMARY_JSON, self.tr("Summary (JSON)"), self.tr("JSON (*.json)"), optional=True,
+            createByDefault=True))
+
+    def status_labels(self):
+        return {
+            "unchanged": self.tr("reached as without the flood"),
+            "delayed": self.tr("reached later than the delay threshold"),
+            "loses_access": self.tr("no longer reached once flooded"),
+            "no_access_dry": self.tr("not reached even without the flood"),
+            "no_road": self.tr("no road within the snapping distance"),
+            "no_geometry": self.tr("the feature has no geometry"),
+        }
+
+    def processAlgorithm(self, parameters, context, feedback):  # noqa: N802
+        self.ensure_dependencies()
+        self.repair_invalid_geometries(context)
+        steps = QgsProcessingMultiStepFeedback(3, feedback)
+        road = self.read_network(parameters, context, steps)
+        steps.setCurrentStep(1)
+        h_source, households = read_arrays(self, parameters, self.HOUSEHOLDS, context, steps,
+                                           fast_output=self.HOUSEHOLDS_OUTPUT)
+        _, facilities = read_arrays(self, parameters, self.FACILITIES, context, steps)
+        if households is None or not len(households):
+            raise QgsProcessingException(self.tr("The households layer is empty."))
+        if facilities is None or not len(facilities):
+            raise QgsProcessingException(self.tr(
+                "The facilities layer is empty: give at least one facility."))
+        if feedback.isCanceled():
+            raise QgsProcessingException(self.tr("Canceled: nothing was written."))
+        projector = road.network.projector
+        h_lonlat = representative_lonlat(households)
+        f_lonlat = representative_lonlat(facilities)
+        threshold_s = 60.0 * self.parameterAsDouble(parameters, self.DELAY_THRESHOLD_MIN, context)
+        max_snap = self.parameterAsDouble(parameters, self.MAX_SNAP_DISTANCE, context)
+        access = self.run_engine(facility_access, road.network, road.cut_speed_kmh, projector.to_xy(h_lonlat),
+                                 projector.to_xy(f_lonlat), max_snap, threshold_s)
+        if (access.status == "no_road").all():
+            raise QgsProcessingException(self.tr(
+                "No household is within {distance} m of a usable road. Check that the roads and the "
+                "households cover the same area (and their CRS), or raise the maximum snapping "
+                "distance.").format(distance=max_snap))
+        steps.setCurrentStep(2)
+        f_fids = np.array([facilities.feature_id(i) for i in range(len(facilities))], dtype=np.int64)
+        name_field = self.parameterAsString(parameters, self.FACILITY_NAME_FIELD, context)
+        names = [None if v is None else str(v) for v in facilities.values(name_field)] if name_field \
+            else [None] * len(facilities)
+        labels = self.status_labels()
+        # Every household is written; those without a geometry say so in their status.
+        keep = np.arange(len(households))
+        access.status[np.isnan(h_lonlat).any(axis=1)] = "no_geometry"
+
+        def fid(values):
+            return [int(f_fids[v]) if v >= 0 else None for v in values[keep]]
+
+        def name(values):
+            return [names[v] if v >= 0 else None for v in values[keep]]
+
+        columns = [
+            ("facility_fid_dry", "integer", fid(access.dry_facility)),
+            ("facility_name_dry", "text", name(access.dry_facility)),
+            ("time_dry_s", "real", access.dry_time_s[keep]),
+            ("distance_dry_m", "real", access.dry_distance_m[keep]),
+            ("facility_fid_flood", "integer", fid(access.flood_facility)),
+            ("facility_name_flood", "text", name(access.flood_facility)),
+            ("time_flood_s", "real", access.flood_time_s[keep]),
+            ("distance_flood_m", "real", access.flood_distance_m[keep]),
+            ("delay_s", "real", access.delay_s[keep]),
+            ("access_status", "text", access.status[keep]),
+            ("access_label", "text", [labels[s] for s in access.status[keep]]),
+        ]
+        outputs = {}
+        destination = write_with_columns(self, parameters, self.HOUSEHOLDS_OUTPUT, context, steps, h_source,
+                                         households, keep, columns)
+        if destination:
+            outputs[self.HOUSEHOLDS_OUTPUT] = destination
+        summary = {
+            "generator": f"Refuge {plugin_version()}",
+            "profile": road.profile.name,
+            "hazard": None if road.hazard is None else road.hazard[0],
+            "households": int(len(households)),
+            "by_status": {s: int((access.status == s).sum()) for s in ACCESS_STATUSES + ("no_geometry",)},
+            "delay_threshold_s": threshold_s,
+            "median_delay_s": float(np.nanmedian(access.delay_s)) if np.isfinite(access.delay_s).any()
+            else None,
+        }
+        path = self.parameterAsFileOutput(parameters, self.SUMMARY_JSON, context)
+        if path:
+            temporary = path + ".tmp"
+            with open(temporary, "w", encoding="utf-8") as handle:
+                json.dump(summary, handle, ensure_ascii=False, indent=1)
+            os.replace(temporary, path)
+            outputs[self.SUMMARY_JSON] = path
+        counts = summary["by_status"]
+        feedback.pushInfo(self.tr(
+            "{lost} households lose emergency access to the flood, {delayed} are reached more than "
+            "{minutes} min later, {unchanged} keep their access.").format(
+            lost=counts["loses_access"], delayed=counts["delayed"], minutes=threshold_s / 60.0,
+            unchanged=counts["unchanged"]))
+        return outputs
