@@ -20,9 +20,8 @@ Two kinds of hazard, one rule each:
   - walk: impassable above a depth threshold, 0.5 m by default: adults lose
     their footing in still water from about 0.5 m, less with a current
     (Abt, S. R. et al., 1989, *Human stability in a high flood hazard zone*,
-    Water Resources Bulletin 25(4), 881-890; Japan's MLIT evacuation
-    guidance gives the same 50 cm for walking evacuation). Below it,
-    the walking speed is kept.
+    Water Resources Bulletin 25(4), 881-890). Below it, the walking speed
+    is kept.
 
 Bridges are above the water and never cut; tunnels are cut like any road.
 """
