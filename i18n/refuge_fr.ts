@@ -108,6 +108,166 @@
         <source>High</source>
         <translation>Fort</translation>
     </message>
+    <message>
+        <location filename="../processing/network.py" line="63"/>
+        <source>The layer {layer} has no coordinate reference system. Set its CRS in the layer properties, then run again.</source>
+        <translation>La couche {layer} n’a pas de système de coordonnées de référence. Définissez son SCR dans les propriétés de la couche, puis relancez.</translation>
+    </message>
+    <message>
+        <location filename="../processing/network.py" line="190"/>
+        <source>Roads</source>
+        <translation>Routes</translation>
+    </message>
+    <message>
+        <location filename="../processing/network.py" line="192"/>
+        <source>Road class field</source>
+        <translation>Champ de classe de route</translation>
+    </message>
+    <message>
+        <location filename="../processing/network.py" line="192"/>
+        <source>Speed field (km/h)</source>
+        <translation>Champ de vitesse (km/h)</translation>
+    </message>
+    <message>
+        <location filename="../processing/network.py" line="192"/>
+        <source>Oneway field</source>
+        <translation>Champ de sens unique</translation>
+    </message>
+    <message>
+        <location filename="../processing/network.py" line="192"/>
+        <source>Node ids field</source>
+        <translation>Champ des identifiants de nœuds</translation>
+    </message>
+    <message>
+        <location filename="../processing/network.py" line="192"/>
+        <source>Access field</source>
+        <translation>Champ d’accès</translation>
+    </message>
+    <message>
+        <location filename="../processing/network.py" line="192"/>
+        <source>Maximum speed field (km/h)</source>
+        <translation>Champ de vitesse maximale (km/h)</translation>
+    </message>
+    <message>
+        <location filename="../processing/network.py" line="192"/>
+        <source>Bridge field</source>
+        <translation>Champ de pont</translation>
+    </message>
+    <message>
+        <location filename="../processing/network.py" line="192"/>
+        <source>Tunnel field</source>
+        <translation>Champ de tunnel</translation>
+    </message>
+    <message>
+        <location filename="../processing/network.py" line="204"/>
+        <source>Topology tolerance (m)</source>
+        <translation>Tolérance topologique (m)</translation>
+    </message>
+    <message>
+        <location filename="../processing/network.py" line="207"/>
+        <source>Travel profile</source>
+        <translation>Profil de déplacement</translation>
+    </message>
+    <message>
+        <location filename="../processing/network.py" line="207"/>
+        <source>Walk</source>
+        <translation>À pied</translation>
+    </message>
+    <message>
+        <location filename="../processing/network.py" line="207"/>
+        <source>Drive</source>
+        <translation>En voiture</translation>
+    </message>
+    <message>
+        <location filename="../processing/network.py" line="209"/>
+        <source>Hazard classes</source>
+        <translation>Classes d’aléa</translation>
+    </message>
+    <message>
+        <location filename="../processing/network.py" line="211"/>
+        <source>Hazard class field</source>
+        <translation>Champ de classe d’aléa</translation>
+    </message>
+    <message>
+        <location filename="../processing/network.py" line="215"/>
+        <source>Speed factor per class (0 = impassable)</source>
+        <translation>Coefficient de vitesse par classe (0 = impraticable)</translation>
+    </message>
+    <message>
+        <location filename="../processing/network.py" line="217"/>
+        <source>Maximum walking depth (m)</source>
+        <translation>Hauteur d’eau maximale à pied (m)</translation>
+    </message>
+    <message>
+        <location filename="../processing/network.py" line="220"/>
+        <source>Maximum snapping distance (m)</source>
+        <translation>Distance d’accrochage maximale (m)</translation>
+    </message>
+    <message>
+        <location filename="../processing/network.py" line="234"/>
+        <source>The roads layer has no field {field}.</source>
+        <translation>La couche des routes n’a pas de champ {field}.</translation>
+    </message>
+    <message>
+        <location filename="../processing/network.py" line="243"/>
+        <source>The roads layer is empty. Choose a layer of road lines.</source>
+        <translation>La couche des routes est vide. Choisissez une couche de lignes routières.</translation>
+    </message>
+    <message>
+        <location filename="../processing/network.py" line="258"/>
+        <source>The roads are in a geographic CRS ({crs}): lengths are measured on the WGS 84 ellipsoid and points are snapped in a local metric projection.</source>
+        <translation>Les routes sont dans un SCR géographique ({crs}) : les longueurs sont mesurées sur l’ellipsoïde WGS 84 et les points sont accrochés dans une projection métrique locale.</translation>
+    </message>
+    <message>
+        <location filename="../processing/network.py" line="299"/>
+        <source>Multi-part roads: node ids are not used; roads are joined by their coordinates.</source>
+        <translation>Routes multiparties : les identifiants de nœuds ne sont pas utilisés ; les routes sont raccordées par leurs coordonnées.</translation>
+    </message>
+    <message>
+        <location filename="../processing/network.py" line="319"/>
+        <source>No road of the roads layer can be used for {profile}: check the road class field and the travel profile.</source>
+        <translation>Aucune route de la couche des routes n’est praticable {profile} : vérifiez le champ de classe de route et le profil de déplacement.</translation>
+    </message>
+    <message>
+        <location filename="../processing/network.py" line="330"/>
+        <source>walking</source>
+        <translation>à pied</translation>
+    </message>
+    <message>
+        <location filename="../processing/network.py" line="330"/>
+        <source>driving</source>
+        <translation>en voiture</translation>
+    </message>
+    <message>
+        <location filename="../processing/network.py" line="336"/>
+        <source>Give hazard classes or a flood depth raster, not both.</source>
+        <translation>Indiquez des classes d’aléa ou un raster de hauteur d’eau, pas les deux.</translation>
+    </message>
+    <message>
+        <location filename="../processing/network.py" line="342"/>
+        <source>The hazard layer has no field {field}. Choose its class field, or prepare it with Prepare a hazard layer.</source>
+        <translation>La couche d’aléa n’a pas de champ {field}. Choisissez son champ de classe, ou préparez-la avec Préparer une couche d’aléa.</translation>
+    </message>
+    <message>
+        <location filename="../processing/network.py" line="353"/>
+        <source>The speed factors per class cannot be read near &apos;{item}&apos;. Write for example low=0.5; medium=0; high=0, with factors between 0 and 1.</source>
+        <translation>Les coefficients de vitesse par classe sont illisibles près de « {item} ». Écrivez par exemple low=0.5; medium=0; high=0, avec des coefficients compris entre 0 et 1.</translation>
+    </message>
+    <message>
+        <location filename="../processing/network.py" line="165"/>
+        <source>&lt;b&gt;Roads&lt;/b&gt;: lines, for example the roads layer of Extract OSM layers from a .pbf file. &lt;b&gt;Road class field&lt;/b&gt; (OSM highway values), &lt;b&gt;Speed field (km/h)&lt;/b&gt; (replaces the class speed where set), &lt;b&gt;Oneway field&lt;/b&gt; (1, -1, 0 or yes/no; driving only), &lt;b&gt;Access field&lt;/b&gt; (no and private close a road), &lt;b&gt;Maximum speed field (km/h)&lt;/b&gt; (driving only), &lt;b&gt;Bridge field&lt;/b&gt; and &lt;b&gt;Tunnel field&lt;/b&gt;.
+&lt;b&gt;Node ids field&lt;/b&gt;: OSM node ids of every vertex; roads meet where they share a node. Without it, roads meet at shared vertices, at line ends within the &lt;b&gt;Topology tolerance (m)&lt;/b&gt; and where they cross; bridges and tunnels meet other roads only at their ends.
+&lt;b&gt;Travel profile&lt;/b&gt;: walking (4.5 km/h, 3 km/h on steps; no motorways or trunk roads) or driving (speed per road class or maxspeed; oneway respected).
+&lt;b&gt;Hazard classes&lt;/b&gt; with their &lt;b&gt;Hazard class field&lt;/b&gt; (1 low, 2 medium, 3 high), or a &lt;b&gt;Flood depth raster&lt;/b&gt; (m) with its &lt;b&gt;Band&lt;/b&gt;: the flood cut. With classes, &lt;b&gt;Speed factor per class (0 = impassable)&lt;/b&gt; applies to roads touching each class (default: walking low=0.5; medium=0; high=0, driving every class impassable). With depths, driving follows Pregnolato et al. (2017): speed limited by the depth-disruption function, no traffic from 0.3 m; walking is impossible above the &lt;b&gt;Maximum walking depth (m)&lt;/b&gt;, 0.5 m by default. &lt;b&gt;Minimum flood depth (m)&lt;/b&gt;: shallower water is dry; &lt;b&gt;Upper bound of low depths (m)&lt;/b&gt; and &lt;b&gt;Upper bound of medium depths (m)&lt;/b&gt; give the hazard class of shelters. Bridges are never cut.
+&lt;b&gt;Maximum snapping distance (m)&lt;/b&gt;: points join the nearest point of the nearest usable road within this distance.
+</source>
+        <translation>&lt;b&gt;Routes&lt;/b&gt; : lignes, par exemple la couche roads de Extraire les couches OSM d’un fichier .pbf. &lt;b&gt;Champ de classe de route&lt;/b&gt; (valeurs highway d’OSM), &lt;b&gt;Champ de vitesse (km/h)&lt;/b&gt; (remplace la vitesse de la classe quand il est renseigné), &lt;b&gt;Champ de sens unique&lt;/b&gt; (1, -1, 0 ou yes/no ; en voiture seulement), &lt;b&gt;Champ d’accès&lt;/b&gt; (no et private ferment une route), &lt;b&gt;Champ de vitesse maximale (km/h)&lt;/b&gt; (en voiture seulement), &lt;b&gt;Champ de pont&lt;/b&gt; et &lt;b&gt;Champ de tunnel&lt;/b&gt;.
+&lt;b&gt;Champ des identifiants de nœuds&lt;/b&gt; : identifiants OSM des nœuds de chaque sommet ; les routes se rejoignent là où elles partagent un nœud. Sans lui, les routes se rejoignent aux sommets communs, aux extrémités de ligne situées à moins de la &lt;b&gt;Tolérance topologique (m)&lt;/b&gt; et là où elles se croisent ; ponts et tunnels ne rejoignent les autres routes qu’à leurs extrémités.
+&lt;b&gt;Profil de déplacement&lt;/b&gt; : à pied (4,5 km/h, 3 km/h dans les escaliers ; ni autoroutes ni voies rapides) ou en voiture (vitesse par classe de route ou maxspeed ; sens uniques respectés).
+&lt;b&gt;Classes d’aléa&lt;/b&gt; avec leur &lt;b&gt;Champ de classe d’aléa&lt;/b&gt; (1 faible, 2 moyen, 3 fort), ou un &lt;b&gt;Raster de hauteur d’eau&lt;/b&gt; (m) avec sa &lt;b&gt;Bande&lt;/b&gt; : la coupure par l’inondation. Avec des classes, le &lt;b&gt;Coefficient de vitesse par classe (0 = impraticable)&lt;/b&gt; s’applique aux routes qui touchent chaque classe (par défaut : à pied low=0.5; medium=0; high=0, en voiture toutes les classes impraticables). Avec des hauteurs, la voiture suit Pregnolato et al. (2017) : vitesse limitée par la fonction hauteur-perturbation, aucune circulation à partir de 0,3 m ; la marche est impossible au-delà de la &lt;b&gt;Hauteur d’eau maximale à pied (m)&lt;/b&gt;, 0,5 m par défaut. &lt;b&gt;Hauteur d’eau minimale (m)&lt;/b&gt; : une eau moins profonde compte comme sèche ; la &lt;b&gt;Borne supérieure des hauteurs faibles (m)&lt;/b&gt; et la &lt;b&gt;Borne supérieure des hauteurs moyennes (m)&lt;/b&gt; donnent la classe d’aléa des abris. Les ponts ne sont jamais coupés.
+&lt;b&gt;Distance d’accrochage maximale (m)&lt;/b&gt; : les points rejoignent le point le plus proche de la route utilisable la plus proche, dans cette distance.
+</translation>
+    </message>
 </context>
 <context>
     <name>DepthRasterParameters</name>
@@ -155,6 +315,267 @@
         <location filename="../processing/depth.py" line="73"/>
         <source>The depth raster declares no nodata value: every pixel is read as a depth.</source>
         <translation>Le raster de hauteur d’eau ne déclare pas de valeur nodata : chaque pixel est lu comme une hauteur.</translation>
+    </message>
+</context>
+<context>
+    <name>EvacuationAccess</name>
+    <message>
+        <location filename="../processing/evacuation_access.py" line="68"/>
+        <source>Evacuation access to shelters</source>
+        <translation>Accès aux abris d’évacuation</translation>
+    </message>
+    <message>
+        <location filename="../processing/evacuation_access.py" line="71"/>
+        <source>Evacuation and access</source>
+        <translation>Évacuation et accès</translation>
+    </message>
+    <message>
+        <location filename="../processing/evacuation_access.py" line="80"/>
+        <source>Finds, for every household, the nearest safe shelter it can still reach on the road network once the flood has cut it, with the network distance and the travel time; flags households cut off by the flood, and counts the load of every shelter. One shortest-path search from all shelters at once answers for every household.
+
+</source>
+        <translation>Trouve, pour chaque ménage, l’abri sûr le plus proche qu’il peut encore rejoindre par le réseau routier une fois celui-ci coupé par l’inondation, avec la distance sur le réseau et le temps de trajet ; signale les ménages isolés par l’inondation et compte la charge de chaque abri. Une seule recherche de plus court chemin, lancée depuis tous les abris à la fois, donne la réponse pour tous les ménages.
+
+</translation>
+    </message>
+    <message>
+        <location filename="../processing/evacuation_access.py" line="112"/>
+        <source>Households</source>
+        <translation>Ménages</translation>
+    </message>
+    <message>
+        <location filename="../processing/evacuation_access.py" line="114"/>
+        <source>Population field</source>
+        <translation>Champ de population</translation>
+    </message>
+    <message>
+        <location filename="../processing/evacuation_access.py" line="117"/>
+        <source>Shelters</source>
+        <translation>Abris</translation>
+    </message>
+    <message>
+        <location filename="../processing/evacuation_access.py" line="119"/>
+        <source>Shelter name field</source>
+        <translation>Champ du nom de l’abri</translation>
+    </message>
+    <message>
+        <location filename="../processing/evacuation_access.py" line="122"/>
+        <source>Capacity field</source>
+        <translation>Champ de capacité</translation>
+    </message>
+    <message>
+        <location filename="../processing/evacuation_access.py" line="125"/>
+        <source>At-shelter distance (m)</source>
+        <translation>Distance « déjà à l’abri » (m)</translation>
+    </message>
+    <message>
+        <location filename="../processing/evacuation_access.py" line="128"/>
+        <source>Capacity-constrained assignment</source>
+        <translation>Affectation sous contrainte de capacité</translation>
+    </message>
+    <message>
+        <location filename="../processing/evacuation_access.py" line="130"/>
+        <source>Routes for (expression on households)</source>
+        <translation>Itinéraires pour (expression sur les ménages)</translation>
+    </message>
+    <message>
+        <location filename="../processing/evacuation_access.py" line="133"/>
+        <source>Aggregation units</source>
+        <translation>Unités d’agrégation</translation>
+    </message>
+    <message>
+        <location filename="../processing/evacuation_access.py" line="135"/>
+        <source>Unit name field</source>
+        <translation>Champ du nom de l’unité</translation>
+    </message>
+    <message>
+        <location filename="../processing/evacuation_access.py" line="138"/>
+        <source>Time threshold (min)</source>
+        <translation>Seuil de temps (min)</translation>
+    </message>
+    <message>
+        <location filename="../processing/evacuation_access.py" line="141"/>
+        <source>Isochrone bands (min)</source>
+        <translation>Tranches d’isochrones (min)</translation>
+    </message>
+    <message>
+        <location filename="../processing/evacuation_access.py" line="144"/>
+        <source>Isochrone buffer (m)</source>
+        <translation>Zone tampon des isochrones (m)</translation>
+    </message>
+    <message>
+        <location filename="../processing/evacuation_access.py" line="147"/>
+        <source>Households with access</source>
+        <translation>Accès des ménages</translation>
+    </message>
+    <message>
+        <location filename="../processing/evacuation_access.py" line="147"/>
+        <source>Shelters with load</source>
+        <translation>Charge des abris</translation>
+    </message>
+    <message>
+        <location filename="../processing/evacuation_access.py" line="147"/>
+        <source>Routes</source>
+        <translation>Itinéraires</translation>
+    </message>
+    <message>
+        <location filename="../processing/evacuation_access.py" line="147"/>
+        <source>Road segments with flood status</source>
+        <translation>Tronçons de routes avec état d’inondation</translation>
+    </message>
+    <message>
+        <location filename="../processing/evacuation_access.py" line="147"/>
+        <source>Access per unit</source>
+        <translation>Accès par unité</translation>
+    </message>
+    <message>
+        <location filename="../processing/evacuation_access.py" line="147"/>
+        <source>Isochrones</source>
+        <translation>Isochrones</translation>
+    </message>
+    <message>
+        <location filename="../processing/evacuation_access.py" line="147"/>
+        <source>Rejected features</source>
+        <translation>Entités rejetées</translation>
+    </message>
+    <message>
+        <location filename="../processing/evacuation_access.py" line="157"/>
+        <source>Summary (JSON)</source>
+        <translation>Résumé (JSON)</translation>
+    </message>
+    <message>
+        <location filename="../processing/evacuation_access.py" line="157"/>
+        <source>JSON (*.json)</source>
+        <translation>JSON (*.json)</translation>
+    </message>
+    <message>
+        <location filename="../processing/evacuation_access.py" line="165"/>
+        <source>a safe shelter is reachable</source>
+        <translation>un abri sûr est accessible</translation>
+    </message>
+    <message>
+        <location filename="../processing/evacuation_access.py" line="166"/>
+        <source>at a safe shelter</source>
+        <translation>déjà à un abri sûr</translation>
+    </message>
+    <message>
+        <location filename="../processing/evacuation_access.py" line="167"/>
+        <source>cut off by the flood</source>
+        <translation>isolé par l’inondation</translation>
+    </message>
+    <message>
+        <location filename="../processing/evacuation_access.py" line="168"/>
+        <source>no shelter reachable, even without the flood</source>
+        <translation>aucun abri accessible, même sans inondation</translation>
+    </message>
+    <message>
+        <location filename="../processing/evacuation_access.py" line="169"/>
+        <source>no road within the snapping distance</source>
+        <translation>aucune route à moins de la distance d’accrochage</translation>
+    </message>
+    <message>
+        <location filename="../processing/evacuation_access.py" line="170"/>
+        <source>safe</source>
+        <translation>sûr</translation>
+    </message>
+    <message>
+        <location filename="../processing/evacuation_access.py" line="171"/>
+        <source>in the hazard zone: not a destination</source>
+        <translation>dans la zone d’aléa : pas une destination</translation>
+    </message>
+    <message>
+        <location filename="../processing/evacuation_access.py" line="176"/>
+        <source>the feature has no geometry</source>
+        <translation>l’entité n’a pas de géométrie</translation>
+    </message>
+    <message>
+        <location filename="../processing/evacuation_access.py" line="177"/>
+        <source>the road has no length (its vertices coincide)</source>
+        <translation>la route n’a pas de longueur (ses sommets sont confondus)</translation>
+    </message>
+    <message>
+        <location filename="../processing/evacuation_access.py" line="178"/>
+        <source>the node ids do not match the road&apos;s vertices</source>
+        <translation>les identifiants de nœuds ne correspondent pas aux sommets de la route</translation>
+    </message>
+    <message>
+        <location filename="../processing/evacuation_access.py" line="188"/>
+        <source>Canceled: nothing was written.</source>
+        <translation>Annulé : rien n’a été écrit.</translation>
+    </message>
+    <message>
+        <location filename="../processing/evacuation_access.py" line="205"/>
+        <source>The households layer is empty.</source>
+        <translation>La couche des ménages est vide.</translation>
+    </message>
+    <message>
+        <location filename="../processing/evacuation_access.py" line="207"/>
+        <source>The shelters layer is empty: give at least one shelter.</source>
+        <translation>La couche des abris est vide : indiquez au moins un abri.</translation>
+    </message>
+    <message>
+        <location filename="../processing/evacuation_access.py" line="211"/>
+        <source>{count} households have no population value: counted as 0 people.</source>
+        <translation>{count} ménages n’ont pas de valeur de population : comptés pour 0 personne.</translation>
+    </message>
+    <message>
+        <location filename="../processing/evacuation_access.py" line="223"/>
+        <source>All {count} shelters are inside the hazard zone (or have no geometry): no safe shelter remains. Add shelters outside the hazard, or check the hazard layer.</source>
+        <translation>Les {count} abris sont tous dans la zone d’aléa (ou sans géométrie) : il ne reste aucun abri sûr. Ajoutez des abris hors de l’aléa, ou vérifiez la couche d’aléa.</translation>
+    </message>
+    <message>
+        <location filename="../processing/evacuation_access.py" line="242"/>
+        <source>No household is within {distance} m of a usable road. Check that the roads and the households cover the same area (and their CRS), or raise the maximum snapping distance.</source>
+        <translation>Aucun ménage n’est à moins de {distance} m d’une route utilisable. Vérifiez que les routes et les ménages couvrent la même zone (et leur SCR), ou augmentez la distance d’accrochage maximale.</translation>
+    </message>
+    <message>
+        <location filename="../processing/evacuation_access.py" line="252"/>
+        <source>The capacity-constrained assignment needs the shelters&apos; capacity field.</source>
+        <translation>L’affectation sous contrainte de capacité nécessite le champ de capacité des abris.</translation>
+    </message>
+    <message>
+        <location filename="../processing/evacuation_access.py" line="254"/>
+        <source>Assigning households to shelters within their capacity.</source>
+        <translation>Affectation des ménages aux abris dans la limite de leur capacité.</translation>
+    </message>
+    <message>
+        <location filename="../processing/evacuation_access.py" line="347"/>
+        <source>{reachable} households reach a safe shelter, {at} are at one, {isolated} are cut off by the flood, {none} have no shelter reachable even without the flood, {no_road} have no road nearby.</source>
+        <translation>{reachable} ménages atteignent un abri sûr, {at} y sont déjà, {isolated} sont isolés par l’inondation, {none} n’ont aucun abri accessible même sans inondation, {no_road} n’ont pas de route à proximité.</translation>
+    </message>
+    <message>
+        <location filename="../processing/evacuation_access.py" line="363"/>
+        <source>The route expression is not valid: {error}</source>
+        <translation>L’expression des itinéraires n’est pas valide : {error}</translation>
+    </message>
+    <message>
+        <location filename="../processing/evacuation_access.py" line="467"/>
+        <source>The isochrone bands cannot be read: write minutes separated by commas, for example 5, 10, 15, 30.</source>
+        <translation>Les tranches d’isochrones sont illisibles : écrivez des minutes séparées par des virgules, par exemple 5, 10, 15, 30.</translation>
+    </message>
+    <message>
+        <location filename="../processing/evacuation_access.py" line="471"/>
+        <source>Give isochrone bands in minutes above 0, e.g. 5, 10, 15, 30.</source>
+        <translation>Indiquez des tranches d’isochrones en minutes, supérieures à 0, par exemple 5, 10, 15, 30.</translation>
+    </message>
+    <message>
+        <location filename="../processing/evacuation_access.py" line="85"/>
+        <source>&lt;b&gt;Households&lt;/b&gt;: points or building polygons (a point inside the polygon is used); &lt;b&gt;Population field&lt;/b&gt;: people per household (1 when not given).
+&lt;b&gt;Shelters&lt;/b&gt;: points or polygons; &lt;b&gt;Shelter name field&lt;/b&gt;; &lt;b&gt;Capacity field&lt;/b&gt; (people). Shelters inside the hazard are flooded and are not destinations.
+&lt;b&gt;At-shelter distance (m)&lt;/b&gt;: a household this close to a safe shelter is at it.
+&lt;b&gt;Capacity-constrained assignment&lt;/b&gt;: sends the people a full shelter cannot take to the next shelters, minimising the total travel time (an exact minimum-cost flow), and reports the people left without a place. Its cost grows with the number of households: seconds for a few thousand.
+&lt;b&gt;Routes for (expression on households)&lt;/b&gt;: chooses the households whose route lines are written (all when empty).
+&lt;b&gt;Aggregation units&lt;/b&gt; and &lt;b&gt;Unit name field&lt;/b&gt;: a summary per unit; &lt;b&gt;Time threshold (min)&lt;/b&gt;: households and people farther than this from a shelter.
+&lt;b&gt;Isochrone bands (min)&lt;/b&gt; and &lt;b&gt;Isochrone buffer (m)&lt;/b&gt;: the areas within each time of a safe shelter, along the roads and this far from them.
+Outputs: &lt;b&gt;Households with access&lt;/b&gt; (status: reachable, at_shelter, isolated_by_flood, no_shelter_reachable or no_road; shelter_fid, distance_m along the fastest route, travel_time_s, snap_distance_m, dry_time_s without the flood), &lt;b&gt;Shelters with load&lt;/b&gt;, &lt;b&gt;Routes&lt;/b&gt;, &lt;b&gt;Road segments with flood status&lt;/b&gt;, &lt;b&gt;Access per unit&lt;/b&gt;, &lt;b&gt;Isochrones&lt;/b&gt;, &lt;b&gt;Rejected features&lt;/b&gt; and &lt;b&gt;Summary (JSON)&lt;/b&gt;. Distances are geodesic metres (WGS 84); network costs exclude the snapping distance; stored numbers are not rounded.</source>
+        <translation>&lt;b&gt;Ménages&lt;/b&gt; : points ou polygones de bâtiments (un point à l’intérieur du polygone est utilisé) ; &lt;b&gt;Champ de population&lt;/b&gt; : personnes par ménage (1 s’il n’est pas donné).
+&lt;b&gt;Abris&lt;/b&gt; : points ou polygones ; &lt;b&gt;Champ du nom de l’abri&lt;/b&gt; ; &lt;b&gt;Champ de capacité&lt;/b&gt; (personnes). Les abris situés dans l’aléa sont inondés et ne sont pas des destinations.
+&lt;b&gt;Distance « déjà à l’abri » (m)&lt;/b&gt; : un ménage aussi proche d’un abri sûr y est déjà.
+&lt;b&gt;Affectation sous contrainte de capacité&lt;/b&gt; : envoie les personnes qu’un abri plein ne peut accueillir vers les abris suivants, en minimisant le temps de trajet total (un flot de coût minimal exact), et indique les personnes restées sans place. Son coût croît avec le nombre de ménages : quelques secondes pour quelques milliers.
+&lt;b&gt;Itinéraires pour (expression sur les ménages)&lt;/b&gt; : choisit les ménages dont les lignes d’itinéraire sont écrites (tous si vide).
+&lt;b&gt;Unités d’agrégation&lt;/b&gt; et &lt;b&gt;Champ du nom de l’unité&lt;/b&gt; : un résumé par unité ; &lt;b&gt;Seuil de temps (min)&lt;/b&gt; : ménages et personnes plus éloignés que ce temps d’un abri.
+&lt;b&gt;Tranches d’isochrones (min)&lt;/b&gt; et &lt;b&gt;Zone tampon des isochrones (m)&lt;/b&gt; : les zones à moins de chaque temps d’un abri sûr, le long des routes et jusqu’à cette distance d’elles.
+Sorties : &lt;b&gt;Accès des ménages&lt;/b&gt; (statut : reachable, at_shelter, isolated_by_flood, no_shelter_reachable ou no_road ; shelter_fid, distance_m le long de l’itinéraire le plus rapide, travel_time_s, snap_distance_m, dry_time_s sans l’inondation), &lt;b&gt;Charge des abris&lt;/b&gt;, &lt;b&gt;Itinéraires&lt;/b&gt;, &lt;b&gt;Tronçons de routes avec état d’inondation&lt;/b&gt;, &lt;b&gt;Accès par unité&lt;/b&gt;, &lt;b&gt;Isochrones&lt;/b&gt;, &lt;b&gt;Entités rejetées&lt;/b&gt; et &lt;b&gt;Résumé (JSON)&lt;/b&gt;. Les distances sont des mètres géodésiques (WGS 84) ; les coûts réseau excluent la distance d’accrochage ; les nombres enregistrés ne sont pas arrondis.</translation>
     </message>
 </context>
 <context>
@@ -381,7 +802,7 @@ Sorties : &lt;b&gt;Bâtiments exposés&lt;/b&gt;, &lt;b&gt;Équipements exposés
         <translation>{people} personnes du recensement n’ont aucun bâtiment résidentiel dans leur unité et ne sont pas placées ; elles sont signalées comme non placées.</translation>
     </message>
     <message>
-        <location filename="../processing/exposure.py" line="657"/>
+        <location filename="../processing/exposure.py" line="659"/>
         <source>the feature has no geometry</source>
         <translation>l’entité n’a pas de géométrie</translation>
     </message>
@@ -399,6 +820,127 @@ Sorties : &lt;b&gt;Bâtiments exposés&lt;/b&gt;, &lt;b&gt;Équipements exposés
         <location filename="../processing/exposure.py" line="264"/>
         <source>{count} hazard features have no geometry and are ignored.</source>
         <translation>{count} entités d’aléa n’ont pas de géométrie et sont ignorées.</translation>
+    </message>
+</context>
+<context>
+    <name>FacilityAccess</name>
+    <message>
+        <location filename="../processing/facility_access.py" line="37"/>
+        <source>Emergency access from facilities</source>
+        <translation>Accès des secours depuis les équipements</translation>
+    </message>
+    <message>
+        <location filename="../processing/facility_access.py" line="40"/>
+        <source>Evacuation and access</source>
+        <translation>Évacuation et accès</translation>
+    </message>
+    <message>
+        <location filename="../processing/facility_access.py" line="49"/>
+        <source>Travel time from the nearest emergency facility (fire station, hospital, rescue base) to every household, on the dry road network and on the network cut by the flood, and the difference: which households lose access, and which are reached much later. Times run from the facility to the household (oneway streets count that way).
+
+</source>
+        <translation>Temps de trajet depuis l’équipement de secours le plus proche (caserne de pompiers, hôpital, base de secours) jusqu’à chaque ménage, sur le réseau routier sec et sur le réseau coupé par l’inondation, et la différence : quels ménages perdent l’accès, et lesquels sont atteints beaucoup plus tard. Les temps vont de l’équipement au ménage (les sens uniques comptent dans ce sens).
+
+</translation>
+    </message>
+    <message>
+        <location filename="../processing/facility_access.py" line="67"/>
+        <source>Households</source>
+        <translation>Ménages</translation>
+    </message>
+    <message>
+        <location filename="../processing/facility_access.py" line="69"/>
+        <source>Facilities</source>
+        <translation>Équipements</translation>
+    </message>
+    <message>
+        <location filename="../processing/facility_access.py" line="71"/>
+        <source>Facility name field</source>
+        <translation>Champ du nom de l’équipement</translation>
+    </message>
+    <message>
+        <location filename="../processing/facility_access.py" line="74"/>
+        <source>Delay threshold (min)</source>
+        <translation>Seuil de retard (min)</translation>
+    </message>
+    <message>
+        <location filename="../processing/facility_access.py" line="77"/>
+        <source>Households with emergency access</source>
+        <translation>Accès des secours aux ménages</translation>
+    </message>
+    <message>
+        <location filename="../processing/facility_access.py" line="79"/>
+        <source>Summary (JSON)</source>
+        <translation>Résumé (JSON)</translation>
+    </message>
+    <message>
+        <location filename="../processing/facility_access.py" line="79"/>
+        <source>JSON (*.json)</source>
+        <translation>JSON (*.json)</translation>
+    </message>
+    <message>
+        <location filename="../processing/facility_access.py" line="85"/>
+        <source>reached as without the flood</source>
+        <translation>atteint comme sans inondation</translation>
+    </message>
+    <message>
+        <location filename="../processing/facility_access.py" line="86"/>
+        <source>reached later than the delay threshold</source>
+        <translation>atteint avec un retard supérieur au seuil</translation>
+    </message>
+    <message>
+        <location filename="../processing/facility_access.py" line="87"/>
+        <source>no longer reached once flooded</source>
+        <translation>plus atteint une fois le réseau inondé</translation>
+    </message>
+    <message>
+        <location filename="../processing/facility_access.py" line="88"/>
+        <source>not reached even without the flood</source>
+        <translation>non atteint, même sans inondation</translation>
+    </message>
+    <message>
+        <location filename="../processing/facility_access.py" line="89"/>
+        <source>no road within the snapping distance</source>
+        <translation>aucune route à moins de la distance d’accrochage</translation>
+    </message>
+    <message>
+        <location filename="../processing/facility_access.py" line="90"/>
+        <source>the feature has no geometry</source>
+        <translation>l’entité n’a pas de géométrie</translation>
+    </message>
+    <message>
+        <location filename="../processing/facility_access.py" line="103"/>
+        <source>The households layer is empty.</source>
+        <translation>La couche des ménages est vide.</translation>
+    </message>
+    <message>
+        <location filename="../processing/facility_access.py" line="105"/>
+        <source>The facilities layer is empty: give at least one facility.</source>
+        <translation>La couche des équipements est vide : indiquez au moins un équipement.</translation>
+    </message>
+    <message>
+        <location filename="../processing/facility_access.py" line="108"/>
+        <source>Canceled: nothing was written.</source>
+        <translation>Annulé : rien n’a été écrit.</translation>
+    </message>
+    <message>
+        <location filename="../processing/facility_access.py" line="117"/>
+        <source>No household is within {distance} m of a usable road. Check that the roads and the households cover the same area (and their CRS), or raise the maximum snapping distance.</source>
+        <translation>Aucun ménage n’est à moins de {distance} m d’une route utilisable. Vérifiez que les routes et les ménages couvrent la même zone (et leur SCR), ou augmentez la distance d’accrochage maximale.</translation>
+    </message>
+    <message>
+        <location filename="../processing/facility_access.py" line="54"/>
+        <source>&lt;b&gt;Households&lt;/b&gt;: points or polygons. &lt;b&gt;Facilities&lt;/b&gt;: points or polygons; &lt;b&gt;Facility name field&lt;/b&gt;.
+&lt;b&gt;Delay threshold (min)&lt;/b&gt;: a household reached more than this later once flooded is delayed.
+Output: &lt;b&gt;Households with emergency access&lt;/b&gt;: facility_fid_dry, facility_name_dry, time_dry_s, distance_dry_m, facility_fid_flood, facility_name_flood, time_flood_s, distance_flood_m, delay_s, access_status (unchanged, delayed, loses_access, no_access_dry, no_road or no_geometry) and access_label, and a &lt;b&gt;Summary (JSON)&lt;/b&gt;.</source>
+        <translation>&lt;b&gt;Ménages&lt;/b&gt; : points ou polygones. &lt;b&gt;Équipements&lt;/b&gt; : points ou polygones ; &lt;b&gt;Champ du nom de l’équipement&lt;/b&gt;.
+&lt;b&gt;Seuil de retard (min)&lt;/b&gt; : un ménage atteint plus tard que ce seuil une fois inondé est retardé.
+Sortie : &lt;b&gt;Accès des secours aux ménages&lt;/b&gt; : facility_fid_dry, facility_name_dry, time_dry_s, distance_dry_m, facility_fid_flood, facility_name_flood, time_flood_s, distance_flood_m, delay_s, access_status (unchanged, delayed, loses_access, no_access_dry, no_road ou no_geometry) et access_label, et un &lt;b&gt;Résumé (JSON)&lt;/b&gt;.</translation>
+    </message>
+    <message>
+        <location filename="../processing/facility_access.py" line="173"/>
+        <source>{lost} households lose emergency access because of the flood, {delayed} are reached more than {minutes} min later, {unchanged} keep their access.</source>
+        <translation>{lost} ménages perdent l’accès des secours à cause de l’inondation, {delayed} sont atteints plus de {minutes} min plus tard, {unchanged} gardent leur accès.</translation>
     </message>
 </context>
 <context>
@@ -701,7 +1243,7 @@ Chaque couche a les colonnes osm_id, osm_type, name, category (un code stable), 
 <context>
     <name>RefugePlugin</name>
     <message>
-        <location filename="../plugin/plugin.py" line="49"/>
+        <location filename="../plugin/plugin.py" line="50"/>
         <source>&amp;Refuge</source>
         <translation>&amp;Refuge</translation>
     </message>
@@ -709,7 +1251,7 @@ Chaque couche a les colonnes osm_id, osm_type, name, category (un code stable), 
 <context>
     <name>RefugeProvider</name>
     <message>
-        <location filename="../processing/provider.py" line="26"/>
+        <location filename="../processing/provider.py" line="28"/>
         <source>Refuge: disaster-risk planning</source>
         <translation>Refuge : planification des risques de catastrophe</translation>
     </message>
@@ -717,12 +1259,12 @@ Chaque couche a les colonnes osm_id, osm_type, name, category (un code stable), 
 <context>
     <name>messages</name>
     <message>
-        <location filename="../processing/layers.py" line="83"/>
+        <location filename="../processing/layers.py" line="82"/>
         <source>Canceled: nothing was written.</source>
         <translation>Annulé : rien n’a été écrit.</translation>
     </message>
     <message>
-        <location filename="../processing/layers.py" line="59"/>
+        <location filename="../processing/layers.py" line="58"/>
         <source>The field {field} does not exist in the layer.</source>
         <translation>Le champ {field} n’existe pas dans la couche.</translation>
     </message>

@@ -56,10 +56,10 @@ class FacilityAccess(NetworkParameters, RefugeAlgorithm):
             "<b>Facility name field</b>.\n"
             "<b>Delay threshold (min)</b>: a household reached more than this later once flooded is "
             "delayed.\n"
-            "Output: <b>Households with emergency access</b>: facility_fid_dry, time_dry_s, "
-            "distance_dry_m, facility_fid_flood, time_flood_s, distance_flood_m, delay_s and "
-            "access_status (unchanged, delayed, loses_access, no_access_dry or no_road), and a "
-            "<b>Summary (JSON)</b>.")
+            "Output: <b>Households with emergency access</b>: facility_fid_dry, facility_name_dry, "
+            "time_dry_s, distance_dry_m, facility_fid_flood, facility_name_flood, time_flood_s, "
+            "distance_flood_m, delay_s, access_status (unchanged, delayed, loses_access, "
+            "no_access_dry, no_road or no_geometry) and access_label, and a <b>Summary (JSON)</b>.")
 
     def initAlgorithm(self, config=None):  # noqa: N802
         any_geometry = [compat.SOURCE_POINT, compat.SOURCE_POLYGON]
@@ -171,8 +171,8 @@ class FacilityAccess(NetworkParameters, RefugeAlgorithm):
             outputs[self.SUMMARY_JSON] = path
         counts = summary["by_status"]
         feedback.pushInfo(self.tr(
-            "{lost} households lose emergency access to the flood, {delayed} are reached more than "
-            "{minutes} min later, {unchanged} keep their access.").format(
+            "{lost} households lose emergency access because of the flood, {delayed} are reached "
+            "more than {minutes} min later, {unchanged} keep their access.").format(
             lost=counts["loses_access"], delayed=counts["delayed"], minutes=threshold_s / 60.0,
             unchanged=counts["unchanged"]))
         return outputs

@@ -286,3 +286,15 @@ def test_route_length_equals_distance(data):
     which, lines = router.routes(h, result, np.arange(len(households)))
     lengths = np.array([GEOD.geometry_length(line) for line in lines])
     assert lengths == pytest.approx(result.distance_m[which], rel=1e-6, abs=1e-6)
+
+
+def test_route_of_a_household_at_its_shelter_is_a_point_line():
+    network, _ = grid_network([[(0, 0), (2 * DEG, 0)]], [[1, 2]])
+    shelters = anchors_at(network, [(DEG, 0)])
+    router = Router(network, *network.times(), shelters)
+    households = anchors_at(network, [(DEG, 0), (0.5 * DEG, 0), (1.5 * DEG, 0)])
+    result = router.evaluate(households)
+    which, lines = router.routes(households, result, np.arange(3))
+    assert list(which) == [0, 1, 2]
+    assert [GEOD.geometry_length(line) for line in lines] == pytest.approx(
+        [0.0, result.distance_m[1], result.distance_m[2]], abs=1e-6)

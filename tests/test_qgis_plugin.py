@@ -22,10 +22,12 @@ def test_init_gui_registers_provider_and_menu(plugin):
     provider = QgsApplication.processingRegistry().providerById("refuge")
     assert provider is instance.provider
     assert sorted(a.id() for a in provider.algorithms()) == [
-        "refuge:exposure", "refuge:osm_extract_pbf", "refuge:prepare_hazard"]
+        "refuge:evacuation_access", "refuge:exposure", "refuge:facility_access", "refuge:osm_extract_pbf",
+        "refuge:prepare_hazard"]
     assert [a.objectName() for a in instance.actions] == [
-        "refuge_osm_extract_pbf", "refuge_prepare_hazard", "refuge_exposure"]
-    assert iface.addPluginToMenu.call_count == 3
+        "refuge_osm_extract_pbf", "refuge_prepare_hazard", "refuge_exposure", "refuge_evacuation_access",
+        "refuge_facility_access"]
+    assert iface.addPluginToMenu.call_count == 5
     assert instance.actions[0].text().startswith("Extract OSM layers")
 
 
@@ -41,7 +43,7 @@ def test_unload_removes_everything(refuge_unloaded):
     instance.unload()
     assert registry.providerById("refuge") is None
     assert instance.actions == []
-    assert iface.removePluginMenu.call_count == 3
+    assert iface.removePluginMenu.call_count == 5
 
 
 def test_init_processing_alone_as_qgis_process_does(refuge_unloaded):

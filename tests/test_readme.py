@@ -30,3 +30,16 @@ def test_every_reject_reason_is_documented_in_both_languages():
     english, french = README.split("# Refuge (français)")
     for code in REASONS:
         assert f"`{code}`" in english and f"`{code}`" in french
+
+
+def test_access_statuses_and_fields_are_documented_in_both_languages():
+    from refuge.core.network.access import ACCESS_STATUSES
+    from refuge.core.network.evacuation import SHELTER_STATUSES, STATUSES
+
+    english, french = README.split("# Refuge (français)")
+    fields = ["status", "shelter_fid", "distance_m", "travel_time_s", "snap_distance_m", "dry_time_s",
+              "assigned_shelter_fid", "people_without_place", "load_ratio", "overflow", "flood_speed_kmh",
+              "passable", "population_beyond_threshold", "band_from_min", "time_dry_s", "time_flood_s",
+              "delay_s", "access_status", "zero_length", "node_ids_mismatch"]
+    for code in (*STATUSES, *SHELTER_STATUSES, *ACCESS_STATUSES, *fields):
+        assert f"`{code}`" in english and f"`{code}`" in french, code

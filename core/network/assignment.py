@@ -104,7 +104,7 @@ def assign_with_capacity(evacuation, population, capacity):
     upper = np.r_[upper, np.inf]
     supply[sink] = -people.sum()
     solution = scipy.optimize.linprog(cost, A_eq=matrix, b_eq=supply, bounds=np.column_stack(
-        (np.zeros(len(cost)), upper)), method="highs")
+        (np.zeros(len(cost)), upper)), method="highs-ipm")
     if solution.status != 0:
         raise RuntimeError(f"the assignment could not be solved: {solution.message}")
     flow = solution.x

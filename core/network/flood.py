@@ -17,9 +17,9 @@ Two kinds of hazard, one rule each:
     2017, *The impact of flooding on road transport: a depth-disruption
     function*, Transportation Research Part D 55, 67-81). A segment keeps the
     lower of its own speed and v.
-  - walk: impassable above a depth threshold, 0.5 m by default: adults lose
-    their footing in still water from about 0.5 m, less with a current
-    (Abt, S. R. et al., 1989, *Human stability in a high flood hazard zone*,
+  - walk: impassable above a depth threshold, 0.5 m by default: in flume
+    tests adults lost their footing in flowing water at depths of about
+    0.5 m to 1.2 m, lower as the current grows (Abt, S. R. et al., 1989, *Human stability in a high flood hazard zone*,
     Water Resources Bulletin 25(4), 881-890). Below it, the walking speed
     is kept.
 

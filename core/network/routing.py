@@ -257,7 +257,9 @@ class Router:
         single = counts < 2  # the point is the source itself
         if (~single).any():
             keep = ~single[owner]
-            lines[~single] = shapely.linestrings(coords[keep], indices=owner[keep])
+            # Consecutive indices from 0, as shapely wants them.
+            _, renumbered = np.unique(owner[keep], return_inverse=True)
+            lines[~single] = shapely.linestrings(coords[keep], indices=renumbered)
         for i in np.flatnonzero(single):
             point = coords[owner == i][0]
             lines[i] = shapely.linestrings([point, point])
