@@ -19,9 +19,9 @@ Two kinds of hazard, one rule each:
     lower of its own speed and v.
   - walk: impassable above a depth threshold, 0.5 m by default: in flume
     tests adults lost their footing in flowing water at depths of about
-    0.5 m to 1.2 m, lower as the current grows (Abt, S. R. et al., 1989, *Human stability in a high flood hazard zone*,
-    Water Resources Bulletin 25(4), 881-890). Below it, the walking speed
-    is kept.
+    0.5 m to 1.2 m, lower as the current grows (Abt, S. R. et al., 1989,
+    *Human stability in a high flood hazard zone*, Water Resources Bulletin
+    25(4), 881-890). Below it, the walking speed is kept.
 
 Bridges are above the water and never cut; tunnels are cut like any road.
 """
