@@ -136,16 +136,20 @@ def write_joined(arrays, destination, positions, columns):
     for leftover in (temporary, temporary + "-wal", temporary + "-shm"):
         if os.path.exists(leftover):
             os.unlink(leftover)
-    # A GeoPackage source keeps its fids (as the feature-sink path keeps its fid
-    # column); other sources are numbered 1..n in reading order, the order of ``arrays``.
-    options = gdal.VectorTranslateOptions(
-        format="GPKG", layers=[arrays.layer_name] if arrays.layer_name else None, layerName=table,
-        options=[] if arrays.is_gpkg else ["-unsetFid"])
-    copied = gdal.VectorTranslate(temporary, arrays.path, options=options)
-    if copied is None:
-        raise OSError(f"GDAL could not copy {arrays.path}")
-    fid_column = copied.GetLayerByName(table).GetFIDColumn() or "fid"  # a GeoPackage keeps its own
-    copied = None  # close: GDAL finishes the file (and its spatial index) here
+    copied_table = _copy_single_layer_geopackage(arrays, temporary)
+    if copied_table is not None:
+        table, fid_column = copied_table
+    else:
+        # A GeoPackage source keeps its fids (as the feature-sink path keeps its fid
+        # column); other sources are numbered 1..n in reading order, the order of ``arrays``.
+        options = gdal.VectorTranslateOptions(
+            format="GPKG", layers=[arrays.layer_name] if arrays.layer_name else None, layerName=table,
+            options=[] if arrays.is_gpkg else ["-unsetFid"])
+        copied = gdal.VectorTranslate(temporary, arrays.path, options=options)
+        if copied is None:
+            raise OSError(f"GDAL could not copy {arrays.path}")
+        fid_column = copied.GetLayerByName(table).GetFIDColumn() or "fid"  # a GeoPackage keeps its own
+        copied = None  # close: GDAL finishes the file (and its spatial index) here
     existing = {name.lower() for name in arrays.fields.names()} | {fid_column.lower()}
     names = []
     for name, _, _ in columns:
@@ -176,6 +180,40 @@ def write_joined(arrays, destination, positions, columns):
         connection.close()
     os.replace(temporary, destination)
     return destination
+
+
+def _copy_single_layer_geopackage(arrays, temporary):
+    """(table, fid column) after copying a one-layer GeoPackage source page by page, else None.
+
+    The copy keeps the source's spatial index, which GDAL would otherwise rebuild
+    row by row (most of the time of a GDAL copy of a million features). Sources
+    with other tables are copied by GDAL instead, so that the output holds one layer.
+    """
+    if not arrays.is_gpkg:
+        return None
+    source = sqlite3.connect(f"file:{arrays.path}?mode=ro", uri=True)
+    try:
+        tables = [row[0] for row in source.execute("SELECT table_name FROM gpkg_contents")]
+        if len(tables) != 1 or (arrays.layer_name and tables[0] != arrays.layer_name):
+            return None
+        table = tables[0]
+        quoted = '"' + table.replace('"', '""') + '"'
+        keys = [row[1] for row in source.execute(f"PRAGMA table_info({quoted})") if row[5]]
+        if len(keys) != 1:
+            return None
+        target = sqlite3.connect(temporary)
+        try:
+            source.backup(target)
+            # The source's default style and metadata describe the source, not this output.
+            names = {row[0] for row in target.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+            if "layer_styles" in names:
+                target.execute("DELETE FROM layer_styles")
+            target.commit()
+        finally:
+            target.close()
+    finally:
+        source.close()
+    return table, keys[0]
 
 
 def _register_gpkg_functions(connection):

@@ -359,6 +359,17 @@ def test_fast_and_feature_paths_write_the_same_buildings(hazard, tmp_path):
     slow_rows = {f["fid"]: f for f in slow_layer.getFeatures()}
     assert set(fast_rows) == set(slow_rows)  # source fids kept by both paths
     assert victim_fid not in fast_rows and len(fast_rows) == 180
+    # The one-layer GeoPackage was copied page by page: its spatial index came along and
+    # follows the deleted row.
+    import sqlite3
+
+    with sqlite3.connect(fast["BUILDINGS_OUTPUT"]) as connection:
+        tables = [r[0] for r in connection.execute("SELECT table_name FROM gpkg_contents")]
+        rtree = [r[0] for r in connection.execute(
+            "SELECT name FROM sqlite_master WHERE name LIKE 'rtree_%' AND type = 'table' "
+            "AND sql LIKE '%rtree(%'")]
+        assert len(tables) == 1 and len(rtree) == 1
+        assert connection.execute(f'SELECT count(*) FROM "{rtree[0]}"').fetchone()[0] == 180
     for fid, row in slow_rows.items():
         for name in ("hazard_class", "hazard_label", "footprint_m2", "unit", "TYPE", "NAME"):
             assert fast_rows[fid][name] == row[name], (fid, name)
