@@ -114,147 +114,147 @@
         <translation>La couche {layer} n’a pas de système de coordonnées de référence. Définissez son SCR dans les propriétés de la couche, puis relancez.</translation>
     </message>
     <message>
-        <location filename="../processing/network.py" line="190"/>
+        <location filename="../processing/network.py" line="208"/>
         <source>Roads</source>
         <translation>Routes</translation>
     </message>
     <message>
-        <location filename="../processing/network.py" line="192"/>
+        <location filename="../processing/network.py" line="210"/>
         <source>Road class field</source>
         <translation>Champ de classe de route</translation>
     </message>
     <message>
-        <location filename="../processing/network.py" line="192"/>
+        <location filename="../processing/network.py" line="210"/>
         <source>Speed field (km/h)</source>
         <translation>Champ de vitesse (km/h)</translation>
     </message>
     <message>
-        <location filename="../processing/network.py" line="192"/>
+        <location filename="../processing/network.py" line="210"/>
         <source>Oneway field</source>
         <translation>Champ de sens unique</translation>
     </message>
     <message>
-        <location filename="../processing/network.py" line="192"/>
+        <location filename="../processing/network.py" line="210"/>
         <source>Node ids field</source>
         <translation>Champ des identifiants de nœuds</translation>
     </message>
     <message>
-        <location filename="../processing/network.py" line="192"/>
+        <location filename="../processing/network.py" line="210"/>
         <source>Access field</source>
         <translation>Champ d’accès</translation>
     </message>
     <message>
-        <location filename="../processing/network.py" line="192"/>
+        <location filename="../processing/network.py" line="210"/>
         <source>Maximum speed field (km/h)</source>
         <translation>Champ de vitesse maximale (km/h)</translation>
     </message>
     <message>
-        <location filename="../processing/network.py" line="192"/>
+        <location filename="../processing/network.py" line="210"/>
         <source>Bridge field</source>
         <translation>Champ de pont</translation>
     </message>
     <message>
-        <location filename="../processing/network.py" line="192"/>
+        <location filename="../processing/network.py" line="210"/>
         <source>Tunnel field</source>
         <translation>Champ de tunnel</translation>
     </message>
     <message>
-        <location filename="../processing/network.py" line="204"/>
+        <location filename="../processing/network.py" line="222"/>
         <source>Topology tolerance (m)</source>
         <translation>Tolérance topologique (m)</translation>
     </message>
     <message>
-        <location filename="../processing/network.py" line="207"/>
+        <location filename="../processing/network.py" line="225"/>
         <source>Travel profile</source>
         <translation>Profil de déplacement</translation>
     </message>
     <message>
-        <location filename="../processing/network.py" line="207"/>
+        <location filename="../processing/network.py" line="225"/>
         <source>Walk</source>
         <translation>À pied</translation>
     </message>
     <message>
-        <location filename="../processing/network.py" line="207"/>
+        <location filename="../processing/network.py" line="225"/>
         <source>Drive</source>
         <translation>En voiture</translation>
     </message>
     <message>
-        <location filename="../processing/network.py" line="209"/>
+        <location filename="../processing/network.py" line="227"/>
         <source>Hazard classes</source>
         <translation>Classes d’aléa</translation>
     </message>
     <message>
-        <location filename="../processing/network.py" line="211"/>
+        <location filename="../processing/network.py" line="229"/>
         <source>Hazard class field</source>
         <translation>Champ de classe d’aléa</translation>
     </message>
     <message>
-        <location filename="../processing/network.py" line="215"/>
+        <location filename="../processing/network.py" line="233"/>
         <source>Speed factor per class (0 = impassable)</source>
         <translation>Coefficient de vitesse par classe (0 = impraticable)</translation>
     </message>
     <message>
-        <location filename="../processing/network.py" line="217"/>
+        <location filename="../processing/network.py" line="235"/>
         <source>Maximum walking depth (m)</source>
         <translation>Hauteur d’eau maximale à pied (m)</translation>
     </message>
     <message>
-        <location filename="../processing/network.py" line="220"/>
+        <location filename="../processing/network.py" line="238"/>
         <source>Maximum snapping distance (m)</source>
         <translation>Distance d’accrochage maximale (m)</translation>
     </message>
     <message>
-        <location filename="../processing/network.py" line="234"/>
+        <location filename="../processing/network.py" line="252"/>
         <source>The roads layer has no field {field}.</source>
         <translation>La couche des routes n’a pas de champ {field}.</translation>
     </message>
     <message>
-        <location filename="../processing/network.py" line="243"/>
+        <location filename="../processing/network.py" line="261"/>
         <source>The roads layer is empty. Choose a layer of road lines.</source>
         <translation>La couche des routes est vide. Choisissez une couche de lignes routières.</translation>
     </message>
     <message>
-        <location filename="../processing/network.py" line="258"/>
+        <location filename="../processing/network.py" line="276"/>
         <source>The roads are in a geographic CRS ({crs}): lengths are measured on the WGS 84 ellipsoid and points are snapped in a local metric projection.</source>
         <translation>Les routes sont dans un SCR géographique ({crs}) : les longueurs sont mesurées sur l’ellipsoïde WGS 84 et les points sont accrochés dans une projection métrique locale.</translation>
     </message>
     <message>
-        <location filename="../processing/network.py" line="299"/>
+        <location filename="../processing/network.py" line="311"/>
         <source>Multi-part roads: node ids are not used; roads are joined by their coordinates.</source>
         <translation>Routes multiparties : les identifiants de nœuds ne sont pas utilisés ; les routes sont raccordées par leurs coordonnées.</translation>
     </message>
     <message>
-        <location filename="../processing/network.py" line="319"/>
+        <location filename="../processing/network.py" line="331"/>
         <source>No road of the roads layer can be used for {profile}: check the road class field and the travel profile.</source>
         <translation>Aucune route de la couche des routes n’est praticable {profile} : vérifiez le champ de classe de route et le profil de déplacement.</translation>
     </message>
     <message>
-        <location filename="../processing/network.py" line="330"/>
+        <location filename="../processing/network.py" line="342"/>
         <source>walking</source>
         <translation>à pied</translation>
     </message>
     <message>
-        <location filename="../processing/network.py" line="330"/>
+        <location filename="../processing/network.py" line="342"/>
         <source>driving</source>
         <translation>en voiture</translation>
     </message>
     <message>
-        <location filename="../processing/network.py" line="336"/>
+        <location filename="../processing/network.py" line="348"/>
         <source>Give hazard classes or a flood depth raster, not both.</source>
         <translation>Indiquez des classes d’aléa ou un raster de hauteur d’eau, pas les deux.</translation>
     </message>
     <message>
-        <location filename="../processing/network.py" line="342"/>
+        <location filename="../processing/network.py" line="354"/>
         <source>The hazard layer has no field {field}. Choose its class field, or prepare it with Prepare a hazard layer.</source>
         <translation>La couche d’aléa n’a pas de champ {field}. Choisissez son champ de classe, ou préparez-la avec Préparer une couche d’aléa.</translation>
     </message>
     <message>
-        <location filename="../processing/network.py" line="353"/>
+        <location filename="../processing/network.py" line="365"/>
         <source>The speed factors per class cannot be read near &apos;{item}&apos;. Write for example low=0.5; medium=0; high=0, with factors between 0 and 1.</source>
         <translation>Les coefficients de vitesse par classe sont illisibles près de « {item} ». Écrivez par exemple low=0.5; medium=0; high=0, avec des coefficients compris entre 0 et 1.</translation>
     </message>
     <message>
-        <location filename="../processing/network.py" line="165"/>
+        <location filename="../processing/network.py" line="183"/>
         <source>&lt;b&gt;Roads&lt;/b&gt;: lines, for example the roads layer of Extract OSM layers from a .pbf file. &lt;b&gt;Road class field&lt;/b&gt; (OSM highway values), &lt;b&gt;Speed field (km/h)&lt;/b&gt; (replaces the class speed where set), &lt;b&gt;Oneway field&lt;/b&gt; (1, -1, 0 or yes/no; driving only), &lt;b&gt;Access field&lt;/b&gt; (no and private close a road), &lt;b&gt;Maximum speed field (km/h)&lt;/b&gt; (driving only), &lt;b&gt;Bridge field&lt;/b&gt; and &lt;b&gt;Tunnel field&lt;/b&gt;.
 &lt;b&gt;Node ids field&lt;/b&gt;: OSM node ids of every vertex; roads meet where they share a node. Without it, roads meet at shared vertices, at line ends within the &lt;b&gt;Topology tolerance (m)&lt;/b&gt; and where they cross; bridges and tunnels meet other roads only at their ends.
 &lt;b&gt;Travel profile&lt;/b&gt;: walking (4.5 km/h, 3 km/h on steps; no motorways or trunk roads) or driving (speed per road class or maxspeed; oneway respected).
@@ -420,7 +420,7 @@
     </message>
     <message>
         <location filename="../processing/evacuation_access.py" line="147"/>
-        <source>Road segments with flood status</source>
+        <source>Road sections with flood status</source>
         <translation>Tronçons de routes avec état d’inondation</translation>
     </message>
     <message>
@@ -549,12 +549,12 @@
         <translation>L’expression des itinéraires n’est pas valide : {error}</translation>
     </message>
     <message>
-        <location filename="../processing/evacuation_access.py" line="467"/>
+        <location filename="../processing/evacuation_access.py" line="472"/>
         <source>The isochrone bands cannot be read: write minutes separated by commas, for example 5, 10, 15, 30.</source>
         <translation>Les tranches d’isochrones sont illisibles : écrivez des minutes séparées par des virgules, par exemple 5, 10, 15, 30.</translation>
     </message>
     <message>
-        <location filename="../processing/evacuation_access.py" line="471"/>
+        <location filename="../processing/evacuation_access.py" line="476"/>
         <source>Give isochrone bands in minutes above 0, e.g. 5, 10, 15, 30.</source>
         <translation>Indiquez des tranches d’isochrones en minutes, supérieures à 0, par exemple 5, 10, 15, 30.</translation>
     </message>
@@ -567,7 +567,7 @@
 &lt;b&gt;Routes for (expression on households)&lt;/b&gt;: chooses the households whose route lines are written (all when empty).
 &lt;b&gt;Aggregation units&lt;/b&gt; and &lt;b&gt;Unit name field&lt;/b&gt;: a summary per unit; &lt;b&gt;Time threshold (min)&lt;/b&gt;: households and people farther than this from a shelter.
 &lt;b&gt;Isochrone bands (min)&lt;/b&gt; and &lt;b&gt;Isochrone buffer (m)&lt;/b&gt;: the areas within each time of a safe shelter, along the roads and this far from them.
-Outputs: &lt;b&gt;Households with access&lt;/b&gt; (status: reachable, at_shelter, isolated_by_flood, no_shelter_reachable or no_road; shelter_fid, distance_m along the fastest route, travel_time_s, snap_distance_m, dry_time_s without the flood), &lt;b&gt;Shelters with load&lt;/b&gt;, &lt;b&gt;Routes&lt;/b&gt;, &lt;b&gt;Road segments with flood status&lt;/b&gt;, &lt;b&gt;Access per unit&lt;/b&gt;, &lt;b&gt;Isochrones&lt;/b&gt;, &lt;b&gt;Rejected features&lt;/b&gt; and &lt;b&gt;Summary (JSON)&lt;/b&gt;. Distances are geodesic metres (WGS 84); network costs exclude the snapping distance; stored numbers are not rounded.</source>
+Outputs: &lt;b&gt;Households with access&lt;/b&gt; (status: reachable, at_shelter, isolated_by_flood, no_shelter_reachable or no_road; shelter_fid, distance_m along the fastest route, travel_time_s, snap_distance_m, dry_time_s without the flood), &lt;b&gt;Shelters with load&lt;/b&gt;, &lt;b&gt;Routes&lt;/b&gt;, &lt;b&gt;Road sections with flood status&lt;/b&gt;, &lt;b&gt;Access per unit&lt;/b&gt;, &lt;b&gt;Isochrones&lt;/b&gt;, &lt;b&gt;Rejected features&lt;/b&gt; and &lt;b&gt;Summary (JSON)&lt;/b&gt;. Distances are geodesic metres (WGS 84); network costs exclude the snapping distance; stored numbers are not rounded.</source>
         <translation>&lt;b&gt;Ménages&lt;/b&gt; : points ou polygones de bâtiments (un point à l’intérieur du polygone est utilisé) ; &lt;b&gt;Champ de population&lt;/b&gt; : personnes par ménage (1 s’il n’est pas donné).
 &lt;b&gt;Abris&lt;/b&gt; : points ou polygones ; &lt;b&gt;Champ du nom de l’abri&lt;/b&gt; ; &lt;b&gt;Champ de capacité&lt;/b&gt; (personnes). Les abris situés dans l’aléa sont inondés et ne sont pas des destinations.
 &lt;b&gt;Distance « déjà à l’abri » (m)&lt;/b&gt; : un ménage aussi proche d’un abri sûr y est déjà.

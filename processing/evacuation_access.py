@@ -101,7 +101,7 @@ class EvacuationAccess(NetworkParameters, RefugeAlgorithm):
             "Outputs: <b>Households with access</b> (status: reachable, at_shelter, "
             "isolated_by_flood, no_shelter_reachable or no_road; shelter_fid, distance_m along the "
             "fastest route, travel_time_s, snap_distance_m, dry_time_s without the flood), "
-            "<b>Shelters with load</b>, <b>Routes</b>, <b>Road segments with flood status</b>, "
+            "<b>Shelters with load</b>, <b>Routes</b>, <b>Road sections with flood status</b>, "
             "<b>Access per unit</b>, <b>Isochrones</b>, <b>Rejected features</b> and <b>Summary "
             "(JSON)</b>. Distances are geodesic metres (WGS 84); network costs exclude the "
             "snapping distance; stored numbers are not rounded.")
@@ -148,7 +148,7 @@ class EvacuationAccess(NetworkParameters, RefugeAlgorithm):
                 (self.HOUSEHOLDS_OUTPUT, self.tr("Households with access"), compat.SOURCE_ANY_GEOMETRY, True),
                 (self.SHELTERS_OUTPUT, self.tr("Shelters with load"), compat.SOURCE_ANY_GEOMETRY, True),
                 (self.ROUTES_OUTPUT, self.tr("Routes"), compat.SOURCE_LINE, False),
-                (self.ROADS_OUTPUT, self.tr("Road segments with flood status"), compat.SOURCE_LINE, True),
+                (self.ROADS_OUTPUT, self.tr("Road sections with flood status"), compat.SOURCE_LINE, True),
                 (self.UNITS_OUTPUT, self.tr("Access per unit"), compat.SOURCE_POLYGON, True),
                 (self.ISOCHRONES_OUTPUT, self.tr("Isochrones"), compat.SOURCE_POLYGON, False),
                 (self.REJECTS, self.tr("Rejected features"), compat.SOURCE_TABLE, True)):
@@ -386,24 +386,29 @@ class EvacuationAccess(NetworkParameters, RefugeAlgorithm):
         if parameters.get(self.ROADS_OUTPUT) in (None, ""):
             return
         network = road.network
-        classes = road.segment_class if road.segment_class is not None else np.zeros(network.segment_count)
+        classes = road.segment_class if road.segment_class is not None else np.zeros(network.segment_count,
+                                                                                     dtype=np.int64)
         depth = road.segment_depth_m if road.segment_depth_m is not None else np.full(network.segment_count,
                                                                                       np.nan)
+        first, run, lines = network.sections(classes, road.cut_speed_kmh, network.speed_kmh, network.bridge)
+        count = len(first)
+        run_depth = np.full(count, np.nan)
+        wet = np.isfinite(depth)
+        np.fmax.at(run_depth, run[wet], depth[wet])
         fids = np.array([road.arrays.feature_id(int(road.part_line[i])) for i in range(len(road.part_line))],
                         dtype=np.int64)
         columns = [
-            ("road_fid", "integer", fids[network.line]),
-            ("hazard_class", "integer", classes),
-            ("max_depth_m", "real", depth),
-            ("speed_kmh", "real", network.speed_kmh),
-            ("flood_speed_kmh", "real", road.cut_speed_kmh),
-            ("passable", "boolean", road.cut_speed_kmh > 0),
-            ("bridge", "boolean", network.bridge),
-            ("length_m", "real", network.length_m),
+            ("road_fid", "integer", fids[network.line[first]]),
+            ("hazard_class", "integer", classes[first]),
+            ("max_depth_m", "real", run_depth),
+            ("speed_kmh", "real", network.speed_kmh[first]),
+            ("flood_speed_kmh", "real", road.cut_speed_kmh[first]),
+            ("passable", "boolean", road.cut_speed_kmh[first] > 0),
+            ("bridge", "boolean", network.bridge[first]),
+            ("length_m", "real", np.bincount(run, weights=network.length_m, minlength=count)),
         ]
-        destination = write_table(self, parameters, self.ROADS_OUTPUT, context, feedback, columns,
-                                  network.segment_lines_lonlat(), compat.WKB_LINESTRING,
-                                  QgsCoordinateReferenceSystem(WGS84))
+        destination = write_table(self, parameters, self.ROADS_OUTPUT, context, feedback, columns, lines,
+                                  compat.WKB_LINESTRING, QgsCoordinateReferenceSystem(WGS84))
         if destination:
             outputs[self.ROADS_OUTPUT] = destination
 

@@ -82,23 +82,41 @@ def representative_lonlat(arrays):
     return points
 
 
-def parse_id_lists(texts):
-    """Integer arrays from JSON lists of integers such as ``[12,13,14]`` (None for null)."""
-    result = []
-    for text in texts:
-        if text is None:
-            result.append(None)
-            continue
-        body = str(text).strip()
-        if not (body.startswith("[") and body.endswith("]")):
-            result.append(None)
-            continue
-        body = body[1:-1].strip()
-        try:
-            result.append(np.array(body.split(","), dtype=np.int64) if body else np.zeros(0, np.int64))
-        except ValueError:
-            result.append(None)
-    return result
+def parse_id_lists(texts, vertex_counts):
+    """Node ids from JSON lists of integers such as ``[12,13,14]``, one per vertex.
+
+    Returns (flat ids for the vertices of every line in order, per-line bool
+    "ids match the vertices"); lines that do not match get zeros. Parsed as one
+    string for speed, line by line only if that fails.
+    """
+    vertex_counts = np.asarray(vertex_counts, dtype=np.int64)
+    bodies, counts = [], np.zeros(len(texts), dtype=np.int64)
+    for i, text in enumerate(texts):
+        body = "" if text is None else str(text).strip()
+        if body.startswith("[") and body.endswith("]"):
+            body = body[1:-1].strip()
+            counts[i] = body.count(",") + 1 if body else 0
+        else:
+            counts[i] = -1
+            body = ""
+        bodies.append(body)
+    ok = counts == vertex_counts
+    joined = ",".join(b for b, good in zip(bodies, ok) if good and b)
+    try:
+        good_ids = np.array(joined.split(","), dtype=np.int64) if joined else np.zeros(0, np.int64)
+    except ValueError:
+        good_ids = []
+        for i, body in enumerate(bodies):
+            if ok[i] and body:
+                try:
+                    good_ids.append(np.array(body.split(","), dtype=np.int64))
+                except ValueError:
+                    ok[i] = False
+        good_ids = np.concatenate(good_ids) if good_ids else np.zeros(0, np.int64)
+    flat = np.zeros(int(vertex_counts.sum()), dtype=np.int64)
+    owner = np.repeat(np.arange(len(texts)), vertex_counts)
+    flat[ok[owner]] = good_ids
+    return flat, ok
 
 
 def oneway_values(values):
@@ -284,16 +302,10 @@ class NetworkParameters(DepthRasterParameters):
         ids_text = values(self.NODE_IDS_FIELD)
         node_ids = None
         if ids_text is not None and len(parts) == count:
-            parsed = parse_id_lists(ids_text)
-            counts = shapely.get_num_coordinates(parts)
-            node_ids = []
-            for i, ids in enumerate(parsed):
-                if ids is None or len(ids) != counts[i]:
-                    if np.isfinite(speeds[i]) and not missing[part_line[i]]:
-                        rejects.append((int(part_line[i]), "node_ids_mismatch"))
-                    speeds[i] = np.nan
-                    ids = np.zeros(counts[i], np.int64)
-                node_ids.append(ids)
+            node_ids, matching = parse_id_lists(ids_text, shapely.get_num_coordinates(parts))
+            for i in np.flatnonzero(~matching & np.isfinite(speeds)):
+                rejects.append((int(part_line[i]), "node_ids_mismatch"))
+            speeds[~matching] = np.nan
         if node_ids is None:
             if ids_text is not None:
                 feedback.pushWarning(tr("Multi-part roads: node ids are not used; roads are joined by "

@@ -298,3 +298,13 @@ def test_route_of_a_household_at_its_shelter_is_a_point_line():
     assert list(which) == [0, 1, 2]
     assert [GEOD.geometry_length(line) for line in lines] == pytest.approx(
         [0.0, result.distance_m[1], result.distance_m[2]], abs=1e-6)
+
+
+def test_sections_merge_consecutive_segments_with_the_same_status():
+    network, _ = grid_network([[(0, 0), (DEG, 0), (2 * DEG, 0), (3 * DEG, 0)], [(3 * DEG, 0), (4 * DEG, 0)]],
+                              [[1, 2, 3, 4], [4, 5]])
+    cut = np.array([0.0, 3.6, 3.6, 3.6])  # the first segment flooded
+    first, run, lines = network.sections(cut)
+    assert first.tolist() == [0, 1, 3] and run.tolist() == [0, 1, 1, 2]
+    assert [len(shapely.get_coordinates(line)) for line in lines] == [2, 3, 2]
+    assert sum(GEOD.geometry_length(line) for line in lines) == pytest.approx(network.length_m.sum())

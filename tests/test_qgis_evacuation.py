@@ -314,3 +314,11 @@ def test_evacuation_access_through_qgis_process(town, tmp_path):
     assert results is not None, completed.stderr + completed.stdout
     statuses = {f["access_status"] for f in read(results["results"]["HOUSEHOLDS_OUTPUT"]).getFeatures()}
     assert "unchanged" in statuses
+
+
+def test_node_id_lists_are_parsed_or_flagged(qgis_app):
+    from refuge.processing.network import parse_id_lists
+
+    flat, ok = parse_id_lists(["[1,2,3]", None, "[4, 5]", "[7,x]", "[8]", "[]"], [3, 2, 2, 2, 2, 0])
+    assert ok.tolist() == [True, False, True, False, False, True]
+    assert flat.tolist() == [1, 2, 3, 0, 0, 4, 5, 0, 0, 0, 0]

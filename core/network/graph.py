@@ -136,6 +136,32 @@ class Network:
             a, b = a[which], b[which]
         return shapely.linestrings(np.stack((self.lonlat[a], self.lonlat[b]), axis=1))
 
+    def sections(self, *keys):
+        """Runs of consecutive segments of one line that share every array of ``keys``.
+
+        Returns (first segment of each run, run index of each segment, run
+        lines in EPSG:4326): a road keeps one feature per stretch of equal
+        flood status instead of one per vertex pair.
+        """
+        count = self.segment_count
+        new_run = np.ones(count, dtype=bool)
+        if count > 1:
+            same = (self.line[1:] == self.line[:-1]) & (self.seg_a[1:] == self.seg_b[:-1])
+            for key in keys:
+                key = np.asarray(key)
+                same &= (key[1:] == key[:-1]) | ((key[1:] != key[1:]) & (key[:-1] != key[:-1]))
+            new_run[1:] = ~same
+        first = np.flatnonzero(new_run)
+        run = np.cumsum(new_run) - 1
+        # Each run: the first node of every segment, then the last segment's end.
+        last = np.r_[first[1:], count] - 1
+        nodes = np.concatenate((self.seg_a, self.seg_b[last]))
+        owner = np.concatenate((run, np.arange(len(first))))
+        order = np.argsort(owner, kind="stable")
+        lines = shapely.linestrings(self.lonlat[nodes[order]], indices=owner[order]) if count else \
+            np.empty(0, dtype=object)
+        return first, run, lines
+
     def components(self, usable=None):
         """Connected component label of each node, over segments open in some direction."""
         usable = (self.forward | self.backward) if usable is None else usable
@@ -192,7 +218,8 @@ def build_network(lines_lonlat, node_ids, speeds_kmh, oneway=None, bridge=None, 
     """Network of ``lines_lonlat`` (LineStrings in EPSG:4326).
 
     ``node_ids``: per line, one integer id per vertex (lines sharing an id
-    meet there). ``speeds_kmh``: per line, NaN for lines left out.
+    meet there), or one flat array for the vertices of all lines in order.
+    ``speeds_kmh``: per line, NaN for lines left out.
     ``oneway``: per line 1 (forward only), -1 (backward only) or 0.
     Returns (network, per-line reason code or None): ``zero_length`` for a
     line whose every segment joins a node to itself or has no length.
@@ -205,11 +232,20 @@ def build_network(lines_lonlat, node_ids, speeds_kmh, oneway=None, bridge=None, 
         else np.asarray(oneway, dtype=np.int8)
     bridge = np.zeros(count, dtype=bool) if bridge is None else np.asarray(bridge, dtype=bool)
     reasons = [None] * count
-    used = np.flatnonzero(np.isfinite(speeds) & ~shapely.is_missing(lines))
-    coords, vertex_line = shapely.get_coordinates(lines[used], return_index=True)
-    vertex_line = used[vertex_line]
-    ids = np.concatenate([np.asarray(node_ids[i], dtype=np.int64).reshape(-1) for i in used]) \
-        if len(used) else np.zeros(0, np.int64)
+    usable = np.isfinite(speeds) & ~shapely.is_missing(lines)
+    used = np.flatnonzero(usable)
+    if isinstance(node_ids, np.ndarray):
+        # One flat array for the vertices of every line, in order (unused lines included).
+        coords, vertex_line = shapely.get_coordinates(lines, return_index=True)
+        if len(node_ids) != len(coords):
+            raise ValueError(f"{len(coords)} vertices but {len(node_ids)} node ids")
+        kept = usable[vertex_line]
+        coords, vertex_line, ids = coords[kept], vertex_line[kept], node_ids[kept].astype(np.int64)
+    else:
+        coords, vertex_line = shapely.get_coordinates(lines[used], return_index=True)
+        vertex_line = used[vertex_line]
+        ids = np.concatenate([np.asarray(node_ids[i], dtype=np.int64).reshape(-1) for i in used]) \
+            if len(used) else np.zeros(0, np.int64)
     if len(ids) != len(coords):
         raise ValueError(f"{len(coords)} vertices but {len(ids)} node ids")
     same_line = vertex_line[1:] == vertex_line[:-1]
