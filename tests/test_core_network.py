@@ -308,3 +308,23 @@ def test_sections_merge_consecutive_segments_with_the_same_status():
     assert first.tolist() == [0, 1, 3] and run.tolist() == [0, 1, 1, 2]
     assert [len(shapely.get_coordinates(line)) for line in lines] == [2, 3, 2]
     assert sum(GEOD.geometry_length(line) for line in lines) == pytest.approx(network.length_m.sum())
+
+
+@pytest.mark.parametrize("step", [None, 5.0, 500.0])
+def test_snapping_finds_the_nearest_segment_point(monaco_network, step):
+    network = monaco_network["walk"]
+    rng = np.random.default_rng(5)
+    lo, hi = network.xy.min(axis=0), network.xy.max(axis=0)
+    points = rng.uniform(lo - 200, hi + 200, (3000, 2))
+    usable = rng.random(network.segment_count) > 0.2
+    anchors = snap(network, points, usable, 120.0, step_m=step)
+    lines = network.segment_lines_xy(np.flatnonzero(usable))
+    _, distance = shapely.STRtree(lines).query_nearest(shapely.points(points), return_distance=True,
+                                                       all_matches=False)
+    expected = np.where(distance <= 120.0, distance, np.nan)
+    assert np.array_equal(np.isnan(anchors.distance_m), np.isnan(expected))
+    assert anchors.distance_m[~np.isnan(expected)] == pytest.approx(expected[~np.isnan(expected)], abs=1e-6)
+    joined = anchors.joined
+    assert usable[anchors.segment[joined]].all()
+    gap = np.hypot(*(points[joined] - anchors.xy[joined]).T)
+    assert gap == pytest.approx(anchors.distance_m[joined], abs=1e-9)

@@ -22,7 +22,12 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from .graph import shapely
+from .graph import require
+
+try:
+    from scipy.spatial import cKDTree
+except ImportError:  # pragma: no cover - require() reports it
+    pass
 from .routing import Router
 from .snap import snap
 
@@ -60,6 +65,7 @@ def evacuation_access(network, cut_speed_kmh, households_xy, shelters_xy, shelte
     ``shelters_xy``: (N, 2) points in the network's local metres.
     ``population``: people per household (1 each by default).
     """
+    require()
     progress = feedback or (lambda share, text=None: None)
     households_xy = np.asarray(households_xy, dtype=np.float64).reshape(-1, 2)
     shelters_xy = np.asarray(shelters_xy, dtype=np.float64).reshape(-1, 2)
@@ -73,20 +79,24 @@ def evacuation_access(network, cut_speed_kmh, households_xy, shelters_xy, shelte
 
     flooded = np.asarray(shelter_flooded, dtype=bool)
     safe_xy = np.where(flooded[:, None], np.nan, shelters_xy)
+    same = bool(np.array_equal(usable_cut, usable_dry))  # no segment closed: join once
     shelter_cut = snap(network, safe_xy, usable_cut, max_snap_m)
-    shelter_dry = snap(network, safe_xy, usable_dry, max_snap_m)
+    shelter_dry = shelter_cut if same else snap(network, safe_xy, usable_dry, max_snap_m)
     shelter_status = np.where(flooded, "flooded",
                               np.where(shelter_cut.joined, "safe", "no_road")).astype(object)
     progress(0.2)
 
     anchors = snap(network, households_xy, usable_cut, max_snap_m)
-    dry_anchors = snap(network, households_xy, usable_dry, max_snap_m)
+    dry_anchors = anchors if same else snap(network, households_xy, usable_dry, max_snap_m)
     progress(0.45)
     router = Router(network, cut_ab, cut_ba, shelter_cut, to_sources=True)
     result = router.evaluate(anchors)
     progress(0.65)
-    dry_router = Router(network, dry_ab, dry_ba, shelter_dry, to_sources=True)
-    dry = dry_router.evaluate(dry_anchors)
+    if same and np.array_equal(cut_ab, dry_ab) and np.array_equal(cut_ba, dry_ba):
+        dry_router, dry = router, result  # no flood on the roads: the dry network is the same
+    else:
+        dry_router = Router(network, dry_ab, dry_ba, shelter_dry, to_sources=True)
+        dry = dry_router.evaluate(dry_anchors)
     progress(0.8)
 
     status = np.full(count, "no_shelter_reachable", dtype=object)
@@ -100,10 +110,11 @@ def evacuation_access(network, cut_speed_kmh, households_xy, shelters_xy, shelte
     # Households at a safe shelter need no road.
     usable_shelters = np.flatnonzero(~flooded & np.isfinite(shelters_xy).all(axis=1))
     if len(usable_shelters) and at_shelter_m > 0 and count:
-        tree = shapely.STRtree(shapely.points(shelters_xy[usable_shelters]))
         finite = np.flatnonzero(np.isfinite(households_xy).all(axis=1))
-        found, nearest = tree.query_nearest(shapely.points(households_xy[finite]), max_distance=at_shelter_m,
-                                            all_matches=False)
+        gap, nearest = cKDTree(shelters_xy[usable_shelters]).query(households_xy[finite],
+                                                                   distance_upper_bound=at_shelter_m)
+        found = np.flatnonzero(np.isfinite(gap))
+        nearest = nearest[found]
         at = finite[found]
         status[at] = "at_shelter"
         shelter[at] = usable_shelters[nearest]

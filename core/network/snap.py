@@ -13,6 +13,11 @@ import numpy as np
 
 from .graph import require, shapely
 
+try:
+    from scipy.spatial import cKDTree
+except ImportError:  # pragma: no cover - require() reports it
+    pass
+
 
 @dataclass
 class Anchors:
@@ -39,11 +44,18 @@ class Anchors:
         return network.projector.to_lonlat(self.xy)
 
 
-def snap(network, points_xy, usable, max_distance_m):
+def snap(network, points_xy, usable, max_distance_m, step_m=None):
     """:class:`Anchors` of ``points_xy`` ((N, 2) local metres; NaN rows never join).
 
     ``usable``: per segment, whether points may join it (open in at least one
     direction once the flood cut applies).
+
+    Segments are cut into pieces of at most ``step_m`` (default: their median
+    length, at least 10 m) whose centres go into a KD-tree; the exact
+    point-to-segment distance is then computed for the segments of the 8
+    nearest pieces. That answer is certain when it is shorter than the 8th
+    piece's distance minus half a piece; the few points left uncertain are
+    answered by a GEOS nearest query over all segments.
     """
     require()
     points_xy = np.asarray(points_xy, dtype=np.float64).reshape(-1, 2)
@@ -56,20 +68,55 @@ def snap(network, points_xy, usable, max_distance_m):
     finite = np.flatnonzero(np.isfinite(points_xy).all(axis=1))
     if not len(candidates) or not len(finite):
         return Anchors(segment, t, distance, xy)
-    tree = shapely.STRtree(network.segment_lines_xy(candidates))
-    found, nearest = tree.query_nearest(shapely.points(points_xy[finite]),
-                                        max_distance=max(float(max_distance_m), 1e-9), all_matches=False)
-    which = finite[found]
-    chosen = candidates[nearest]
-    a, b = network.xy[network.seg_a[chosen]], network.xy[network.seg_b[chosen]]
-    direction = b - a
-    squared = (direction ** 2).sum(axis=1)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        along = np.where(squared > 0, ((points_xy[which] - a) * direction).sum(axis=1) / squared, 0.0)
-    along = np.clip(along, 0.0, 1.0)
-    joined = a + along[:, None] * direction
-    segment[which] = chosen
-    t[which] = along
-    xy[which] = joined
-    distance[which] = np.hypot(*(points_xy[which] - joined).T)
+    start = network.xy[network.seg_a[candidates]]
+    vector = network.xy[network.seg_b[candidates]] - start
+    length = np.hypot(vector[:, 0], vector[:, 1])
+    step = float(step_m) if step_m else max(10.0, float(np.median(length)))
+    pieces = np.maximum(np.ceil(length / step), 1).astype(np.int64)
+    piece_owner = np.repeat(np.arange(len(candidates)), pieces)
+    rank = np.arange(len(piece_owner)) - np.repeat(np.cumsum(pieces) - pieces, pieces)
+    centre = start[piece_owner] + ((rank + 0.5) / pieces[piece_owner])[:, None] * vector[piece_owner]
+    half = float((length / pieces / 2.0).max())
+    tree = cKDTree(centre)
+    k = min(8, len(centre))
+    limit = float(max_distance_m)
+    query = points_xy[finite]
+    centre_distance, nearest = tree.query(query, k=k, distance_upper_bound=limit + half + 1e-9)
+    centre_distance = centre_distance.reshape(len(query), k)
+    nearest = nearest.reshape(len(query), k)
+    valid = nearest < len(centre)
+    owner = np.where(valid, piece_owner[np.minimum(nearest, len(centre) - 1)], 0)
+    along, gap = _project(query[:, None, :], start[owner], vector[owner], length[owner])
+    gap = np.where(valid, gap, np.inf)
+    pick = np.argmin(gap, axis=1)
+    rows = np.arange(len(query))
+    best = gap[rows, pick]
+    chosen = owner[rows, pick]
+    chosen_t = along[rows, pick]
+    # Certain when no piece beyond the k nearest can hold a closer segment.
+    certain = best <= centre_distance[:, -1] - half
+    doubt = np.flatnonzero(~certain)
+    if len(doubt):
+        lines = shapely.linestrings(np.stack((start, start + vector), axis=1))
+        found, index = shapely.STRtree(lines).query_nearest(shapely.points(query[doubt]),
+                                                            max_distance=max(limit, 1e-9), all_matches=False)
+        best[doubt] = np.inf
+        along_d, gap_d = _project(query[doubt[found]], start[index], vector[index], length[index])
+        best[doubt[found]], chosen[doubt[found]], chosen_t[doubt[found]] = gap_d, index, along_d
+    joined = np.isfinite(best) & (best <= limit)
+    which = finite[joined]
+    segment[which] = candidates[chosen[joined]]
+    t[which] = chosen_t[joined]
+    xy[which] = start[chosen[joined]] + chosen_t[joined][:, None] * vector[chosen[joined]]
+    distance[which] = best[joined]
     return Anchors(segment, t, distance, xy)
+
+
+def _project(points, start, vector, length):
+    """(position 0..1 along each segment, distance) of the nearest segment point to each point."""
+    squared = length ** 2
+    with np.errstate(divide="ignore", invalid="ignore"):
+        along = np.where(squared > 0, ((points - start) * vector).sum(axis=-1) / squared, 0.0)
+    along = np.clip(along, 0.0, 1.0)
+    offset = points - (start + along[..., None] * vector)
+    return along, np.hypot(offset[..., 0], offset[..., 1])
