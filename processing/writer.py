@@ -102,7 +102,6 @@ def write_table(algorithm, parameters, name, context, feedback, columns, geometr
     values = [[_python(kind, v) for v in (data.tolist() if isinstance(data, np.ndarray) else data)]
               for _, kind, data in columns]
     rows = [[column[i] for column in values] for i in range(count)]
-    wkb = [None] * count if geometries is None else [
-        None if g is None else shapely.to_wkb(g) for g in geometries]
+    wkb = [None] * count if geometries is None else list(shapely.to_wkb(np.asarray(geometries, dtype=object)))
     add_features(sink, fields, rows, wkb, feedback)
     return destination

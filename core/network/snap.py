@@ -19,6 +19,9 @@ except ImportError:  # pragma: no cover - require() reports it
     pass
 
 
+PIECE_M = 20.0  # short pieces make the KD-tree's answer certain for almost every point
+
+
 @dataclass
 class Anchors:
     """Where points join the network.
@@ -50,12 +53,13 @@ def snap(network, points_xy, usable, max_distance_m, step_m=None):
     ``usable``: per segment, whether points may join it (open in at least one
     direction once the flood cut applies).
 
-    Segments are cut into pieces of at most ``step_m`` (default: their median
-    length, at least 10 m) whose centres go into a KD-tree; the exact
+    Segments are cut into pieces of at most ``step_m`` (default 20 m) whose
+    centres go into a KD-tree; the exact
     point-to-segment distance is then computed for the segments of the 8
     nearest pieces. That answer is certain when it is shorter than the 8th
-    piece's distance minus half a piece; the few points left uncertain are
-    answered by a GEOS nearest query over all segments.
+    piece's distance minus half a piece; points left uncertain look at the 64
+    nearest pieces, and the very few still uncertain are answered by a GEOS
+    nearest query over all segments.
     """
     require()
     points_xy = np.asarray(points_xy, dtype=np.float64).reshape(-1, 2)
@@ -71,31 +75,32 @@ def snap(network, points_xy, usable, max_distance_m, step_m=None):
     start = network.xy[network.seg_a[candidates]]
     vector = network.xy[network.seg_b[candidates]] - start
     length = np.hypot(vector[:, 0], vector[:, 1])
-    step = float(step_m) if step_m else max(10.0, float(np.median(length)))
+    step = float(step_m) if step_m else PIECE_M
     pieces = np.maximum(np.ceil(length / step), 1).astype(np.int64)
     piece_owner = np.repeat(np.arange(len(candidates)), pieces)
     rank = np.arange(len(piece_owner)) - np.repeat(np.cumsum(pieces) - pieces, pieces)
     centre = start[piece_owner] + ((rank + 0.5) / pieces[piece_owner])[:, None] * vector[piece_owner]
     half = float((length / pieces / 2.0).max())
-    tree = cKDTree(centre)
-    k = min(8, len(centre))
+    tree = cKDTree(centre, balanced_tree=False, compact_nodes=False)
     limit = float(max_distance_m)
     query = points_xy[finite]
-    centre_distance, nearest = tree.query(query, k=k, distance_upper_bound=limit + half + 1e-9)
-    centre_distance = centre_distance.reshape(len(query), k)
-    nearest = nearest.reshape(len(query), k)
-    valid = nearest < len(centre)
-    owner = np.where(valid, piece_owner[np.minimum(nearest, len(centre) - 1)], 0)
-    along, gap = _project(query[:, None, :], start[owner], vector[owner], length[owner])
-    gap = np.where(valid, gap, np.inf)
-    pick = np.argmin(gap, axis=1)
-    rows = np.arange(len(query))
-    best = gap[rows, pick]
-    chosen = owner[rows, pick]
-    chosen_t = along[rows, pick]
-    # Certain when no piece beyond the k nearest can hold a closer segment.
-    certain = best <= centre_distance[:, -1] - half
-    doubt = np.flatnonzero(~certain)
+    best = np.full(len(query), np.inf)
+    chosen = np.zeros(len(query), dtype=np.int64)
+    chosen_t = np.zeros(len(query))
+    doubt = np.arange(len(query))
+    # The 8 nearest pieces settle almost every point; the rest look at 64, then at all.
+    for k in (8, 64):
+        k = min(k, len(centre))
+        uncertain = []
+        for first in range(0, len(doubt), 250_000):  # bounds the (points x k) arrays
+            rows = doubt[first:first + 250_000]
+            best[rows], chosen[rows], chosen_t[rows], sure = _nearest(
+                tree, piece_owner, start, vector, length, query[rows], k, limit, half)
+            uncertain.append(rows[~sure])
+        doubt = np.concatenate(uncertain) if uncertain else doubt[:0]
+        if not len(doubt) or k == len(centre):
+            doubt = doubt[:0]
+            break
     if len(doubt):
         lines = shapely.linestrings(np.stack((start, start + vector), axis=1))
         found, index = shapely.STRtree(lines).query_nearest(shapely.points(query[doubt]),
@@ -110,6 +115,23 @@ def snap(network, points_xy, usable, max_distance_m, step_m=None):
     xy[which] = start[chosen[joined]] + chosen_t[joined][:, None] * vector[chosen[joined]]
     distance[which] = best[joined]
     return Anchors(segment, t, distance, xy)
+
+
+def _nearest(tree, piece_owner, start, vector, length, points, k, limit, half):
+    """(distance, segment, position, certain) from the ``k`` nearest pieces of each point."""
+    centre_distance, nearest = tree.query(points, k=k, distance_upper_bound=limit + half + 1e-9, workers=-1)
+    centre_distance = centre_distance.reshape(len(points), k)
+    nearest = nearest.reshape(len(points), k)
+    valid = nearest < len(piece_owner)
+    owner = np.where(valid, piece_owner[np.minimum(nearest, len(piece_owner) - 1)], 0)
+    along, gap = _project(points[:, None, :], start[owner], vector[owner], length[owner])
+    gap = np.where(valid, gap, np.inf)
+    pick = np.argmin(gap, axis=1)
+    rows = np.arange(len(points))
+    best = gap[rows, pick]
+    # Certain when no piece beyond the k nearest can hold a closer segment.
+    certain = best <= centre_distance[:, -1] - half
+    return best, owner[rows, pick], along[rows, pick], certain
 
 
 def _project(points, start, vector, length):
