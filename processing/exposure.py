@@ -247,7 +247,9 @@ class Exposure(DepthRasterParameters, RefugeAlgorithm):
             raise QgsProcessingException(self.tr(
                 "The hazard layer has no field {field}. Choose its class field, or prepare it "
                 "with Prepare a hazard layer.").format(field=field))
-        arrays = SourceArrays(zones_source, feedback, [field])
+        direct = fastio.direct_source(self, parameters, self.HAZARD, context)
+        arrays = fastio.ArrowArrays(*direct, feedback) if direct is not None else \
+            SourceArrays(zones_source, feedback, [field])
         if not len(arrays):
             raise QgsProcessingException(self.tr("The hazard layer is empty."))
         values = arrays.values(field)
