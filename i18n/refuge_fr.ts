@@ -109,152 +109,152 @@
         <translation>Fort</translation>
     </message>
     <message>
-        <location filename="../processing/network.py" line="63"/>
+        <location filename="../processing/network.py" line="65"/>
         <source>The layer {layer} has no coordinate reference system. Set its CRS in the layer properties, then run again.</source>
         <translation>La couche {layer} n’a pas de système de coordonnées de référence. Définissez son SCR dans les propriétés de la couche, puis relancez.</translation>
     </message>
     <message>
-        <location filename="../processing/network.py" line="208"/>
+        <location filename="../processing/network.py" line="211"/>
         <source>Roads</source>
         <translation>Routes</translation>
     </message>
     <message>
-        <location filename="../processing/network.py" line="210"/>
+        <location filename="../processing/network.py" line="213"/>
         <source>Road class field</source>
         <translation>Champ de classe de route</translation>
     </message>
     <message>
-        <location filename="../processing/network.py" line="210"/>
+        <location filename="../processing/network.py" line="213"/>
         <source>Speed field (km/h)</source>
         <translation>Champ de vitesse (km/h)</translation>
     </message>
     <message>
-        <location filename="../processing/network.py" line="210"/>
+        <location filename="../processing/network.py" line="213"/>
         <source>Oneway field</source>
         <translation>Champ de sens unique</translation>
     </message>
     <message>
-        <location filename="../processing/network.py" line="210"/>
+        <location filename="../processing/network.py" line="213"/>
         <source>Node ids field</source>
         <translation>Champ des identifiants de nœuds</translation>
     </message>
     <message>
-        <location filename="../processing/network.py" line="210"/>
+        <location filename="../processing/network.py" line="213"/>
         <source>Access field</source>
         <translation>Champ d’accès</translation>
     </message>
     <message>
-        <location filename="../processing/network.py" line="210"/>
+        <location filename="../processing/network.py" line="213"/>
         <source>Maximum speed field (km/h)</source>
         <translation>Champ de vitesse maximale (km/h)</translation>
     </message>
     <message>
-        <location filename="../processing/network.py" line="210"/>
+        <location filename="../processing/network.py" line="213"/>
         <source>Bridge field</source>
         <translation>Champ de pont</translation>
     </message>
     <message>
-        <location filename="../processing/network.py" line="210"/>
+        <location filename="../processing/network.py" line="213"/>
         <source>Tunnel field</source>
         <translation>Champ de tunnel</translation>
     </message>
     <message>
-        <location filename="../processing/network.py" line="222"/>
+        <location filename="../processing/network.py" line="225"/>
         <source>Topology tolerance (m)</source>
         <translation>Tolérance topologique (m)</translation>
     </message>
     <message>
-        <location filename="../processing/network.py" line="225"/>
+        <location filename="../processing/network.py" line="228"/>
         <source>Travel profile</source>
         <translation>Profil de déplacement</translation>
     </message>
     <message>
-        <location filename="../processing/network.py" line="225"/>
+        <location filename="../processing/network.py" line="228"/>
         <source>Walk</source>
         <translation>À pied</translation>
     </message>
     <message>
-        <location filename="../processing/network.py" line="225"/>
+        <location filename="../processing/network.py" line="228"/>
         <source>Drive</source>
         <translation>En voiture</translation>
     </message>
     <message>
-        <location filename="../processing/network.py" line="227"/>
+        <location filename="../processing/network.py" line="230"/>
         <source>Hazard classes</source>
         <translation>Classes d’aléa</translation>
     </message>
     <message>
-        <location filename="../processing/network.py" line="229"/>
+        <location filename="../processing/network.py" line="232"/>
         <source>Hazard class field</source>
         <translation>Champ de classe d’aléa</translation>
     </message>
     <message>
-        <location filename="../processing/network.py" line="233"/>
+        <location filename="../processing/network.py" line="236"/>
         <source>Speed factor per class (0 = impassable)</source>
         <translation>Coefficient de vitesse par classe (0 = impraticable)</translation>
     </message>
     <message>
-        <location filename="../processing/network.py" line="235"/>
+        <location filename="../processing/network.py" line="238"/>
         <source>Maximum walking depth (m)</source>
         <translation>Hauteur d’eau maximale à pied (m)</translation>
     </message>
     <message>
-        <location filename="../processing/network.py" line="238"/>
+        <location filename="../processing/network.py" line="241"/>
         <source>Maximum snapping distance (m)</source>
         <translation>Distance d’accrochage maximale (m)</translation>
     </message>
     <message>
-        <location filename="../processing/network.py" line="252"/>
+        <location filename="../processing/network.py" line="255"/>
         <source>The roads layer has no field {field}.</source>
         <translation>La couche des routes n’a pas de champ {field}.</translation>
     </message>
     <message>
-        <location filename="../processing/network.py" line="261"/>
+        <location filename="../processing/network.py" line="264"/>
         <source>The roads layer is empty. Choose a layer of road lines.</source>
         <translation>La couche des routes est vide. Choisissez une couche de lignes routières.</translation>
     </message>
     <message>
-        <location filename="../processing/network.py" line="276"/>
+        <location filename="../processing/network.py" line="279"/>
         <source>The roads are in a geographic CRS ({crs}): lengths are measured on the WGS 84 ellipsoid and points are snapped in a local metric projection.</source>
         <translation>Les routes sont dans un SCR géographique ({crs}) : les longueurs sont mesurées sur l’ellipsoïde WGS 84 et les points sont accrochés dans une projection métrique locale.</translation>
     </message>
     <message>
-        <location filename="../processing/network.py" line="311"/>
+        <location filename="../processing/network.py" line="314"/>
         <source>Multi-part roads: node ids are not used; roads are joined by their coordinates.</source>
         <translation>Routes multiparties : les identifiants de nœuds ne sont pas utilisés ; les routes sont raccordées par leurs coordonnées.</translation>
     </message>
     <message>
-        <location filename="../processing/network.py" line="331"/>
+        <location filename="../processing/network.py" line="334"/>
         <source>No road of the roads layer can be used for {profile}: check the road class field and the travel profile.</source>
         <translation>Aucune route de la couche des routes n’est praticable {profile} : vérifiez le champ de classe de route et le profil de déplacement.</translation>
     </message>
     <message>
-        <location filename="../processing/network.py" line="342"/>
+        <location filename="../processing/network.py" line="352"/>
         <source>walking</source>
         <translation>à pied</translation>
     </message>
     <message>
-        <location filename="../processing/network.py" line="342"/>
+        <location filename="../processing/network.py" line="352"/>
         <source>driving</source>
         <translation>en voiture</translation>
     </message>
     <message>
-        <location filename="../processing/network.py" line="348"/>
+        <location filename="../processing/network.py" line="358"/>
         <source>Give hazard classes or a flood depth raster, not both.</source>
         <translation>Indiquez des classes d’aléa ou un raster de hauteur d’eau, pas les deux.</translation>
     </message>
     <message>
-        <location filename="../processing/network.py" line="354"/>
+        <location filename="../processing/network.py" line="364"/>
         <source>The hazard layer has no field {field}. Choose its class field, or prepare it with Prepare a hazard layer.</source>
         <translation>La couche d’aléa n’a pas de champ {field}. Choisissez son champ de classe, ou préparez-la avec Préparer une couche d’aléa.</translation>
     </message>
     <message>
-        <location filename="../processing/network.py" line="365"/>
+        <location filename="../processing/network.py" line="375"/>
         <source>The speed factors per class cannot be read near &apos;{item}&apos;. Write for example low=0.5; medium=0; high=0, with factors between 0 and 1.</source>
         <translation>Les coefficients de vitesse par classe sont illisibles près de « {item} ». Écrivez par exemple low=0.5; medium=0; high=0, avec des coefficients compris entre 0 et 1.</translation>
     </message>
     <message>
-        <location filename="../processing/network.py" line="183"/>
+        <location filename="../processing/network.py" line="186"/>
         <source>&lt;b&gt;Roads&lt;/b&gt;: lines, for example the roads layer of Extract OSM layers from a .pbf file. &lt;b&gt;Road class field&lt;/b&gt; (OSM highway values), &lt;b&gt;Speed field (km/h)&lt;/b&gt; (replaces the class speed where set), &lt;b&gt;Oneway field&lt;/b&gt; (1, -1, 0 or yes/no; driving only), &lt;b&gt;Access field&lt;/b&gt; (no and private close a road), &lt;b&gt;Maximum speed field (km/h)&lt;/b&gt; (driving only), &lt;b&gt;Bridge field&lt;/b&gt; and &lt;b&gt;Tunnel field&lt;/b&gt;.
 &lt;b&gt;Node ids field&lt;/b&gt;: OSM node ids of every vertex; roads meet where they share a node. Without it, roads meet at shared vertices, at line ends within the &lt;b&gt;Topology tolerance (m)&lt;/b&gt; and where they cross; bridges and tunnels meet other roads only at their ends.
 &lt;b&gt;Travel profile&lt;/b&gt;: walking (4.5 km/h, 3 km/h on steps; no motorways or trunk roads) or driving (speed per road class or maxspeed; oneway respected).
@@ -267,6 +267,16 @@
 &lt;b&gt;Classes d’aléa&lt;/b&gt; avec leur &lt;b&gt;Champ de classe d’aléa&lt;/b&gt; (1 faible, 2 moyen, 3 fort), ou un &lt;b&gt;Raster de hauteur d’eau&lt;/b&gt; (m) avec sa &lt;b&gt;Bande&lt;/b&gt; : la coupure par l’inondation. Avec des classes, le &lt;b&gt;Coefficient de vitesse par classe (0 = impraticable)&lt;/b&gt; s’applique aux routes qui touchent chaque classe (par défaut : à pied low=0.5; medium=0; high=0, en voiture toutes les classes impraticables). Avec des hauteurs, la voiture suit Pregnolato et al. (2017) : vitesse limitée par la fonction hauteur-perturbation, aucune circulation à partir de 0,3 m ; la marche est impossible au-delà de la &lt;b&gt;Hauteur d’eau maximale à pied (m)&lt;/b&gt;, 0,5 m par défaut. &lt;b&gt;Hauteur d’eau minimale (m)&lt;/b&gt; : une eau moins profonde compte comme sèche ; la &lt;b&gt;Borne supérieure des hauteurs faibles (m)&lt;/b&gt; et la &lt;b&gt;Borne supérieure des hauteurs moyennes (m)&lt;/b&gt; donnent la classe d’aléa des abris. Les ponts ne sont jamais coupés.
 &lt;b&gt;Distance d’accrochage maximale (m)&lt;/b&gt; : les points rejoignent le point le plus proche de la route utilisable la plus proche, dans cette distance.
 </translation>
+    </message>
+    <message>
+        <location filename="../processing/network.py" line="341"/>
+        <source>{count} roads are not used for {profile}: their class is closed to it, or their access is no or private.</source>
+        <translation>{count} routes ne sont pas utilisées {profile} : leur classe leur est fermée, ou leur accès vaut no ou private.</translation>
+    </message>
+    <message>
+        <location filename="../processing/network.py" line="345"/>
+        <source>{count} roads have no class: they take the speed of an ordinary road ({speed} km/h).</source>
+        <translation>{count} routes n’ont pas de classe : elles prennent la vitesse d’une route ordinaire ({speed} km/h).</translation>
     </message>
 </context>
 <context>
@@ -622,7 +632,7 @@ Outputs: &lt;b&gt;Exposed buildings&lt;/b&gt;, &lt;b&gt;Exposed facilities&lt;/b
 Sorties : &lt;b&gt;Bâtiments exposés&lt;/b&gt;, &lt;b&gt;Équipements exposés&lt;/b&gt;, &lt;b&gt;Tronçons de routes exposés&lt;/b&gt; (entités d’entrée avec hazard_class, hazard_label, max_depth_m et unit), &lt;b&gt;Exposition par unité&lt;/b&gt; (polygones avec une colonne par classe, prêts pour une carte choroplèthe), &lt;b&gt;Synthèse de l’exposition&lt;/b&gt; (une table), &lt;b&gt;Entités rejetées&lt;/b&gt; (entités sans géométrie) et &lt;b&gt;Résumé (JSON)&lt;/b&gt;. Les surfaces sont calculées dans une projection équivalente ; les nombres sont enregistrés sans arrondi.</translation>
     </message>
     <message>
-        <location filename="../processing/exposure.py" line="267"/>
+        <location filename="../processing/exposure.py" line="269"/>
         <source>Hazard classes</source>
         <translation>Classes d’aléa</translation>
     </message>
@@ -632,7 +642,7 @@ Sorties : &lt;b&gt;Bâtiments exposés&lt;/b&gt;, &lt;b&gt;Équipements exposés
         <translation>Champ de classe d’aléa</translation>
     </message>
     <message>
-        <location filename="../processing/exposure.py" line="442"/>
+        <location filename="../processing/exposure.py" line="444"/>
         <source>Buildings</source>
         <translation>Bâtiments</translation>
     </message>
@@ -662,7 +672,7 @@ Sorties : &lt;b&gt;Bâtiments exposés&lt;/b&gt;, &lt;b&gt;Équipements exposés
         <translation>Raster de population</translation>
     </message>
     <message>
-        <location filename="../processing/exposure.py" line="508"/>
+        <location filename="../processing/exposure.py" line="510"/>
         <source>Facilities</source>
         <translation>Équipements</translation>
     </message>
@@ -762,62 +772,62 @@ Sorties : &lt;b&gt;Bâtiments exposés&lt;/b&gt;, &lt;b&gt;Équipements exposés
         <translation>La couche d’aléa n’a pas de champ {field}. Choisissez son champ de classe, ou préparez-la avec Préparer une couche d’aléa.</translation>
     </message>
     <message>
-        <location filename="../processing/exposure.py" line="252"/>
+        <location filename="../processing/exposure.py" line="254"/>
         <source>The hazard layer is empty.</source>
         <translation>La couche d’aléa est vide.</translation>
     </message>
     <message>
-        <location filename="../processing/exposure.py" line="257"/>
+        <location filename="../processing/exposure.py" line="259"/>
         <source>The hazard class field holds values that are not classes ({values}): use 0 to 3, or prepare the layer with Prepare a hazard layer.</source>
         <translation>Le champ de classe d’aléa contient des valeurs qui ne sont pas des classes ({values}) : utilisez 0 à 3, ou préparez la couche avec Préparer une couche d’aléa.</translation>
     </message>
     <message>
-        <location filename="../processing/exposure.py" line="298"/>
+        <location filename="../processing/exposure.py" line="300"/>
         <source>Choose at least one exposure layer: buildings, facilities or roads.</source>
         <translation>Choisissez au moins une couche exposée : bâtiments, équipements ou routes.</translation>
     </message>
     <message>
-        <location filename="../processing/exposure.py" line="343"/>
+        <location filename="../processing/exposure.py" line="345"/>
         <source>Give one source of population only: a population field of the buildings, a census field of the aggregation units, or a population raster.</source>
         <translation>Indiquez une seule source de population : un champ de population des bâtiments, un champ de recensement des unités d’agrégation, ou un raster de population.</translation>
     </message>
     <message>
-        <location filename="../processing/exposure.py" line="347"/>
+        <location filename="../processing/exposure.py" line="349"/>
         <source>Census totals are distributed to buildings: choose a buildings layer as well.</source>
         <translation>Les totaux du recensement sont répartis entre les bâtiments : choisissez aussi une couche de bâtiments.</translation>
     </message>
     <message>
-        <location filename="../processing/exposure.py" line="389"/>
+        <location filename="../processing/exposure.py" line="391"/>
         <source>A displacement, demographic or needs setting cannot be read: {detail}. Write key=value pairs separated by &apos;;&apos;.</source>
         <translation>Un réglage de déplacement, de démographie ou de besoins est illisible : {detail}. Écrivez des paires clé=valeur séparées par « ; ».</translation>
     </message>
     <message>
-        <location filename="../processing/exposure.py" line="400"/>
+        <location filename="../processing/exposure.py" line="402"/>
         <source>outside every unit</source>
         <translation>hors de toute unité</translation>
     </message>
     <message>
-        <location filename="../processing/exposure.py" line="500"/>
+        <location filename="../processing/exposure.py" line="502"/>
         <source>{people} people of the census have no residential building in their unit and are not placed; they are reported as unplaced.</source>
         <translation>{people} personnes du recensement n’ont aucun bâtiment résidentiel dans leur unité et ne sont pas placées ; elles sont signalées comme non placées.</translation>
     </message>
     <message>
-        <location filename="../processing/exposure.py" line="659"/>
+        <location filename="../processing/exposure.py" line="661"/>
         <source>the feature has no geometry</source>
         <translation>l’entité n’a pas de géométrie</translation>
     </message>
     <message>
-        <location filename="../processing/exposure.py" line="280"/>
+        <location filename="../processing/exposure.py" line="282"/>
         <source>The layer {layer} has no coordinate reference system. Set its CRS in the layer properties, then run again.</source>
         <translation>La couche {layer} n’a pas de système de coordonnées de référence. Définissez son SCR dans les propriétés de la couche, puis relancez.</translation>
     </message>
     <message>
-        <location filename="../processing/exposure.py" line="430"/>
+        <location filename="../processing/exposure.py" line="432"/>
         <source>{layer}: {count} invalid geometries were repaired.</source>
         <translation>{layer} : {count} géométries invalides ont été réparées.</translation>
     </message>
     <message>
-        <location filename="../processing/exposure.py" line="264"/>
+        <location filename="../processing/exposure.py" line="266"/>
         <source>{count} hazard features have no geometry and are ignored.</source>
         <translation>{count} entités d’aléa n’ont pas de géométrie et sont ignorées.</translation>
     </message>

@@ -1,6 +1,7 @@
 """Road network, flood cut and point inputs shared by the access algorithms."""
 
 import dataclasses
+import re
 
 import numpy as np
 from qgis.core import (
@@ -48,6 +49,7 @@ class RoadNetwork:
     hazard: object = None  # ("zones", ZoneIndex) or ("raster", grid, transformer to grid CRS)
     lines_left_out: int = 0
     default_class_lines: int = 0
+    part_line: np.ndarray = None  # input road of each network line (multi-part roads give several)
 
 
 def read_arrays(algorithm, parameters, name, context, feedback, fast_output=None, always_fast=False):
@@ -141,7 +143,8 @@ def flag_values(values):
 def parse_class_rules(text):
     """{class code: speed factor} from 'low=0.5; medium=0; high=0' (ValueError when unreadable)."""
     rules = {}
-    for item in str(text or "").replace(",", ";").split(";"):
+    # ';' separates pairs; a comma does too when a key follows it, else it is a decimal comma.
+    for item in re.split(r";|,(?=\s*[A-Za-z0-9_]+\s*=)", str(text or "")):
         if not item.strip():
             continue
         key, _, value = item.partition("=")
@@ -152,7 +155,7 @@ def parse_class_rules(text):
                 code = int(key)
             except ValueError:
                 raise ValueError(key) from None
-        factor = float(value)
+        factor = float(value.strip().replace(",", "."))
         if not 0.0 <= factor <= 1.0:
             raise ValueError(item.strip())
         rules[code] = factor
@@ -333,8 +336,15 @@ class NetworkParameters(DepthRasterParameters):
                 "and the travel profile.").format(profile=self.profile_label(profile)))
         road = RoadNetwork(network=network, profile=profile, source=source, arrays=arrays, rejects=rejects,
                            cut_speed_kmh=network.speed_kmh.copy(), lines_left_out=left_out,
-                           default_class_lines=default_class_lines)
-        road.part_line = part_line
+                           default_class_lines=default_class_lines, part_line=part_line)
+        if left_out:
+            feedback.pushInfo(tr("{count} roads are not used for {profile}: their class is closed to it, "
+                                 "or their access is no or private.").format(
+                count=left_out, profile=self.profile_label(profile)))
+        if default_class_lines and fields[self.ROAD_CLASS_FIELD]:
+            feedback.pushInfo(tr("{count} roads have no class: they take the speed of an ordinary road "
+                                 "({speed} km/h).").format(count=default_class_lines,
+                                                          speed=profile.speeds_kmh.get(profile.default_class)))
         self._flood_cut(parameters, context, feedback, road)
         return road
 
