@@ -62,7 +62,62 @@ def exposure_section(path):
             f"l'affichage ; les fichiers gardent toute la précision.</p>")
 
 
-def main(results_path, report_path, exposure_path=None):
+STATUS_LABELS = {
+    "reachable": "reach a safe shelter / rejoignent un abri sûr",
+    "at_shelter": "at a shelter / déjà à l'abri",
+    "isolated_by_flood": "cut off by the flood / coupés par l'inondation",
+    "no_shelter_reachable": "no shelter reachable, even dry / aucun abri accessible, même à sec",
+    "no_road": "no road nearby / aucune route proche",
+}
+ACCESS_LABELS = {
+    "unchanged": "reached as when dry / atteints comme à sec",
+    "delayed": "delayed / retardés",
+    "loses_access": "lose access / perdent l'accès",
+    "no_access_dry": "not reached even dry / non atteints même à sec",
+    "no_road": "no road nearby / aucune route proche",
+    "no_geometry": "no geometry / sans géométrie",
+}
+
+
+def access_section(evacuation_path, emergency_path):
+    """Evacuation and emergency access tables from the two summary JSON files."""
+    with open(evacuation_path, encoding="utf-8") as handle:
+        evacuation = json.load(handle)
+    households = evacuation["households"]
+    rows = "".join(
+        f"<tr><td>{html.escape(STATUS_LABELS[s])}</td><td>{n:,}</td>"
+        f"<td>{households['population_by_status'][s]:,.0f}</td></tr>"
+        for s, n in households["by_status"].items())
+    times = households.get("travel_time_s") or {}
+    timing = (f"<p>Walking time to the nearest safe shelter / Temps de marche jusqu'à l'abri sûr le "
+              f"plus proche : median / médiane {times['median'] / 60:,.1f} min, 90 % "
+              f"{times['p90'] / 60:,.1f} min, max {times['max'] / 60:,.1f} min.</p>") if times else ""
+    shelters = evacuation["shelters"]["by_status"]
+    network = evacuation["network"]
+    section = (
+        f"<h2>Evacuation access / Accès aux abris</h2>"
+        f"<p>Schools and community centres stand for evacuation shelters in this demo; households are "
+        f"the buildings; walking on the roads cut by the illustrative flood. / Les écoles et maisons "
+        f"de quartier tiennent lieu d'abris ; les ménages sont les bâtiments ; à pied, sur les routes "
+        f"coupées par l'inondation illustrative.</p>"
+        f"<table><tr><th>households / ménages</th><th>count / nombre</th><th>people / personnes</th>"
+        f"</tr>{rows}</table>{timing}"
+        f"<p>Shelters / Abris : {shelters['safe']} safe / sûrs, {shelters['flooded']} flooded / "
+        f"inondés, {shelters['no_road']} without road / sans route. Road segments cut / Segments "
+        f"coupés : {network['segments_cut']:,} of / sur {network['segments']:,}.</p>")
+    if emergency_path:
+        with open(emergency_path, encoding="utf-8") as handle:
+            emergency = json.load(handle)
+        cells = "".join(f"<tr><td>{html.escape(ACCESS_LABELS[s])}</td><td>{n:,}</td></tr>"
+                        for s, n in emergency["by_status"].items() if n)
+        section += (f"<h2>Emergency access / Accès des secours</h2><p>From the fire station and "
+                    f"clinics, driving / Depuis la caserne et les cliniques, en voiture.</p>"
+                    f"<table><tr><th>households / ménages</th><th>count / nombre</th></tr>{cells}"
+                    f"</table>")
+    return section
+
+
+def main(results_path, report_path, exposure_path=None, evacuation_path=None, emergency_path=None):
     with open(results_path, encoding="utf-8") as handle:
         text = handle.read()
     run = json.loads(text[text.index("{"):])
@@ -96,6 +151,7 @@ table{{border-collapse:collapse}}td,th{{border:1px solid #999;padding:.3em .8em}
 <table><tr><th>theme / thème</th><th>reason / raison</th><th>count / nombre</th></tr>{reject_cells}</table>
 <p>Output / Sortie: <code>{html.escape(output)}</code></p>
 {exposure_section(exposure_path) if exposure_path else ""}
+{access_section(evacuation_path, emergency_path) if evacuation_path else ""}
 <p>{html.escape(attribution or "")}, ODbL.</p></body></html>
 """
     with open(report_path, "w", encoding="utf-8") as handle:
@@ -103,4 +159,4 @@ table{{border-collapse:collapse}}td,th{{border:1px solid #999;padding:.3em .8em}
 
 
 if __name__ == "__main__":
-    main(*sys.argv[1:4])
+    main(*sys.argv[1:6])
