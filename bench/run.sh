@@ -3,10 +3,12 @@
 # PYTHONPATH=build/pythonpath after setting up the machine and installing the
 # plugin; it also works on its own.
 #
-#   bench/run.sh                    every benchmark: OSM extraction, exposure, raster exposure
+#   bench/run.sh                    every benchmark: OSM extraction, exposure, raster exposure,
+#                                   evacuation access
 #   bench/run.sh osm [ARGS...]      only bench_osm_extract.py (ARGS go to it, e.g. --repeat 1)
 #   bench/run.sh exposure [ARGS...] only bench_exposure.py (e.g. --repeat 1 --no-big)
 #   bench/run.sh raster [ARGS...]   only bench_exposure_raster.py (depth raster path)
+#   bench/run.sh evacuation [ARGS...]  only bench_evacuation.py (e.g. --repeat 1 --no-scale)
 #   BENCH=exposure bench/run.sh     the same choice through the environment
 #
 # Without a bench name, arguments go to the OSM benchmark, as before
@@ -19,7 +21,7 @@ export PYTHONPATH="${PYTHONPATH:-$root/build/pythonpath}"
 
 which="${BENCH:-all}"
 case "${1:-}" in
-    osm|exposure|raster|all) which=$1; shift ;;
+    osm|exposure|raster|evacuation|all) which=$1; shift ;;
 esac
 python="$root/.venv/bin/python"
 [ -x "$python" ] || python=python3
@@ -43,6 +45,21 @@ if [ "$which" = exposure ]; then
 fi
 if [ "$which" = raster ]; then
     exec "$python" bench/bench_exposure_raster.py "$@"
+fi
+
+# Evacuation access: refuge:evacuation_access through qgis_process against
+# networkx (requirements-dev.txt), scipy and QGIS's native shortest paths.
+run_evacuation() {
+    if ! scripts/qgis_process list 2>/dev/null | grep -q 'refuge:evacuation_access'; then
+        scripts/install_plugin.sh
+    fi
+    "$python" -c 'import networkx' 2>/dev/null \
+        || { echo "networkx missing: pip install -r requirements-dev.txt into .venv" >&2; return 1; }
+    "$python" bench/bench_evacuation.py "$@"
+}
+if [ "$which" = evacuation ]; then
+    run_evacuation "$@"
+    exit
 fi
 
 # The peers are Debian packages: install them only when missing, so that a
@@ -84,9 +101,10 @@ fi
 if [ "$which" = osm ]; then
     exec "$python" bench/bench_osm_extract.py "$@" "${inputs[@]}"
 fi
-# Both: the OSM benchmark with the arguments, then the exposure one with its defaults.
+# All: the OSM benchmark with the arguments, then the others with their defaults.
 status=0
 "$python" bench/bench_osm_extract.py "$@" "${inputs[@]}" || status=$?
 run_exposure || status=$?
 "$python" bench/bench_exposure_raster.py || status=$?
+run_evacuation || status=$?
 exit $status

@@ -322,9 +322,22 @@ def test_snapping_finds_the_nearest_segment_point(monaco_network, step):
     _, distance = shapely.STRtree(lines).query_nearest(shapely.points(points), return_distance=True,
                                                        all_matches=False)
     expected = np.where(distance <= 120.0, distance, np.nan)
-    assert np.array_equal(np.isnan(anchors.distance_m), np.isnan(expected))
-    assert anchors.distance_m[~np.isnan(expected)] == pytest.approx(expected[~np.isnan(expected)], abs=1e-6)
+    planar = anchors.distance_m * network.projector.scale(points)  # snapping works in the plane
+    assert np.array_equal(np.isnan(planar), np.isnan(expected))
+    assert planar[~np.isnan(expected)] == pytest.approx(expected[~np.isnan(expected)], abs=1e-6)
     joined = anchors.joined
     assert usable[anchors.segment[joined]].all()
     gap = np.hypot(*(points[joined] - anchors.xy[joined]).T)
-    assert gap == pytest.approx(anchors.distance_m[joined], abs=1e-9)
+    assert gap == pytest.approx(planar[joined], abs=1e-9)
+
+
+def test_snapping_distances_are_true_far_from_the_projection_centre():
+    # Roads 10 degrees apart: the projection's centre is 5 degrees (550 km) from each.
+    network, _ = grid_network([[(0, 0), (0, 0.01)], [(10, 0), (10, 0.01)]], [[1, 2], [3, 4]])
+    lonlat = np.array([(0.001, 0.005), (10.002, 0.005)])
+    anchors = snap(network, network.projector.to_xy(lonlat), np.ones(2, bool), 1000.0)
+    joined = anchors.lonlat(network)
+    true = GEOD.inv(lonlat[:, 0], lonlat[:, 1], joined[:, 0], joined[:, 1])[2]
+    assert anchors.distance_m == pytest.approx(true, rel=1e-4)
+    planar = np.hypot(*(network.projector.to_xy(lonlat) - anchors.xy).T)
+    assert not planar == pytest.approx(true, rel=1e-3)  # the plane alone is 0.4 % off

@@ -28,6 +28,7 @@ except ImportError as exc:  # pragma: no cover
     _ERROR = str(exc)
 
 _GEOD = None
+EARTH_RADIUS_M = 6371008.8  # mean radius (IUGG)
 
 
 def require():
@@ -73,6 +74,16 @@ class Projector:
         xy = np.asarray(xy, dtype=np.float64).reshape(-1, 2)
         lon, lat = self._inverse.transform(xy[:, 0], xy[:, 1])
         return np.column_stack((lon, lat))
+
+    def scale(self, xy):
+        """Point scale factor of the projection at local coordinates ``xy``.
+
+        A transverse Mercator stretches distances by about 1 + x^2 / 2R^2 at x
+        metres from its central meridian (0.26 % at 450 km): planar distances
+        divided by it are true within about 1e-5 of themselves.
+        """
+        x = np.asarray(xy, dtype=np.float64).reshape(-1, 2)[:, 0]
+        return 1.0 + x * x / (2.0 * EARTH_RADIUS_M ** 2)
 
     def geometries_to_xy(self, geometries):
         return shapely.transform(np.asarray(geometries, dtype=object), self.to_xy)

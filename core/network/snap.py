@@ -3,8 +3,9 @@
 A point joins at the nearest point of the nearest usable segment, as QGIS's
 network analysis tools tie their start and end points, not at the nearest
 junction: on long rural roads the nearest junction can be kilometres away.
-Distances are planar in the network's local transverse Mercator projection
-(metres).
+The nearest point is found in the network's local transverse Mercator
+projection (conformal, so the nearest segment is the nearest on the ground);
+the reported distance takes the projection's scale factor out.
 """
 
 from dataclasses import dataclass
@@ -28,7 +29,8 @@ class Anchors:
 
     ``segment``: segment index (-1: no usable segment within the distance);
     ``t``: position along the segment from its first node, 0 to 1;
-    ``distance_m``: from the point to the network; ``xy``: the joined point.
+    ``distance_m``: from the point to the network, in metres on the ground
+    (the projection's scale factor taken out); ``xy``: the joined point.
     """
 
     segment: np.ndarray
@@ -113,7 +115,9 @@ def snap(network, points_xy, usable, max_distance_m, step_m=None):
     segment[which] = candidates[chosen[joined]]
     t[which] = chosen_t[joined]
     xy[which] = start[chosen[joined]] + chosen_t[joined][:, None] * vector[chosen[joined]]
-    distance[which] = best[joined]
+    # Planar distances in the projection, back to true metres on the ground.
+    scale = network.projector.scale(points_xy[which]) if network.projector is not None else 1.0
+    distance[which] = best[joined] / scale
     return Anchors(segment, t, distance, xy)
 
 
