@@ -219,37 +219,37 @@
         <translation>Les routes sont dans un SCR géographique ({crs}) : les longueurs sont mesurées sur l’ellipsoïde WGS 84 et les points sont accrochés dans une projection métrique locale.</translation>
     </message>
     <message>
-        <location filename="../processing/network.py" line="314"/>
+        <location filename="../processing/network.py" line="317"/>
         <source>Multi-part roads: node ids are not used; roads are joined by their coordinates.</source>
         <translation>Routes multiparties : les identifiants de nœuds ne sont pas utilisés ; les routes sont raccordées par leurs coordonnées.</translation>
     </message>
     <message>
-        <location filename="../processing/network.py" line="334"/>
+        <location filename="../processing/network.py" line="336"/>
         <source>No road of the roads layer can be used for {profile}: check the road class field and the travel profile.</source>
         <translation>Aucune route de la couche des routes n’est praticable {profile} : vérifiez le champ de classe de route et le profil de déplacement.</translation>
     </message>
     <message>
-        <location filename="../processing/network.py" line="352"/>
+        <location filename="../processing/network.py" line="357"/>
         <source>walking</source>
         <translation>à pied</translation>
     </message>
     <message>
-        <location filename="../processing/network.py" line="352"/>
+        <location filename="../processing/network.py" line="357"/>
         <source>driving</source>
         <translation>en voiture</translation>
     </message>
     <message>
-        <location filename="../processing/network.py" line="358"/>
+        <location filename="../processing/network.py" line="363"/>
         <source>Give hazard classes or a flood depth raster, not both.</source>
         <translation>Indiquez des classes d’aléa ou un raster de hauteur d’eau, pas les deux.</translation>
     </message>
     <message>
-        <location filename="../processing/network.py" line="364"/>
+        <location filename="../processing/network.py" line="369"/>
         <source>The hazard layer has no field {field}. Choose its class field, or prepare it with Prepare a hazard layer.</source>
         <translation>La couche d’aléa n’a pas de champ {field}. Choisissez son champ de classe, ou préparez-la avec Préparer une couche d’aléa.</translation>
     </message>
     <message>
-        <location filename="../processing/network.py" line="375"/>
+        <location filename="../processing/network.py" line="380"/>
         <source>The speed factors per class cannot be read near &apos;{item}&apos;. Write for example low=0.5; medium=0; high=0, with factors between 0 and 1.</source>
         <translation>Les coefficients de vitesse par classe sont illisibles près de « {item} ». Écrivez par exemple low=0.5; medium=0; high=0, avec des coefficients compris entre 0 et 1.</translation>
     </message>
@@ -269,14 +269,19 @@
 </translation>
     </message>
     <message>
-        <location filename="../processing/network.py" line="341"/>
+        <location filename="../processing/network.py" line="343"/>
         <source>{count} roads are not used for {profile}: their class is closed to it, or their access is no or private.</source>
         <translation>{count} routes ne sont pas utilisées {profile} : leur classe leur est fermée, ou leur accès vaut no ou private.</translation>
     </message>
     <message>
-        <location filename="../processing/network.py" line="345"/>
+        <location filename="../processing/network.py" line="347"/>
         <source>{count} roads have no class: they take the speed of an ordinary road ({speed} km/h).</source>
         <translation>{count} routes n’ont pas de classe : elles prennent la vitesse d’une route ordinaire ({speed} km/h).</translation>
+    </message>
+    <message>
+        <location filename="../processing/network.py" line="351"/>
+        <source>{count} roads have no value in the speed field: they take the speed of their class.</source>
+        <translation>{count} routes n’ont pas de valeur dans le champ de vitesse : elles prennent la vitesse de leur classe.</translation>
     </message>
 </context>
 <context>

@@ -498,7 +498,10 @@ class EvacuationAccess(NetworkParameters, RefugeAlgorithm):
                         "segments_cut": int((road.cut_speed_kmh <= 0).sum()),
                         "segments_slowed": int(((road.cut_speed_kmh > 0)
                                                 & (road.cut_speed_kmh < road.network.speed_kmh)).sum()),
-                        "lines_not_for_profile": road.lines_left_out},
+                        "lines_not_for_profile": road.lines_left_out,
+                        "components_dry": _component_count(road.network,
+                                                           np.ones(road.network.segment_count, bool)),
+                        "components_flooded": _component_count(road.network, road.cut_speed_kmh > 0)},
             "households": {
                 "count": int(len(result.status)),
                 "by_status": {s: int((result.status == s).sum()) for s in statuses},
@@ -519,3 +522,11 @@ class EvacuationAccess(NetworkParameters, RefugeAlgorithm):
             summary["capacity_assignment"] = {"people_placed": float(assigned.placed.sum()),
                                               "people_without_place": float(assigned.unplaced.sum())}
         return summary
+
+
+def _component_count(network, open_segments):
+    """Connected pieces of the network made of ``open_segments`` (isolated junctions left out)."""
+    if not open_segments.any():
+        return 0
+    labels = network.components(open_segments)
+    return int(len(np.unique(labels[network.seg_a[open_segments]])))

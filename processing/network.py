@@ -293,6 +293,9 @@ class NetworkParameters(DepthRasterParameters):
             None if access is None else [access[i] for i in part_line],
             None if speed_field is None else [speed_field[i] for i in part_line])
         default_class_lines = len(parts) if classes is None else sum(1 for c in classes if c is None)
+        left_out = int((~np.isfinite(speeds)).sum())  # closed to the profile (not rejects)
+        no_speed = 0 if speed_field is None else sum(
+            1 for i, p in enumerate(part_line) if speed_field[p] is None and np.isfinite(speeds[i]))
         oneway = values(self.ONEWAY_FIELD)
         oneway = None if oneway is None else oneway_values(oneway)[part_line]
         bridge = values(self.BRIDGE_FIELD)
@@ -329,7 +332,6 @@ class NetworkParameters(DepthRasterParameters):
         for i, reason in enumerate(reasons):
             if reason:
                 rejects.append((int(part_line[i]), reason))
-        left_out = int((~np.isfinite(speeds)).sum())
         if not network.segment_count:
             raise QgsProcessingException(tr(
                 "No road of the roads layer can be used for {profile}: check the road class field "
@@ -345,6 +347,9 @@ class NetworkParameters(DepthRasterParameters):
             feedback.pushInfo(tr("{count} roads have no class: they take the speed of an ordinary road "
                                  "({speed} km/h).").format(count=default_class_lines,
                                                           speed=profile.speeds_kmh.get(profile.default_class)))
+        if no_speed:
+            feedback.pushInfo(tr("{count} roads have no value in the speed field: they take the speed of "
+                                 "their class.").format(count=no_speed))
         self._flood_cut(parameters, context, feedback, road)
         return road
 

@@ -144,6 +144,8 @@ def test_statuses_distances_and_shelter_load(town):
     assert summary["households"]["count"] == 8
     assert sum(summary["households"]["by_status"].values()) == 7  # + 1 rejected
     assert summary["network"]["segments_cut"] >= 1
+    # Dry: main street with C, the bridge, the island; flooded: the cut splits the main street.
+    assert (summary["network"]["components_dry"], summary["network"]["components_flooded"]) == (3, 4)
 
     routes = list(read(result["ROUTES_OUTPUT"]).getFeatures())
     assert len(routes) == 1 and routes[0]["distance_m"] == pytest.approx(reachable["distance_m"])
