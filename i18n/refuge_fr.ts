@@ -114,147 +114,147 @@
         <translation>La couche {layer} n’a pas de système de coordonnées de référence. Définissez son SCR dans les propriétés de la couche, puis relancez.</translation>
     </message>
     <message>
-        <location filename="../processing/network.py" line="211"/>
+        <location filename="../processing/network.py" line="220"/>
         <source>Roads</source>
         <translation>Routes</translation>
     </message>
     <message>
-        <location filename="../processing/network.py" line="213"/>
+        <location filename="../processing/network.py" line="222"/>
         <source>Road class field</source>
         <translation>Champ de classe de route</translation>
     </message>
     <message>
-        <location filename="../processing/network.py" line="213"/>
+        <location filename="../processing/network.py" line="222"/>
         <source>Speed field (km/h)</source>
         <translation>Champ de vitesse (km/h)</translation>
     </message>
     <message>
-        <location filename="../processing/network.py" line="213"/>
+        <location filename="../processing/network.py" line="222"/>
         <source>Oneway field</source>
         <translation>Champ de sens unique</translation>
     </message>
     <message>
-        <location filename="../processing/network.py" line="213"/>
+        <location filename="../processing/network.py" line="222"/>
         <source>Node ids field</source>
         <translation>Champ des identifiants de nœuds</translation>
     </message>
     <message>
-        <location filename="../processing/network.py" line="213"/>
+        <location filename="../processing/network.py" line="222"/>
         <source>Access field</source>
         <translation>Champ d’accès</translation>
     </message>
     <message>
-        <location filename="../processing/network.py" line="213"/>
+        <location filename="../processing/network.py" line="222"/>
         <source>Maximum speed field (km/h)</source>
         <translation>Champ de vitesse maximale (km/h)</translation>
     </message>
     <message>
-        <location filename="../processing/network.py" line="213"/>
+        <location filename="../processing/network.py" line="222"/>
         <source>Bridge field</source>
         <translation>Champ de pont</translation>
     </message>
     <message>
-        <location filename="../processing/network.py" line="213"/>
+        <location filename="../processing/network.py" line="222"/>
         <source>Tunnel field</source>
         <translation>Champ de tunnel</translation>
     </message>
     <message>
-        <location filename="../processing/network.py" line="225"/>
+        <location filename="../processing/network.py" line="234"/>
         <source>Topology tolerance (m)</source>
         <translation>Tolérance topologique (m)</translation>
     </message>
     <message>
-        <location filename="../processing/network.py" line="228"/>
+        <location filename="../processing/network.py" line="237"/>
         <source>Travel profile</source>
         <translation>Profil de déplacement</translation>
     </message>
     <message>
-        <location filename="../processing/network.py" line="228"/>
+        <location filename="../processing/network.py" line="237"/>
         <source>Walk</source>
         <translation>À pied</translation>
     </message>
     <message>
-        <location filename="../processing/network.py" line="228"/>
+        <location filename="../processing/network.py" line="237"/>
         <source>Drive</source>
         <translation>En voiture</translation>
     </message>
     <message>
-        <location filename="../processing/network.py" line="230"/>
+        <location filename="../processing/network.py" line="239"/>
         <source>Hazard classes</source>
         <translation>Classes d’aléa</translation>
     </message>
     <message>
-        <location filename="../processing/network.py" line="232"/>
+        <location filename="../processing/network.py" line="241"/>
         <source>Hazard class field</source>
         <translation>Champ de classe d’aléa</translation>
     </message>
     <message>
-        <location filename="../processing/network.py" line="236"/>
+        <location filename="../processing/network.py" line="245"/>
         <source>Speed factor per class (0 = impassable)</source>
         <translation>Coefficient de vitesse par classe (0 = impraticable)</translation>
     </message>
     <message>
-        <location filename="../processing/network.py" line="238"/>
+        <location filename="../processing/network.py" line="247"/>
         <source>Maximum walking depth (m)</source>
         <translation>Hauteur d’eau maximale à pied (m)</translation>
     </message>
     <message>
-        <location filename="../processing/network.py" line="241"/>
+        <location filename="../processing/network.py" line="250"/>
         <source>Maximum snapping distance (m)</source>
         <translation>Distance d’accrochage maximale (m)</translation>
     </message>
     <message>
-        <location filename="../processing/network.py" line="255"/>
+        <location filename="../processing/network.py" line="264"/>
         <source>The roads layer has no field {field}.</source>
         <translation>La couche des routes n’a pas de champ {field}.</translation>
     </message>
     <message>
-        <location filename="../processing/network.py" line="264"/>
+        <location filename="../processing/network.py" line="273"/>
         <source>The roads layer is empty. Choose a layer of road lines.</source>
         <translation>La couche des routes est vide. Choisissez une couche de lignes routières.</translation>
     </message>
     <message>
-        <location filename="../processing/network.py" line="279"/>
+        <location filename="../processing/network.py" line="288"/>
         <source>The roads are in a geographic CRS ({crs}): lengths are measured on the WGS 84 ellipsoid and points are snapped in a local metric projection.</source>
         <translation>Les routes sont dans un SCR géographique ({crs}) : les longueurs sont mesurées sur l’ellipsoïde WGS 84 et les points sont accrochés dans une projection métrique locale.</translation>
     </message>
     <message>
-        <location filename="../processing/network.py" line="317"/>
+        <location filename="../processing/network.py" line="326"/>
         <source>Multi-part roads: node ids are not used; roads are joined by their coordinates.</source>
         <translation>Routes multiparties : les identifiants de nœuds ne sont pas utilisés ; les routes sont raccordées par leurs coordonnées.</translation>
     </message>
     <message>
-        <location filename="../processing/network.py" line="336"/>
+        <location filename="../processing/network.py" line="345"/>
         <source>No road of the roads layer can be used for {profile}: check the road class field and the travel profile.</source>
         <translation>Aucune route de la couche des routes n’est praticable {profile} : vérifiez le champ de classe de route et le profil de déplacement.</translation>
     </message>
     <message>
-        <location filename="../processing/network.py" line="357"/>
+        <location filename="../processing/network.py" line="366"/>
         <source>walking</source>
         <translation>à pied</translation>
     </message>
     <message>
-        <location filename="../processing/network.py" line="357"/>
+        <location filename="../processing/network.py" line="366"/>
         <source>driving</source>
         <translation>en voiture</translation>
     </message>
     <message>
-        <location filename="../processing/network.py" line="363"/>
+        <location filename="../processing/network.py" line="372"/>
         <source>Give hazard classes or a flood depth raster, not both.</source>
         <translation>Indiquez des classes d’aléa ou un raster de hauteur d’eau, pas les deux.</translation>
     </message>
     <message>
-        <location filename="../processing/network.py" line="369"/>
+        <location filename="../processing/network.py" line="378"/>
         <source>The hazard layer has no field {field}. Choose its class field, or prepare it with Prepare a hazard layer.</source>
         <translation>La couche d’aléa n’a pas de champ {field}. Choisissez son champ de classe, ou préparez-la avec Préparer une couche d’aléa.</translation>
     </message>
     <message>
-        <location filename="../processing/network.py" line="380"/>
+        <location filename="../processing/network.py" line="389"/>
         <source>The speed factors per class cannot be read near &apos;{item}&apos;. Write for example low=0.5; medium=0; high=0, with factors between 0 and 1.</source>
         <translation>Les coefficients de vitesse par classe sont illisibles près de « {item} ». Écrivez par exemple low=0.5; medium=0; high=0, avec des coefficients compris entre 0 et 1.</translation>
     </message>
     <message>
-        <location filename="../processing/network.py" line="186"/>
+        <location filename="../processing/network.py" line="195"/>
         <source>&lt;b&gt;Roads&lt;/b&gt;: lines, for example the roads layer of Extract OSM layers from a .pbf file. &lt;b&gt;Road class field&lt;/b&gt; (OSM highway values), &lt;b&gt;Speed field (km/h)&lt;/b&gt; (replaces the class speed where set), &lt;b&gt;Oneway field&lt;/b&gt; (1, -1, 0 or yes/no; driving only), &lt;b&gt;Access field&lt;/b&gt; (no and private close a road), &lt;b&gt;Maximum speed field (km/h)&lt;/b&gt; (driving only), &lt;b&gt;Bridge field&lt;/b&gt; and &lt;b&gt;Tunnel field&lt;/b&gt;.
 &lt;b&gt;Node ids field&lt;/b&gt;: OSM node ids of every vertex; roads meet where they share a node. Without it, roads meet at shared vertices, at line ends within the &lt;b&gt;Topology tolerance (m)&lt;/b&gt; and where they cross; bridges and tunnels meet other roads only at their ends.
 &lt;b&gt;Travel profile&lt;/b&gt;: walking (4.5 km/h, 3 km/h on steps; no motorways or trunk roads) or driving (speed per road class or maxspeed; oneway respected).
@@ -269,19 +269,24 @@
 </translation>
     </message>
     <message>
-        <location filename="../processing/network.py" line="343"/>
+        <location filename="../processing/network.py" line="352"/>
         <source>{count} roads are not used for {profile}: their class is closed to it, or their access is no or private.</source>
         <translation>{count} routes ne sont pas utilisées {profile} : leur classe leur est fermée, ou leur accès vaut no ou private.</translation>
     </message>
     <message>
-        <location filename="../processing/network.py" line="347"/>
+        <location filename="../processing/network.py" line="356"/>
         <source>{count} roads have no class: they take the speed of an ordinary road ({speed} km/h).</source>
         <translation>{count} routes n’ont pas de classe : elles prennent la vitesse d’une route ordinaire ({speed} km/h).</translation>
     </message>
     <message>
-        <location filename="../processing/network.py" line="351"/>
+        <location filename="../processing/network.py" line="360"/>
         <source>{count} roads have no value in the speed field: they take the speed of their class.</source>
         <translation>{count} routes n’ont pas de valeur dans le champ de vitesse : elles prennent la vitesse de leur classe.</translation>
+    </message>
+    <message>
+        <location filename="../processing/network.py" line="186"/>
+        <source>Evacuation and access</source>
+        <translation>Évacuation et accès</translation>
     </message>
 </context>
 <context>
@@ -341,11 +346,6 @@
     </message>
     <message>
         <location filename="../processing/evacuation_access.py" line="71"/>
-        <source>Evacuation and access</source>
-        <translation>Évacuation et accès</translation>
-    </message>
-    <message>
-        <location filename="../processing/evacuation_access.py" line="80"/>
         <source>Finds, for every household, the nearest safe shelter it can still reach on the road network once the flood has cut it, with the network distance and the travel time; flags households cut off by the flood, and counts the load of every shelter. One shortest-path search from all shelters at once answers for every household.
 
 </source>
@@ -354,227 +354,227 @@
 </translation>
     </message>
     <message>
-        <location filename="../processing/evacuation_access.py" line="112"/>
+        <location filename="../processing/evacuation_access.py" line="103"/>
         <source>Households</source>
         <translation>Ménages</translation>
     </message>
     <message>
-        <location filename="../processing/evacuation_access.py" line="114"/>
+        <location filename="../processing/evacuation_access.py" line="105"/>
         <source>Population field</source>
         <translation>Champ de population</translation>
     </message>
     <message>
-        <location filename="../processing/evacuation_access.py" line="117"/>
+        <location filename="../processing/evacuation_access.py" line="108"/>
         <source>Shelters</source>
         <translation>Abris</translation>
     </message>
     <message>
-        <location filename="../processing/evacuation_access.py" line="119"/>
+        <location filename="../processing/evacuation_access.py" line="110"/>
         <source>Shelter name field</source>
         <translation>Champ du nom de l’abri</translation>
     </message>
     <message>
-        <location filename="../processing/evacuation_access.py" line="122"/>
+        <location filename="../processing/evacuation_access.py" line="113"/>
         <source>Capacity field</source>
         <translation>Champ de capacité</translation>
     </message>
     <message>
-        <location filename="../processing/evacuation_access.py" line="125"/>
+        <location filename="../processing/evacuation_access.py" line="116"/>
         <source>At-shelter distance (m)</source>
         <translation>Distance « déjà à l’abri » (m)</translation>
     </message>
     <message>
-        <location filename="../processing/evacuation_access.py" line="128"/>
+        <location filename="../processing/evacuation_access.py" line="119"/>
         <source>Capacity-constrained assignment</source>
         <translation>Affectation sous contrainte de capacité</translation>
     </message>
     <message>
-        <location filename="../processing/evacuation_access.py" line="130"/>
+        <location filename="../processing/evacuation_access.py" line="121"/>
         <source>Routes for (expression on households)</source>
         <translation>Itinéraires pour (expression sur les ménages)</translation>
     </message>
     <message>
-        <location filename="../processing/evacuation_access.py" line="133"/>
+        <location filename="../processing/evacuation_access.py" line="124"/>
         <source>Aggregation units</source>
         <translation>Unités d’agrégation</translation>
     </message>
     <message>
-        <location filename="../processing/evacuation_access.py" line="135"/>
+        <location filename="../processing/evacuation_access.py" line="126"/>
         <source>Unit name field</source>
         <translation>Champ du nom de l’unité</translation>
     </message>
     <message>
-        <location filename="../processing/evacuation_access.py" line="138"/>
+        <location filename="../processing/evacuation_access.py" line="129"/>
         <source>Time threshold (min)</source>
         <translation>Seuil de temps (min)</translation>
     </message>
     <message>
-        <location filename="../processing/evacuation_access.py" line="141"/>
+        <location filename="../processing/evacuation_access.py" line="132"/>
         <source>Isochrone bands (min)</source>
         <translation>Tranches d’isochrones (min)</translation>
     </message>
     <message>
-        <location filename="../processing/evacuation_access.py" line="144"/>
+        <location filename="../processing/evacuation_access.py" line="135"/>
         <source>Isochrone buffer (m)</source>
         <translation>Zone tampon des isochrones (m)</translation>
     </message>
     <message>
-        <location filename="../processing/evacuation_access.py" line="147"/>
+        <location filename="../processing/evacuation_access.py" line="138"/>
         <source>Households with access</source>
         <translation>Accès des ménages</translation>
     </message>
     <message>
-        <location filename="../processing/evacuation_access.py" line="147"/>
+        <location filename="../processing/evacuation_access.py" line="138"/>
         <source>Shelters with load</source>
         <translation>Charge des abris</translation>
     </message>
     <message>
-        <location filename="../processing/evacuation_access.py" line="147"/>
+        <location filename="../processing/evacuation_access.py" line="138"/>
         <source>Routes</source>
         <translation>Itinéraires</translation>
     </message>
     <message>
-        <location filename="../processing/evacuation_access.py" line="147"/>
+        <location filename="../processing/evacuation_access.py" line="138"/>
         <source>Road sections with flood status</source>
         <translation>Tronçons de routes avec état d’inondation</translation>
     </message>
     <message>
-        <location filename="../processing/evacuation_access.py" line="147"/>
+        <location filename="../processing/evacuation_access.py" line="138"/>
         <source>Access per unit</source>
         <translation>Accès par unité</translation>
     </message>
     <message>
-        <location filename="../processing/evacuation_access.py" line="147"/>
+        <location filename="../processing/evacuation_access.py" line="138"/>
         <source>Isochrones</source>
         <translation>Isochrones</translation>
     </message>
     <message>
-        <location filename="../processing/evacuation_access.py" line="147"/>
+        <location filename="../processing/evacuation_access.py" line="138"/>
         <source>Rejected features</source>
         <translation>Entités rejetées</translation>
     </message>
     <message>
-        <location filename="../processing/evacuation_access.py" line="157"/>
+        <location filename="../processing/evacuation_access.py" line="148"/>
         <source>Summary (JSON)</source>
         <translation>Résumé (JSON)</translation>
     </message>
     <message>
-        <location filename="../processing/evacuation_access.py" line="157"/>
+        <location filename="../processing/evacuation_access.py" line="148"/>
         <source>JSON (*.json)</source>
         <translation>JSON (*.json)</translation>
     </message>
     <message>
-        <location filename="../processing/evacuation_access.py" line="165"/>
+        <location filename="../processing/evacuation_access.py" line="156"/>
         <source>a safe shelter is reachable</source>
         <translation>un abri sûr est accessible</translation>
     </message>
     <message>
-        <location filename="../processing/evacuation_access.py" line="166"/>
+        <location filename="../processing/evacuation_access.py" line="157"/>
         <source>at a safe shelter</source>
         <translation>déjà à un abri sûr</translation>
     </message>
     <message>
-        <location filename="../processing/evacuation_access.py" line="167"/>
+        <location filename="../processing/evacuation_access.py" line="158"/>
         <source>cut off by the flood</source>
         <translation>isolé par l’inondation</translation>
     </message>
     <message>
-        <location filename="../processing/evacuation_access.py" line="168"/>
+        <location filename="../processing/evacuation_access.py" line="159"/>
         <source>no shelter reachable, even without the flood</source>
         <translation>aucun abri accessible, même sans inondation</translation>
     </message>
     <message>
-        <location filename="../processing/evacuation_access.py" line="169"/>
+        <location filename="../processing/evacuation_access.py" line="160"/>
         <source>no road within the snapping distance</source>
         <translation>aucune route à moins de la distance d’accrochage</translation>
     </message>
     <message>
-        <location filename="../processing/evacuation_access.py" line="170"/>
+        <location filename="../processing/evacuation_access.py" line="161"/>
         <source>safe</source>
         <translation>sûr</translation>
     </message>
     <message>
-        <location filename="../processing/evacuation_access.py" line="171"/>
+        <location filename="../processing/evacuation_access.py" line="162"/>
         <source>in the hazard zone: not a destination</source>
         <translation>dans la zone d’aléa : pas une destination</translation>
     </message>
     <message>
-        <location filename="../processing/evacuation_access.py" line="176"/>
+        <location filename="../processing/evacuation_access.py" line="167"/>
         <source>the feature has no geometry</source>
         <translation>l’entité n’a pas de géométrie</translation>
     </message>
     <message>
-        <location filename="../processing/evacuation_access.py" line="177"/>
+        <location filename="../processing/evacuation_access.py" line="168"/>
         <source>the road has no length (its vertices coincide)</source>
         <translation>la route n’a pas de longueur (ses sommets sont confondus)</translation>
     </message>
     <message>
-        <location filename="../processing/evacuation_access.py" line="178"/>
+        <location filename="../processing/evacuation_access.py" line="169"/>
         <source>the node ids do not match the road&apos;s vertices</source>
         <translation>les identifiants de nœuds ne correspondent pas aux sommets de la route</translation>
     </message>
     <message>
-        <location filename="../processing/evacuation_access.py" line="188"/>
+        <location filename="../processing/evacuation_access.py" line="179"/>
         <source>Canceled: nothing was written.</source>
         <translation>Annulé : rien n’a été écrit.</translation>
     </message>
     <message>
-        <location filename="../processing/evacuation_access.py" line="205"/>
+        <location filename="../processing/evacuation_access.py" line="196"/>
         <source>The households layer is empty.</source>
         <translation>La couche des ménages est vide.</translation>
     </message>
     <message>
-        <location filename="../processing/evacuation_access.py" line="207"/>
+        <location filename="../processing/evacuation_access.py" line="198"/>
         <source>The shelters layer is empty: give at least one shelter.</source>
         <translation>La couche des abris est vide : indiquez au moins un abri.</translation>
     </message>
     <message>
-        <location filename="../processing/evacuation_access.py" line="211"/>
+        <location filename="../processing/evacuation_access.py" line="202"/>
         <source>{count} households have no population value: counted as 0 people.</source>
         <translation>{count} ménages n’ont pas de valeur de population : comptés pour 0 personne.</translation>
     </message>
     <message>
-        <location filename="../processing/evacuation_access.py" line="223"/>
+        <location filename="../processing/evacuation_access.py" line="214"/>
         <source>All {count} shelters are inside the hazard zone (or have no geometry): no safe shelter remains. Add shelters outside the hazard, or check the hazard layer.</source>
         <translation>Les {count} abris sont tous dans la zone d’aléa (ou sans géométrie) : il ne reste aucun abri sûr. Ajoutez des abris hors de l’aléa, ou vérifiez la couche d’aléa.</translation>
     </message>
     <message>
-        <location filename="../processing/evacuation_access.py" line="242"/>
+        <location filename="../processing/evacuation_access.py" line="233"/>
         <source>No household is within {distance} m of a usable road. Check that the roads and the households cover the same area (and their CRS), or raise the maximum snapping distance.</source>
         <translation>Aucun ménage n’est à moins de {distance} m d’une route utilisable. Vérifiez que les routes et les ménages couvrent la même zone (et leur SCR), ou augmentez la distance d’accrochage maximale.</translation>
     </message>
     <message>
-        <location filename="../processing/evacuation_access.py" line="252"/>
+        <location filename="../processing/evacuation_access.py" line="243"/>
         <source>The capacity-constrained assignment needs the shelters&apos; capacity field.</source>
         <translation>L’affectation sous contrainte de capacité nécessite le champ de capacité des abris.</translation>
     </message>
     <message>
-        <location filename="../processing/evacuation_access.py" line="254"/>
+        <location filename="../processing/evacuation_access.py" line="245"/>
         <source>Assigning households to shelters within their capacity.</source>
         <translation>Affectation des ménages aux abris dans la limite de leur capacité.</translation>
     </message>
     <message>
-        <location filename="../processing/evacuation_access.py" line="347"/>
+        <location filename="../processing/evacuation_access.py" line="338"/>
         <source>{reachable} households reach a safe shelter, {at} are at one, {isolated} are cut off by the flood, {none} have no shelter reachable even without the flood, {no_road} have no road nearby.</source>
         <translation>{reachable} ménages atteignent un abri sûr, {at} y sont déjà, {isolated} sont isolés par l’inondation, {none} n’ont aucun abri accessible même sans inondation, {no_road} n’ont pas de route à proximité.</translation>
     </message>
     <message>
-        <location filename="../processing/evacuation_access.py" line="363"/>
+        <location filename="../processing/evacuation_access.py" line="354"/>
         <source>The route expression is not valid: {error}</source>
         <translation>L’expression des itinéraires n’est pas valide : {error}</translation>
     </message>
     <message>
-        <location filename="../processing/evacuation_access.py" line="472"/>
+        <location filename="../processing/evacuation_access.py" line="463"/>
         <source>The isochrone bands cannot be read: write minutes separated by commas, for example 5, 10, 15, 30.</source>
         <translation>Les tranches d’isochrones sont illisibles : écrivez des minutes séparées par des virgules, par exemple 5, 10, 15, 30.</translation>
     </message>
     <message>
-        <location filename="../processing/evacuation_access.py" line="476"/>
+        <location filename="../processing/evacuation_access.py" line="467"/>
         <source>Give isochrone bands in minutes above 0, e.g. 5, 10, 15, 30.</source>
         <translation>Indiquez des tranches d’isochrones en minutes, supérieures à 0, par exemple 5, 10, 15, 30.</translation>
     </message>
     <message>
-        <location filename="../processing/evacuation_access.py" line="85"/>
+        <location filename="../processing/evacuation_access.py" line="76"/>
         <source>&lt;b&gt;Households&lt;/b&gt;: points or building polygons (a point inside the polygon is used); &lt;b&gt;Population field&lt;/b&gt;: people per household (1 when not given).
 &lt;b&gt;Shelters&lt;/b&gt;: points or polygons; &lt;b&gt;Shelter name field&lt;/b&gt;; &lt;b&gt;Capacity field&lt;/b&gt; (people). Shelters inside the hazard are flooded and are not destinations.
 &lt;b&gt;At-shelter distance (m)&lt;/b&gt;: a household this close to a safe shelter is at it.
@@ -846,11 +846,6 @@ Sorties : &lt;b&gt;Bâtiments exposés&lt;/b&gt;, &lt;b&gt;Équipements exposés
     </message>
     <message>
         <location filename="../processing/facility_access.py" line="40"/>
-        <source>Evacuation and access</source>
-        <translation>Évacuation et accès</translation>
-    </message>
-    <message>
-        <location filename="../processing/facility_access.py" line="49"/>
         <source>Travel time from the nearest emergency facility (fire station, hospital, rescue base) to every household, on the dry road network and on the network cut by the flood, and the difference: which households lose access, and which are reached much later. Times run from the facility to the household (oneway streets count that way).
 
 </source>
@@ -859,92 +854,92 @@ Sorties : &lt;b&gt;Bâtiments exposés&lt;/b&gt;, &lt;b&gt;Équipements exposés
 </translation>
     </message>
     <message>
-        <location filename="../processing/facility_access.py" line="67"/>
+        <location filename="../processing/facility_access.py" line="58"/>
         <source>Households</source>
         <translation>Ménages</translation>
     </message>
     <message>
-        <location filename="../processing/facility_access.py" line="69"/>
+        <location filename="../processing/facility_access.py" line="60"/>
         <source>Facilities</source>
         <translation>Équipements</translation>
     </message>
     <message>
-        <location filename="../processing/facility_access.py" line="71"/>
+        <location filename="../processing/facility_access.py" line="62"/>
         <source>Facility name field</source>
         <translation>Champ du nom de l’équipement</translation>
     </message>
     <message>
-        <location filename="../processing/facility_access.py" line="74"/>
+        <location filename="../processing/facility_access.py" line="65"/>
         <source>Delay threshold (min)</source>
         <translation>Seuil de retard (min)</translation>
     </message>
     <message>
-        <location filename="../processing/facility_access.py" line="77"/>
+        <location filename="../processing/facility_access.py" line="68"/>
         <source>Households with emergency access</source>
         <translation>Accès des secours aux ménages</translation>
     </message>
     <message>
-        <location filename="../processing/facility_access.py" line="79"/>
+        <location filename="../processing/facility_access.py" line="70"/>
         <source>Summary (JSON)</source>
         <translation>Résumé (JSON)</translation>
     </message>
     <message>
-        <location filename="../processing/facility_access.py" line="79"/>
+        <location filename="../processing/facility_access.py" line="70"/>
         <source>JSON (*.json)</source>
         <translation>JSON (*.json)</translation>
     </message>
     <message>
-        <location filename="../processing/facility_access.py" line="85"/>
+        <location filename="../processing/facility_access.py" line="76"/>
         <source>reached as without the flood</source>
         <translation>atteint comme sans inondation</translation>
     </message>
     <message>
-        <location filename="../processing/facility_access.py" line="86"/>
+        <location filename="../processing/facility_access.py" line="77"/>
         <source>reached later than the delay threshold</source>
         <translation>atteint avec un retard supérieur au seuil</translation>
     </message>
     <message>
-        <location filename="../processing/facility_access.py" line="87"/>
+        <location filename="../processing/facility_access.py" line="78"/>
         <source>no longer reached once flooded</source>
         <translation>plus atteint une fois le réseau inondé</translation>
     </message>
     <message>
-        <location filename="../processing/facility_access.py" line="88"/>
+        <location filename="../processing/facility_access.py" line="79"/>
         <source>not reached even without the flood</source>
         <translation>non atteint, même sans inondation</translation>
     </message>
     <message>
-        <location filename="../processing/facility_access.py" line="89"/>
+        <location filename="../processing/facility_access.py" line="80"/>
         <source>no road within the snapping distance</source>
         <translation>aucune route à moins de la distance d’accrochage</translation>
     </message>
     <message>
-        <location filename="../processing/facility_access.py" line="90"/>
+        <location filename="../processing/facility_access.py" line="81"/>
         <source>the feature has no geometry</source>
         <translation>l’entité n’a pas de géométrie</translation>
     </message>
     <message>
-        <location filename="../processing/facility_access.py" line="103"/>
+        <location filename="../processing/facility_access.py" line="94"/>
         <source>The households layer is empty.</source>
         <translation>La couche des ménages est vide.</translation>
     </message>
     <message>
-        <location filename="../processing/facility_access.py" line="105"/>
+        <location filename="../processing/facility_access.py" line="96"/>
         <source>The facilities layer is empty: give at least one facility.</source>
         <translation>La couche des équipements est vide : indiquez au moins un équipement.</translation>
     </message>
     <message>
-        <location filename="../processing/facility_access.py" line="108"/>
+        <location filename="../processing/facility_access.py" line="99"/>
         <source>Canceled: nothing was written.</source>
         <translation>Annulé : rien n’a été écrit.</translation>
     </message>
     <message>
-        <location filename="../processing/facility_access.py" line="117"/>
+        <location filename="../processing/facility_access.py" line="108"/>
         <source>No household is within {distance} m of a usable road. Check that the roads and the households cover the same area (and their CRS), or raise the maximum snapping distance.</source>
         <translation>Aucun ménage n’est à moins de {distance} m d’une route utilisable. Vérifiez que les routes et les ménages couvrent la même zone (et leur SCR), ou augmentez la distance d’accrochage maximale.</translation>
     </message>
     <message>
-        <location filename="../processing/facility_access.py" line="54"/>
+        <location filename="../processing/facility_access.py" line="45"/>
         <source>&lt;b&gt;Households&lt;/b&gt;: points or polygons. &lt;b&gt;Facilities&lt;/b&gt;: points or polygons; &lt;b&gt;Facility name field&lt;/b&gt;.
 &lt;b&gt;Delay threshold (min)&lt;/b&gt;: a household reached more than this later once flooded is delayed.
 Output: &lt;b&gt;Households with emergency access&lt;/b&gt;: facility_fid_dry, facility_name_dry, time_dry_s, distance_dry_m, facility_fid_flood, facility_name_flood, time_flood_s, distance_flood_m, delay_s, access_status (unchanged, delayed, loses_access, no_access_dry, no_road or no_geometry) and access_label, and a &lt;b&gt;Summary (JSON)&lt;/b&gt;.</source>
@@ -953,7 +948,7 @@ Output: &lt;b&gt;Households with emergency access&lt;/b&gt;: facility_fid_dry, f
 Sortie : &lt;b&gt;Accès des secours aux ménages&lt;/b&gt; : facility_fid_dry, facility_name_dry, time_dry_s, distance_dry_m, facility_fid_flood, facility_name_flood, time_flood_s, distance_flood_m, delay_s, access_status (unchanged, delayed, loses_access, no_access_dry, no_road ou no_geometry) et access_label, et un &lt;b&gt;Résumé (JSON)&lt;/b&gt;.</translation>
     </message>
     <message>
-        <location filename="../processing/facility_access.py" line="173"/>
+        <location filename="../processing/facility_access.py" line="164"/>
         <source>{lost} households lose emergency access because of the flood, {delayed} are reached more than {minutes} min later, {unchanged} keep their access.</source>
         <translation>{lost} ménages perdent l’accès des secours à cause de l’inondation, {delayed} sont atteints plus de {minutes} min plus tard, {unchanged} gardent leur accès.</translation>
     </message>

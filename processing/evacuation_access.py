@@ -67,15 +67,6 @@ class EvacuationAccess(NetworkParameters, RefugeAlgorithm):
     def displayName(self):  # noqa: N802
         return self.tr("Evacuation access to shelters")
 
-    def group(self):
-        return self.tr("Evacuation and access")
-
-    def groupId(self):  # noqa: N802
-        return "access"
-
-    def flags(self):
-        return super().flags() | compat.FLAG_CAN_CANCEL
-
     def shortHelpString(self):  # noqa: N802
         return self.tr(
             "Finds, for every household, the nearest safe shelter it can still reach on the road "

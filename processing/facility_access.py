@@ -36,15 +36,6 @@ class FacilityAccess(NetworkParameters, RefugeAlgorithm):
     def displayName(self):  # noqa: N802
         return self.tr("Emergency access from facilities")
 
-    def group(self):
-        return self.tr("Evacuation and access")
-
-    def groupId(self):  # noqa: N802
-        return "access"
-
-    def flags(self):
-        return super().flags() | compat.FLAG_CAN_CANCEL
-
     def shortHelpString(self):  # noqa: N802
         return self.tr(
             "Travel time from the nearest emergency facility (fire station, hospital, rescue base) "

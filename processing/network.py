@@ -182,6 +182,15 @@ class NetworkParameters(DepthRasterParameters):
     WALK_MAX_DEPTH = "WALK_MAX_DEPTH"
     MAX_SNAP_DISTANCE = "MAX_SNAP_DISTANCE"
 
+    def group(self):
+        return tr("Evacuation and access")
+
+    def groupId(self):  # noqa: N802
+        return "access"
+
+    def flags(self):
+        return super().flags() | compat.FLAG_CAN_CANCEL
+
     def network_help(self):
         return tr(
             "<b>Roads</b>: lines, for example the roads layer of Extract OSM layers from a .pbf file. "
