@@ -256,7 +256,6 @@ class EvacuationAccess(NetworkParameters, RefugeAlgorithm):
                     for i in np.setdiff1d(np.arange(len(households)), keep)]
         s_fids = np.array([shelters.feature_id(i) for i in range(len(shelters))], dtype=np.int64)
         shelter_of = result.shelter[keep]
-        has = shelter_of >= 0
         columns = [
             ("status", "text", result.status[keep]),
             ("status_label", "text", [labels[s] for s in result.status[keep]]),
@@ -275,7 +274,6 @@ class EvacuationAccess(NetworkParameters, RefugeAlgorithm):
                 ("people_placed", "real", assigned.placed[keep]),
                 ("people_without_place", "real", assigned.unplaced[keep]),
             ]
-        del has
         destination = write_with_columns(self, parameters, self.HOUSEHOLDS_OUTPUT, context, steps, h_source,
                                          households, keep, columns)
         if destination:
