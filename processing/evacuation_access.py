@@ -315,6 +315,7 @@ class EvacuationAccess(NetworkParameters, RefugeAlgorithm):
         self._cancel_check(feedback)
         steps.setCurrentStep(5)
         self._write_isochrones(parameters, context, steps, result.router, projector, outputs)
+        self._cancel_check(feedback)
         reasons = self.reason_labels()
         destination = write_table(self, parameters, self.REJECTS, context, steps, [
             ("layer", "text", [r[0] for r in rejects]),

@@ -334,3 +334,21 @@ def test_class_rules_accept_decimal_commas_and_comma_separated_pairs(qgis_app):
     assert parse_class_rules("") == {}
     with pytest.raises(ValueError):
         parse_class_rules("low=2")  # a factor above 1 would speed roads up
+
+
+@pytest.mark.parametrize("stop_at", [5.0, 40.0, 80.0])
+def test_cancel_stops_the_run(town, tmp_path, stop_at):
+    from qgis.core import QgsProcessingException, QgsProcessingFeedback
+
+    import processing
+
+    feedback = QgsProcessingFeedback()
+    # As the Cancel button does, once the progress bar passes `stop_at` percent.
+    feedback.progressChanged.connect(lambda value: feedback.cancel() if value >= stop_at else None)
+    target = tmp_path / "households.gpkg"
+    with pytest.raises(QgsProcessingException, match="Canceled"):
+        processing.run("refuge:evacuation_access", town_parameters(
+            town, HOUSEHOLDS_OUTPUT=str(target), SUMMARY_JSON=str(tmp_path / "s.json")), feedback=feedback)
+    assert feedback.isCanceled()
+    assert not (tmp_path / "s.json").exists()  # the summary comes last
+    assert target.exists() == (stop_at > 50.0)  # households are written halfway through
