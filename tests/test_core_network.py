@@ -341,3 +341,23 @@ def test_snapping_distances_are_true_far_from_the_projection_centre():
     assert anchors.distance_m == pytest.approx(true, rel=1e-4)
     planar = np.hypot(*(network.projector.to_xy(lonlat) - anchors.xy).T)
     assert not planar == pytest.approx(true, rel=1e-3)  # the plane alone is 0.4 % off
+
+
+def test_capacity_assignment_splits_a_household_tied_between_two_full_shelters():
+    from refuge.core.network.assignment import assign_with_capacity
+
+    # Shelters at both ends of a road; a household of 2 exactly in the middle (tied between them)
+    # and a household of 1 near the west end.
+    network, _ = grid_network([[(0, 0), (2 * DEG, 0)]], [[1, 2]])
+    households = network.projector.to_xy([(DEG, 0.0), (0.1 * DEG, 0.0)])
+    shelters = network.projector.to_xy([(0, 0), (2 * DEG, 0)])
+    result = evacuation_access(network, network.speed_kmh, households, shelters, [False, False], 50.0)
+    assigned = assign_with_capacity(result, np.array([2.0, 1.0]), np.array([1.0, 2.0]))
+    # Optimum: the near household takes the west place; the pair goes east (2 places).
+    assert assigned.shelter.tolist() == [1, 0]
+    assert assigned.placed.tolist() == [2.0, 1.0] and assigned.unplaced.tolist() == [0.0, 0.0]
+    assert assigned.shelter_population.tolist() == [1.0, 2.0]
+    # One place each: the pair is split (one east), or one person has no place; never over capacity.
+    assigned = assign_with_capacity(result, np.array([2.0, 1.0]), np.array([1.0, 1.0]))
+    assert assigned.placed.sum() == 2.0 and assigned.unplaced.sum() == 1.0
+    assert (assigned.shelter_population <= np.array([1.0, 1.0]) + 1e-9).all()

@@ -147,27 +147,42 @@ def assign_with_capacity(evacuation, population, capacity):
             placed[h], unplaced[h] = need[k], people[k] - need[k]
         else:
             pending.append(k)
-    for k in pending:  # ties: the nearest shelter with room left
+    # Ties: the nearest shelters with room left, splitting the household if it must
+    # (the optimum may split it too); what no shelter can take has no place.
+    shelter_people = {}
+    for k in pending:
         h = on_road[k]
         times = _times_to_nodes(router, a[k], b[k], to_a[k], to_b[k], intake_nodes)
-        order = np.argsort(times)
-        for slot in order:
-            if np.isfinite(times[slot]) and need[k] <= left[slot] + 1e-6:
-                left[slot] -= need[k]
-                result_shelter[h] = shelter_of_node[intake_nodes[slot]]
-                result_time[h], placed[h], unplaced[h] = times[slot], need[k], people[k] - need[k]
+        remaining, largest = need[k], 0.0
+        for slot in np.argsort(times):
+            if remaining <= 1e-9 or not np.isfinite(times[slot]):
                 break
-        else:
-            unplaced[h] = people[k]
+            share = min(remaining, left[slot])
+            if share <= 1e-9:
+                continue
+            left[slot] -= share
+            remaining -= share
+            node = int(intake_nodes[slot])
+            shelter_people[node] = shelter_people.get(node, 0.0) + share
+            if share > largest:
+                largest = share
+                result_shelter[h], result_time[h] = shelter_of_node[node], times[slot]
+        placed[h] = need[k] - remaining
+        unplaced[h] = people[k] - placed[h]
     # People at a shelter stay there, within its places.
     for h in at_shelter:
         result_shelter[h], result_time[h] = evacuation.shelter[h], 0.0
         placed[h] = population[h]
     served = result_shelter >= 0
+    whole = served.copy()
+    whole[on_road[np.asarray(pending, dtype=np.int64)]] = False  # split ones are counted per share
+    population_at = np.bincount(result_shelter[whole], weights=placed[whole], minlength=shelters)
+    for node, share in shelter_people.items():
+        population_at[shelter_of_node[node]] += share
     return Assignment(
         shelter=result_shelter, time_s=result_time, placed=placed, unplaced=unplaced,
         shelter_households=np.bincount(result_shelter[served], minlength=shelters).astype(np.int64),
-        shelter_population=np.bincount(result_shelter[served], weights=placed[served], minlength=shelters))
+        shelter_population=population_at)
 
 
 def _subset(anchors, which):
