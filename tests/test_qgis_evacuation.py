@@ -352,3 +352,22 @@ def test_cancel_stops_the_run(town, tmp_path, stop_at):
     assert feedback.isCanceled()
     assert not (tmp_path / "s.json").exists()  # the summary comes last
     assert target.exists() == (stop_at > 50.0)  # households are written halfway through
+
+
+def test_memory_and_geopackage_outputs_agree(town):
+    from qgis.core import QgsProcessingContext, QgsProcessingUtils
+
+    fast = run("refuge:evacuation_access", town_parameters(town))
+    slow = run("refuge:evacuation_access", town_parameters(town, HOUSEHOLDS_OUTPUT="memory:",
+                                                          SHELTERS_OUTPUT="memory:"))
+    layer = slow["HOUSEHOLDS_OUTPUT"]
+    if isinstance(layer, str):
+        layer = QgsProcessingUtils.mapLayerFromString(layer, QgsProcessingContext())
+    assert layer.featureCount() == 7  # the household without geometry is in REJECTS only
+
+    def rows(features):
+        return sorted((f["people"], f["status"], f["shelter_name"] if not is_null(f["shelter_name"]) else "",
+                       round(f["distance_m"], 6) if not is_null(f["distance_m"]) else -1.0)
+                      for f in features)
+
+    assert rows(layer.getFeatures()) == rows(read(fast["HOUSEHOLDS_OUTPUT"]).getFeatures())
