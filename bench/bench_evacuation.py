@@ -48,7 +48,6 @@ when Refuge fails or disagrees with the peers beyond the tolerances stated.
 """
 
 import argparse
-import contextlib
 import datetime
 import json
 import math
@@ -62,6 +61,8 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+
+from common import busy_seconds, fmt_n, git_revision, gpkg_table, machine, metres_per_degree
 
 BENCH = Path(__file__).resolve().parent
 ROOT = BENCH.parent
@@ -132,15 +133,6 @@ def probe(argv_json, timeout):
     print(json.dumps(report))
 
 
-def busy_seconds():
-    """Busy CPU time of the whole machine since boot (all cores), from /proc/stat."""
-    with open("/proc/stat") as handle:
-        fields = [int(v) for v in handle.readline().split()[1:]]
-    # user nice system idle iowait irq softirq steal (guest is already in user)
-    busy = fields[0] + fields[1] + fields[2] + fields[5] + fields[6] + (fields[7] if len(fields) > 7 else 0)
-    return busy / os.sysconf("SC_CLK_TCK")
-
-
 def launch(argv, timeout=None, env=None):
     """Run ``argv`` under a fresh probe; returns the probe's report (``ok`` True when it exited with 0)
     with ``other_cores``, the CPU other processes used meanwhile, in cores."""
@@ -181,13 +173,6 @@ def last_json(text):
 
 # --------------------------------------------------------------------------
 # Geometry helpers.
-
-
-def metres_per_degree(lat):
-    phi = math.radians(lat)
-    lat_m = 111132.954 - 559.822 * math.cos(2 * phi) + 1.175 * math.cos(4 * phi)
-    lon_m = 111412.84 * math.cos(phi) - 93.5 * math.cos(3 * phi)
-    return lon_m, lat_m
 
 
 def walk_speeds():
@@ -1191,11 +1176,6 @@ def run_refuge(parameters, timeout=None, retries=2):
     return report
 
 
-def gpkg_table(path):
-    with sqlite3.connect(f"file:{path}?mode=ro", uri=True) as db:
-        return db.execute("SELECT table_name FROM gpkg_contents WHERE data_type = 'features'").fetchone()[0]
-
-
 def read_households(path, size):
     """Refuge's household output, as arrays indexed by ``hid``."""
     import numpy as np
@@ -1510,10 +1490,6 @@ def native_model(native):
 
 # --------------------------------------------------------------------------
 # Markdown.
-
-
-def fmt_n(n):
-    return f"{n:,}".replace(",", " ")
 
 
 def fmt_s(seconds):
@@ -1946,18 +1922,6 @@ def summarize(reports, key="seconds"):
             "sys_seconds": statistics.median(r["sys_seconds"] for r in ok)}
 
 
-def git_revision():
-    def git(*args):
-        proc = subprocess.run(["git", "-C", str(ROOT), *args], capture_output=True, text=True)
-        return proc.stdout.strip() if proc.returncode == 0 else None
-
-    commit = git("rev-parse", "--short", "HEAD")
-    if commit is None:
-        return "not a git checkout"
-    changed = git("status", "--porcelain", "--", ".", ":(exclude)bench")
-    return f"commit {commit}" + (", with uncommitted changes outside bench/" if changed else "")
-
-
 def versions(qgis_version_text, peer_report):
     import numpy
     import pyproj
@@ -1975,17 +1939,6 @@ def versions(qgis_version_text, peer_report):
         result["networkx"] = peer_report.get("networkx", "?")
     result["Python"] = platform.python_version()
     return result
-
-
-def machine():
-    cpu = "?"
-    with contextlib.suppress(OSError, StopIteration):
-        with open("/proc/cpuinfo") as info:
-            cpu = next(line.split(":", 1)[1].strip() for line in info if line.startswith("model name"))
-    ram_gib = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30
-    system = platform.freedesktop_os_release().get("PRETTY_NAME", platform.system()) \
-        if hasattr(platform, "freedesktop_os_release") else platform.system()
-    return f"{os.cpu_count()} cores ({cpu}), {ram_gib:.0f} GiB RAM, {system}"
 
 
 def wait_idle(limit):

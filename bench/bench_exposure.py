@@ -64,6 +64,8 @@ import sys
 import time
 from pathlib import Path
 
+from common import fmt_n, machine, max_rss_kib, peak_reset, rss_kib
+
 BENCH = Path(__file__).resolve().parent
 ROOT = BENCH.parent
 SECTION = "exposure"
@@ -108,28 +110,6 @@ def metres_per_degree(lat):
     lat_m = 111132.954 - 559.822 * math.cos(2 * phi) + 1.175 * math.cos(4 * phi)
     lon_m = 111412.84 * math.cos(phi) - 93.5 * math.cos(3 * phi)
     return lon_m, lat_m
-
-
-def peak_reset():
-    """Reset this process's peak RSS to its current RSS; False if the kernel refuses."""
-    try:
-        with open("/proc/self/clear_refs", "w") as handle:
-            handle.write("5")
-        return True
-    except OSError:
-        return False
-
-
-def rss_kib():
-    with open("/proc/self/status") as handle:
-        for line in handle:
-            if line.startswith("VmRSS:"):
-                return int(line.split()[1])
-    return 0
-
-
-def max_rss_kib():
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
 
 
 def trim_memory():
@@ -824,17 +804,6 @@ def versions():
     }
 
 
-def machine():
-    cpu = "?"
-    with contextlib.suppress(OSError, StopIteration):
-        with open("/proc/cpuinfo") as info:
-            cpu = next(line.split(":", 1)[1].strip() for line in info if line.startswith("model name"))
-    ram_gib = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30
-    system = platform.freedesktop_os_release().get("PRETTY_NAME", platform.system()) \
-        if hasattr(platform, "freedesktop_os_release") else platform.system()
-    return f"{os.cpu_count()} cores ({cpu}), {ram_gib:.0f} GiB RAM, {system}"
-
-
 def cases_for(size):
     cases = ["refuge", "refuge_memory", "floor", "native"]
     if size <= SUMMARY_MAX:
@@ -1024,10 +993,6 @@ def phase_table(phases):
     lines.append("| **`processing.run('refuge:exposure')`** | " + " | ".join(
         f"**{phases[size][0]:.2f}** | 100 %" for size in sizes) + " |")
     return lines
-
-
-def fmt_n(n):
-    return f"{n:,}".replace(",", " ")
 
 
 def fmt_mib(kib):

@@ -72,6 +72,18 @@ import sys
 import time
 from pathlib import Path
 
+from common import (
+    busy_seconds,
+    fmt_n,
+    git_revision,
+    gpkg_table,
+    machine,
+    max_rss_kib,
+    metres_per_degree,
+    peak_reset,
+    rss_kib,
+)
+
 BENCH = Path(__file__).resolve().parent
 ROOT = BENCH.parent
 SECTION = "exposure_raster"
@@ -106,24 +118,6 @@ LABELS = {
 # Measuring: memory and other processes' load.
 
 
-def peak_reset():
-    """Reset this process's peak RSS to its current RSS; False if the kernel refuses."""
-    try:
-        with open("/proc/self/clear_refs", "w") as handle:
-            handle.write("5")
-        return True
-    except OSError:
-        return False
-
-
-def rss_kib():
-    with open("/proc/self/status") as handle:
-        for line in handle:
-            if line.startswith("VmRSS:"):
-                return int(line.split()[1])
-    return 0
-
-
 def vm_hwm_kib():
     """Peak RSS of this process's own memory since exec (VmHWM), as a cross-check."""
     with open("/proc/self/status") as handle:
@@ -133,23 +127,10 @@ def vm_hwm_kib():
     return 0
 
 
-def max_rss_kib():
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-
-
 def trim_memory():
     gc.collect()
     with contextlib.suppress(OSError, AttributeError):
         ctypes.CDLL("libc.so.6").malloc_trim(0)
-
-
-def busy_seconds():
-    """Busy CPU time of the whole machine since boot (all cores), from /proc/stat."""
-    with open("/proc/stat") as handle:
-        fields = [int(v) for v in handle.readline().split()[1:]]
-    # user nice system idle iowait irq softirq steal (guest is already in user)
-    busy = fields[0] + fields[1] + fields[2] + fields[5] + fields[6] + (fields[7] if len(fields) > 7 else 0)
-    return busy / os.sysconf("SC_CLK_TCK")
 
 
 def own_seconds():
@@ -197,13 +178,6 @@ def other_heavy_processes():
 
 # --------------------------------------------------------------------------
 # Synthetic data, written once.
-
-
-def metres_per_degree(lat):
-    phi = math.radians(lat)
-    lat_m = 111132.954 - 559.822 * math.cos(2 * phi) + 1.175 * math.cos(4 * phi)
-    lon_m = 111412.84 * math.cos(phi) - 93.5 * math.cos(3 * phi)
-    return lon_m, lat_m
 
 
 def _smooth(t):
@@ -404,11 +378,6 @@ def run_algorithm(case, depth, buildings, out, tag):
         remove(parameters["OUTPUT"])
         processing.run("native:zonalstatisticsfb", parameters)
     return parameters
-
-
-def gpkg_table(path):
-    with sqlite3.connect(f"file:{path}?mode=ro", uri=True) as db:
-        return db.execute("SELECT table_name FROM gpkg_contents WHERE data_type = 'features'").fetchone()[0]
 
 
 def read_by_bid(path, columns, size):
@@ -810,18 +779,6 @@ def run_big(case, size, work, timeout):
 # Versions, machine.
 
 
-def git_revision():
-    def git(*args):
-        proc = subprocess.run(["git", "-C", str(ROOT), *args], capture_output=True, text=True)
-        return proc.stdout.strip() if proc.returncode == 0 else None
-
-    commit = git("rev-parse", "--short", "HEAD")
-    if commit is None:
-        return "not a git checkout"
-    changed = git("status", "--porcelain", "--", ".", ":(exclude)bench")
-    return f"commit {commit}" + (", with uncommitted changes outside bench/" if changed else "")
-
-
 def versions():
     import numpy
     import shapely
@@ -838,17 +795,6 @@ def versions():
         "numpy": numpy.__version__,
         "Python": platform.python_version(),
     }
-
-
-def machine():
-    cpu = "?"
-    with contextlib.suppress(OSError, StopIteration):
-        with open("/proc/cpuinfo") as info:
-            cpu = next(line.split(":", 1)[1].strip() for line in info if line.startswith("model name"))
-    ram_gib = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30
-    system = platform.freedesktop_os_release().get("PRETTY_NAME", platform.system()) \
-        if hasattr(platform, "freedesktop_os_release") else platform.system()
-    return f"{os.cpu_count()} cores ({cpu}), {ram_gib:.0f} GiB RAM, {system}"
 
 
 # --------------------------------------------------------------------------
@@ -1130,10 +1076,6 @@ def synthetic_big(files, work, size, timeout, mid, problems):
 
 # --------------------------------------------------------------------------
 # Markdown.
-
-
-def fmt_n(n):
-    return f"{n:,}".replace(",", " ")
 
 
 def fmt_mib(kib):
