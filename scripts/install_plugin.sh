@@ -37,5 +37,11 @@ else
     cp "$root"/i18n/*.qm "$target/i18n/" 2>/dev/null || true
     touch "$target/.refuge-installed"
 fi
-QGIS_CUSTOM_CONFIG_PATH="$config" "$root/scripts/qgis_process" plugins enable refuge >/dev/null
+# qgis_process fails with "Plugin is already enabled!" on a second install: that is fine.
+if ! message=$(QGIS_CUSTOM_CONFIG_PATH="$config" "$root/scripts/qgis_process" plugins enable refuge 2>&1); then
+    case "$message" in
+        *"already enabled"*) ;;
+        *) echo "$message" >&2; exit 1 ;;
+    esac
+fi
 echo "Refuge installed in $target and enabled (QGIS_CUSTOM_CONFIG_PATH=$config)"

@@ -4,6 +4,9 @@ Library clashes between QGIS's own GEOS/GDAL/PROJ and Python wheels appear
 only here, never in plain pytest.
 """
 
+import os
+import subprocess
+
 import pytest
 from conftest import ROOT
 from osgeo import ogr
@@ -114,3 +117,15 @@ def test_french_interface_under_qgis_process(tmp_path, monaco_pbf):
     _, failed = run_json("refuge:osm_extract_pbf",
                          {"INPUT": str(bad), "OUTPUT": str(tmp_path / "o.gpkg")}, config=profile)
     assert "est vide" in failed.stdout + failed.stderr
+
+
+def test_installing_twice_is_fine(tmp_path):
+    """`make test` then `make demo` install the plugin twice into the same profile."""
+    script = os.path.join(ROOT, "scripts", "install_plugin.sh")
+    env = {k: v for k, v in os.environ.items() if k != "QGIS_CUSTOM_CONFIG_PATH"}
+    for _ in range(2):
+        completed = subprocess.run(["bash", script, "--config", str(tmp_path)], capture_output=True,
+                                   text=True, env=env, timeout=300)
+        assert completed.returncode == 0, completed.stderr
+    completed = qgis_process("list", config=tmp_path)
+    assert "refuge:evacuation_access" in completed.stdout
