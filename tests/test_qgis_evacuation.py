@@ -265,6 +265,17 @@ def test_depth_raster_drive_follows_pregnolato_and_walk_stops_at_half_a_metre(qg
     speed_ms = float(min(30.0, pregnolato_speed_kmh(0.2))) / 3.6  # residential 30 km/h, limited by water
     assert rows[500.0]["travel_time_s"] == pytest.approx(rows[500.0]["distance_m"] / speed_ms, rel=1e-6)
     assert rows[500.0]["dry_time_s"] == pytest.approx(rows[500.0]["distance_m"] / (30.0 / 3.6), rel=1e-6)
+    # The same with every layer in another CRS than the raster's (EPSG:4326, EPSG:3857).
+    moved = {}
+    for key, crs in (("ROADS", "EPSG:4326"), ("HOUSEHOLDS", "EPSG:3857"), ("SHELTERS", "EPSG:4326")):
+        moved[key] = run("native:reprojectlayer", {"INPUT": common[key], "TARGET_CRS": crs,
+                                                   "OUTPUT": str(tmp_path / f"{key.lower()}.gpkg")})["OUTPUT"]
+    output = run("refuge:evacuation_access",
+                 dict(common, **moved, HOUSEHOLDS_OUTPUT=str(tmp_path / "moved.gpkg")))
+    for feature in read(output["HOUSEHOLDS_OUTPUT"]).getFeatures():
+        same = rows[feature["x"]]
+        assert feature["travel_time_s"] == pytest.approx(same["travel_time_s"], rel=1e-6)
+        assert feature["distance_m"] == pytest.approx(same["distance_m"], rel=1e-6)
     deep = dict(common, PROFILE=0, WALK_MAX_DEPTH=0.1, MAX_SNAP_DISTANCE=50.0,
                 HOUSEHOLDS_OUTPUT=str(tmp_path / "walk.gpkg"))
     output = run("refuge:evacuation_access", deep)["HOUSEHOLDS_OUTPUT"]
