@@ -120,3 +120,21 @@ def test_counts_add_up_and_do_not_depend_on_order_or_crs(boxes, random):
     far = shapely.distance(buildings, boundary) > 2e-5
     assert list(projected.classes[far]) == list(result.classes[far])
     assert np.allclose(projected.size, result.size, rtol=1e-6)
+
+
+def test_threaded_query_equals_one_query():
+    import numpy as np
+    import shapely
+    from refuge.core.exposure import overlay
+
+    rng = np.random.default_rng(2)
+    corner = rng.uniform(0, 5000, (120_000, 2))
+    buildings = shapely.box(corner[:, 0], corner[:, 1], corner[:, 0] + 15, corner[:, 1] + 10)
+    zone_corner = rng.uniform(0, 5000, (3000, 2))
+    zones = shapely.box(zone_corner[:, 0], zone_corner[:, 1], zone_corner[:, 0] + 150, zone_corner[:, 1] + 90)
+    index = overlay.ZoneIndex.from_polygons(zones, rng.integers(1, 4, len(zones)))
+    feature, part = index.tree.query(buildings, predicate="intersects")
+    expected = np.zeros(len(buildings), dtype=np.int8)
+    np.maximum.at(expected, feature, index.codes[part])
+    assert len(overlay.query_in_threads(index.tree, buildings)) > 2  # several chunks ran
+    assert np.array_equal(overlay.max_class(buildings, index), expected)
