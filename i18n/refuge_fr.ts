@@ -554,22 +554,22 @@
         <translation>Affectation des ménages aux abris dans la limite de leur capacité.</translation>
     </message>
     <message>
-        <location filename="../processing/evacuation_access.py" line="338"/>
+        <location filename="../processing/evacuation_access.py" line="337"/>
         <source>{reachable} households reach a safe shelter, {at} are at one, {isolated} are cut off by the flood, {none} have no shelter reachable even without the flood, {no_road} have no road nearby.</source>
         <translation>{reachable} ménages atteignent un abri sûr, {at} y sont déjà, {isolated} sont isolés par l’inondation, {none} n’ont aucun abri accessible même sans inondation, {no_road} n’ont pas de route à proximité.</translation>
     </message>
     <message>
-        <location filename="../processing/evacuation_access.py" line="354"/>
+        <location filename="../processing/evacuation_access.py" line="353"/>
         <source>The route expression is not valid: {error}</source>
         <translation>L’expression des itinéraires n’est pas valide : {error}</translation>
     </message>
     <message>
-        <location filename="../processing/evacuation_access.py" line="463"/>
+        <location filename="../processing/evacuation_access.py" line="462"/>
         <source>The isochrone bands cannot be read: write minutes separated by commas, for example 5, 10, 15, 30.</source>
         <translation>Les tranches d’isochrones sont illisibles : écrivez des minutes séparées par des virgules, par exemple 5, 10, 15, 30.</translation>
     </message>
     <message>
-        <location filename="../processing/evacuation_access.py" line="467"/>
+        <location filename="../processing/evacuation_access.py" line="466"/>
         <source>Give isochrone bands in minutes above 0, e.g. 5, 10, 15, 30.</source>
         <translation>Indiquez des tranches d’isochrones en minutes, supérieures à 0, par exemple 5, 10, 15, 30.</translation>
     </message>
@@ -620,7 +620,7 @@ Sorties : &lt;b&gt;Accès des ménages&lt;/b&gt; (statut : reachable, at_shelter
 &lt;b&gt;Facilities&lt;/b&gt; (points or polygons) and &lt;b&gt;Facility category field&lt;/b&gt;: hospitals, clinics, schools, kindergartens, fire stations and police are flagged critical.
 &lt;b&gt;Roads&lt;/b&gt;: lines, split where they cross class boundaries; lengths in metres on the WGS 84 ellipsoid.
 &lt;b&gt;Aggregation units&lt;/b&gt; (polygons, optional) and &lt;b&gt;Unit name field&lt;/b&gt;: a building or facility counts in the unit holding a point inside it.
-Outputs: &lt;b&gt;Exposed buildings&lt;/b&gt;, &lt;b&gt;Exposed facilities&lt;/b&gt;, &lt;b&gt;Exposed road sections&lt;/b&gt; (inputs with hazard_class, hazard_label, max_depth_m and unit), &lt;b&gt;Exposure per unit&lt;/b&gt; (polygons with one column per class, ready for a choropleth), &lt;b&gt;Exposure summary&lt;/b&gt; (a table), &lt;b&gt;Rejected features&lt;/b&gt; (features without geometry) and &lt;b&gt;Summary (JSON)&lt;/b&gt;. Areas are computed in an equal-area projection; numbers are stored unrounded.</source>
+Outputs: &lt;b&gt;Exposed buildings&lt;/b&gt;, &lt;b&gt;Exposed facilities&lt;/b&gt;, &lt;b&gt;Exposed road sections&lt;/b&gt; (inputs with hazard_class, hazard_label, max_depth_m and unit), &lt;b&gt;Exposure per unit&lt;/b&gt; (polygons with one column per class, ready for a choropleth), &lt;b&gt;Exposure summary&lt;/b&gt; (a table), &lt;b&gt;Rejected features&lt;/b&gt; (features without geometry) and &lt;b&gt;Summary (JSON)&lt;/b&gt;. Areas are computed on the WGS 84 ellipsoid; numbers are stored unrounded.</source>
         <translation>Compte ce qui est exposé à un aléa, par classe d’aléa et par unité d’agrégation : bâtiments (nombre, emprise au sol, population), équipements critiques et longueur de routes. Une entité qui touche plusieurs classes prend la plus forte.
 
 &lt;b&gt;Classes d’aléa&lt;/b&gt; : polygones avec un champ de classe (par exemple la sortie de Préparer une couche d’aléa) ; utilisez soit ceci, soit un raster de hauteur d’eau.
@@ -634,7 +634,7 @@ Outputs: &lt;b&gt;Exposed buildings&lt;/b&gt;, &lt;b&gt;Exposed facilities&lt;/b
 &lt;b&gt;Équipements&lt;/b&gt; (points ou polygones) et &lt;b&gt;Champ de catégorie d’équipement&lt;/b&gt; : hôpitaux, cliniques, écoles, maternelles, pompiers et police sont signalés comme critiques.
 &lt;b&gt;Routes&lt;/b&gt; : lignes, découpées là où elles franchissent des limites de classes ; longueurs en mètres sur l’ellipsoïde WGS 84.
 &lt;b&gt;Unités d’agrégation&lt;/b&gt; (polygones, facultatif) et &lt;b&gt;Champ du nom de l’unité&lt;/b&gt; : un bâtiment ou un équipement compte dans l’unité qui contient un point situé à l’intérieur de lui.
-Sorties : &lt;b&gt;Bâtiments exposés&lt;/b&gt;, &lt;b&gt;Équipements exposés&lt;/b&gt;, &lt;b&gt;Tronçons de routes exposés&lt;/b&gt; (entités d’entrée avec hazard_class, hazard_label, max_depth_m et unit), &lt;b&gt;Exposition par unité&lt;/b&gt; (polygones avec une colonne par classe, prêts pour une carte choroplèthe), &lt;b&gt;Synthèse de l’exposition&lt;/b&gt; (une table), &lt;b&gt;Entités rejetées&lt;/b&gt; (entités sans géométrie) et &lt;b&gt;Résumé (JSON)&lt;/b&gt;. Les surfaces sont calculées dans une projection équivalente ; les nombres sont enregistrés sans arrondi.</translation>
+Sorties : &lt;b&gt;Bâtiments exposés&lt;/b&gt;, &lt;b&gt;Équipements exposés&lt;/b&gt;, &lt;b&gt;Tronçons de routes exposés&lt;/b&gt; (entités d’entrée avec hazard_class, hazard_label, max_depth_m et unit), &lt;b&gt;Exposition par unité&lt;/b&gt; (polygones avec une colonne par classe, prêts pour une carte choroplèthe), &lt;b&gt;Synthèse de l’exposition&lt;/b&gt; (une table), &lt;b&gt;Entités rejetées&lt;/b&gt; (entités sans géométrie) et &lt;b&gt;Résumé (JSON)&lt;/b&gt;. Les surfaces sont calculées sur l’ellipsoïde WGS 84 ; les nombres sont enregistrés sans arrondi.</translation>
     </message>
     <message>
         <location filename="../processing/exposure.py" line="269"/>
@@ -1149,7 +1149,7 @@ Chaque couche a les colonnes osm_id, osm_type, name, category (un code stable), 
 &lt;b&gt;Upper bound of low depths (m)&lt;/b&gt; and &lt;b&gt;Upper bound of medium depths (m)&lt;/b&gt;: low below the first, medium up to the second, high from the second (0.5 m and 1.5 m by default).
 &lt;b&gt;Minimum flood depth (m)&lt;/b&gt;: depths at or below it are dry.
 &lt;b&gt;Extent&lt;/b&gt; (optional): clip the hazard to this extent.
-&lt;b&gt;Hazard classes&lt;/b&gt;: the output, with hazard_class (1 low, 2 medium, 3 high), labels in English and French and the area in m² (equal-area projection).
+&lt;b&gt;Hazard classes&lt;/b&gt;: the output, with hazard_class (1 low, 2 medium, 3 high), labels in English and French and the area in m² (on the WGS 84 ellipsoid).
 &lt;b&gt;Rejected zones&lt;/b&gt;: zones whose value is not in the value map or whose geometry is empty or beyond repair, with the reason.</source>
         <translation>Transforme des zones inondables (polygones avec un champ de classe) ou un raster de hauteur d’eau en une couche d’aléa propre : un polygone par classe (faible, moyen, fort), valide, sans recouvrement (là où des zones se recouvrent, la classe la plus forte l’emporte), éventuellement découpé à une emprise.
 
@@ -1161,7 +1161,7 @@ Chaque couche a les colonnes osm_id, osm_type, name, category (un code stable), 
 &lt;b&gt;Borne supérieure des hauteurs faibles (m)&lt;/b&gt; et &lt;b&gt;Borne supérieure des hauteurs moyennes (m)&lt;/b&gt; : faible sous la première, moyen jusqu’à la seconde, fort à partir de la seconde (0,5 m et 1,5 m par défaut).
 &lt;b&gt;Hauteur d’eau minimale (m)&lt;/b&gt; : les hauteurs inférieures ou égales sont sèches.
 &lt;b&gt;Emprise&lt;/b&gt; (facultatif) : découpe l’aléa à cette emprise.
-&lt;b&gt;Classes d’aléa&lt;/b&gt; : la sortie, avec hazard_class (1 faible, 2 moyen, 3 fort), les libellés en anglais et en français et la surface en m² (projection équivalente).
+&lt;b&gt;Classes d’aléa&lt;/b&gt; : la sortie, avec hazard_class (1 faible, 2 moyen, 3 fort), les libellés en anglais et en français et la surface en m² (sur l’ellipsoïde WGS 84).
 &lt;b&gt;Zones rejetées&lt;/b&gt; : zones dont la valeur ne figure pas dans la table de correspondance ou dont la géométrie est vide ou irréparable, avec la raison.</translation>
     </message>
     <message>

@@ -165,8 +165,8 @@ class Exposure(DepthRasterParameters, RefugeAlgorithm):
             "sections</b> (inputs with hazard_class, hazard_label, max_depth_m and unit), "
             "<b>Exposure per unit</b> (polygons with one column per class, ready for a "
             "choropleth), <b>Exposure summary</b> (a table), <b>Rejected features</b> (features "
-            "without geometry) and <b>Summary (JSON)</b>. Areas are computed in an equal-area "
-            "projection; numbers are stored unrounded.")
+            "without geometry) and <b>Summary (JSON)</b>. Areas are computed on the WGS 84 "
+            "ellipsoid; numbers are stored unrounded.")
 
     def initAlgorithm(self, config=None):  # noqa: N802
         any_geometry = [compat.SOURCE_POINT, compat.SOURCE_POLYGON]

@@ -78,7 +78,7 @@ class PrepareHazard(DepthRasterParameters, RefugeAlgorithm):
             "<b>Minimum flood depth (m)</b>: depths at or below it are dry.\n"
             "<b>Extent</b> (optional): clip the hazard to this extent.\n"
             "<b>Hazard classes</b>: the output, with hazard_class (1 low, 2 medium, 3 high), "
-            "labels in English and French and the area in m² (equal-area projection).\n"
+            "labels in English and French and the area in m² (on the WGS 84 ellipsoid).\n"
             "<b>Rejected zones</b>: zones whose value is not in the value map or whose geometry "
             "is empty or beyond repair, with the reason.")
 

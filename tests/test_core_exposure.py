@@ -138,3 +138,21 @@ def test_threaded_query_equals_one_query():
     np.maximum.at(expected, feature, index.codes[part])
     assert len(overlay.query_in_threads(index.tree, buildings)) > 2  # several chunks ran
     assert np.array_equal(overlay.max_class(buildings, index), expected)
+
+
+def test_areas_equal_geodesic_areas():
+    import numpy as np
+    import pyproj
+    import shapely
+    from refuge.core.measure import areas_m2
+
+    geod = pyproj.Geod(ellps="WGS84")
+    polygons = []
+    for latitude in (-35.0, 0.0, 45.0, 70.0):
+        for size_deg in (0.0003, 0.01, 0.1):
+            polygons.append(shapely.box(10.0, latitude, 10.0 + size_deg, latitude + size_deg / 2))
+    # Parts far apart are measured each at their own latitude.
+    polygons.append(shapely.MultiPolygon([shapely.box(5, 0, 5.01, 0.01), shapely.box(5, 60, 5.01, 60.01)]))
+    ours = areas_m2(np.array(polygons, dtype=object))
+    expected = [abs(geod.geometry_area_perimeter(p)[0]) for p in polygons]
+    assert ours == pytest.approx(expected, rel=1e-5)
