@@ -454,7 +454,7 @@ class PhaseTimers:
         self.wrap(overlay.ZoneIndex, "build", "`ZoneIndex.build` (from resolved zones)")
         self.wrap(overlay.ZoneIndex, "from_polygons", "`ZoneIndex.from_polygons` (raw polygons, STRtree)")
         self.wrap(overlay, "max_class", "`max_class` (STRtree bulk query, max per building)")
-        self.wrap(measure, "areas_m2", "`areas_m2` (equal-area projection)")
+        self.wrap(measure, "areas_m2", "`areas_m2` (ellipsoid area scale)")
         self.wrap(overlay, "containing_unit", "`containing_unit` (point_on_surface + STRtree)")
         self.wrap(crs_tools, "reproject", "`reproject` (no-op: same CRS)")
         self.wrap(algorithm, "_write_features", "write buildings output (`_write_features`)")
