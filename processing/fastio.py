@@ -160,6 +160,9 @@ def write_joined(arrays, destination, positions, columns):
         names.append(unique)
     connection = sqlite3.connect(temporary)
     _register_gpkg_functions(connection)
+    # A private temporary copy, moved into place only when complete: no journal needed.
+    connection.execute("PRAGMA journal_mode = OFF")
+    connection.execute("PRAGMA synchronous = OFF")
     try:
         quoted = '"' + table.replace('"', '""') + '"'
         for name, (_, kind, _) in zip(names, columns):
