@@ -62,7 +62,7 @@ import sys
 import time
 from pathlib import Path
 
-from common import busy_seconds, fmt_n, git_revision, gpkg_table, machine, metres_per_degree
+from common import busy_seconds, fmt_n, git_revision, gpkg_table, machine, metres_per_degree, start_qgis
 
 BENCH = Path(__file__).resolve().parent
 ROOT = BENCH.parent
@@ -967,24 +967,6 @@ def household_lengths(node_time, node_length, a, b, cost, length, h_seg, h_t, s_
 
 # --------------------------------------------------------------------------
 # QGIS: the native per-shelter approach, in a QGIS Python process.
-
-
-def start_qgis():
-    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-    from qgis.core import QgsApplication
-
-    app = QgsApplication([], False)
-    app.initQgis()
-    sys.path.append("/usr/share/qgis/python/plugins")
-    from processing.core.Processing import Processing
-
-    Processing.initialize()
-    registry = QgsApplication.processingRegistry()
-    if registry.providerById("native") is None:
-        from qgis.analysis import QgsNativeAlgorithms
-
-        registry.addProvider(QgsNativeAlgorithms())
-    return app
 
 
 def native_child(walk_roads, households, shelters, sids_json, out_json):

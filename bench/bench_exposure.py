@@ -64,7 +64,7 @@ import sys
 import time
 from pathlib import Path
 
-from common import fmt_n, machine, max_rss_kib, peak_reset, rss_kib
+from common import fmt_n, machine, max_rss_kib, peak_reset, rss_kib, start_qgis
 
 BENCH = Path(__file__).resolve().parent
 ROOT = BENCH.parent
@@ -365,30 +365,6 @@ def run_floor(files, size):
 
 # --------------------------------------------------------------------------
 # QGIS side: start-up, Refuge with phase timers, native chains.
-
-
-def start_qgis():
-    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-    from qgis.core import QgsApplication
-
-    app = QgsApplication([], False)
-    app.initQgis()
-    sys.path.append("/usr/share/qgis/python/plugins")
-    from processing.core.Processing import Processing
-
-    Processing.initialize()
-    registry = QgsApplication.processingRegistry()
-    if registry.providerById("native") is None:
-        from qgis.analysis import QgsNativeAlgorithms
-
-        registry.addProvider(QgsNativeAlgorithms())
-    import refuge
-
-    plugin = refuge.classFactory(None)
-    plugin.initProcessing()
-    if registry.algorithmById("refuge:exposure") is None:
-        raise SystemExit("refuge:exposure is not registered")
-    return app, plugin
 
 
 class PhaseTimers:
@@ -716,7 +692,7 @@ def big_child(case, size, out):
         report.update(timings, seconds=time.perf_counter() - started)
         report["baseline_kib"] = 0
     elif case == "refuge":
-        app, plugin = start_qgis()  # noqa: F841 (kept alive)
+        app, plugin = start_qgis(("refuge:exposure",))  # noqa: F841 (kept alive)
         timers = PhaseTimers()
         timers.install()
         report["baseline_kib"] = rss_kib()
@@ -1229,7 +1205,7 @@ def main(argv=None):
     files = make_data(args.work / "data", sizes + ([] if args.no_big else [BIG]))
     if args.wait_idle:
         wait_idle(args.wait_idle)
-    app, plugin = start_qgis()  # noqa: F841 (both must stay alive)
+    app, plugin = start_qgis(("refuge:exposure",))  # noqa: F841 (both must stay alive)
     vers = versions()
     timers = PhaseTimers()
     timers.install()

@@ -82,6 +82,7 @@ from common import (
     metres_per_degree,
     peak_reset,
     rss_kib,
+    start_qgis,
 )
 
 BENCH = Path(__file__).resolve().parent
@@ -311,31 +312,6 @@ def make_data(data_dir, sizes):
 
 # --------------------------------------------------------------------------
 # QGIS and the cases.
-
-
-def start_qgis():
-    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-    from qgis.core import QgsApplication
-
-    app = QgsApplication([], False)
-    app.initQgis()
-    sys.path.append("/usr/share/qgis/python/plugins")
-    from processing.core.Processing import Processing
-
-    Processing.initialize()
-    registry = QgsApplication.processingRegistry()
-    if registry.providerById("native") is None:
-        from qgis.analysis import QgsNativeAlgorithms
-
-        registry.addProvider(QgsNativeAlgorithms())
-    import refuge
-
-    plugin = refuge.classFactory(None)
-    plugin.initProcessing()
-    for algorithm in ("refuge:exposure", "native:zonalstatisticsfb"):
-        if registry.algorithmById(algorithm) is None:
-            raise SystemExit(f"{algorithm} is not registered")
-    return app, plugin
 
 
 def remove(*paths):
@@ -630,7 +606,7 @@ def big_child(case, size, work):
     process's ru_maxrss is the algorithm's peak (plus QGIS); the parent reads the outputs."""
     files = make_data(work / "data", [size])
     out = work / "out"
-    app, plugin = start_qgis()  # noqa: F841 (kept alive)
+    app, plugin = start_qgis(("refuge:exposure", "native:zonalstatisticsfb"))  # noqa: F841 (kept alive)
     report = {"case": case, "size": size, "baseline_kib": rss_kib()}
     phases = time_phases() if case == "refuge" else None
     started = time.perf_counter()
@@ -1388,7 +1364,7 @@ def main(argv=None):
     busy_before = other_heavy_processes()
     for row in busy_before:
         print(f"note: another process is busy: {row}", flush=True)
-    app, plugin = start_qgis()  # noqa: F841 (both must stay alive)
+    app, plugin = start_qgis(("refuge:exposure", "native:zonalstatisticsfb"))  # noqa: F841 (both must stay alive)
     vers = versions()
     problems = []
     results = [jakarta(out, args.repeat, problems)]

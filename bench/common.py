@@ -10,6 +10,7 @@ import platform
 import resource
 import sqlite3
 import subprocess
+import sys
 from pathlib import Path
 
 BENCH = Path(__file__).resolve().parent
@@ -84,3 +85,35 @@ def rss_kib():
 
 def max_rss_kib():
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+
+
+def start_qgis(required=()):
+    """A headless QgsApplication with Processing and the native provider.
+
+    With ``required`` algorithm ids, Refuge's provider is loaded too (returns
+    (app, plugin): both must stay referenced) and every id is checked.
+    """
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    from qgis.core import QgsApplication
+
+    app = QgsApplication([], False)
+    app.initQgis()
+    sys.path.append("/usr/share/qgis/python/plugins")
+    from processing.core.Processing import Processing
+
+    Processing.initialize()
+    registry = QgsApplication.processingRegistry()
+    if registry.providerById("native") is None:
+        from qgis.analysis import QgsNativeAlgorithms
+
+        registry.addProvider(QgsNativeAlgorithms())
+    if not required:
+        return app
+    import refuge
+
+    plugin = refuge.classFactory(None)
+    plugin.initProcessing()
+    for algorithm in required:
+        if registry.algorithmById(algorithm) is None:
+            raise SystemExit(f"{algorithm} is not registered")
+    return app, plugin
