@@ -36,8 +36,12 @@ class Access:
 
 def facility_access(network, cut_speed_kmh, households_xy, facilities_xy, max_snap_m, delay_threshold_s):
     """:class:`Access` per household; points in the network's local metres."""
+    cut_speed_kmh = np.asarray(cut_speed_kmh, dtype=np.float64)
     results = []
-    for speeds in (None, np.asarray(cut_speed_kmh, dtype=np.float64)):
+    for speeds in (network.speed_kmh, cut_speed_kmh):
+        if results and np.array_equal(speeds, network.speed_kmh):
+            results.append(results[0])  # the flood touches no road: the same answer
+            continue
         time_ab, time_ba = network.times(speeds)
         usable = np.isfinite(time_ab) | np.isfinite(time_ba)
         facilities = snap(network, facilities_xy, usable, max_snap_m)

@@ -215,8 +215,5 @@ def _priced_search(router, nodes, prices):
 
 def _times_to_nodes(router, a, b, to_a, to_b, nodes):
     """Travel time from a point (joined between a and b) to each of ``nodes``."""
-    n = router.node_count
-    weight = np.maximum(router.edge_time, 1e-12)
-    matrix = scipy.sparse.csr_matrix((weight, (router.edge_tail, router.edge_head)), shape=(n, n))
-    cost = scipy.sparse.csgraph.dijkstra(matrix, directed=True, indices=[a, b])
+    cost = scipy.sparse.csgraph.dijkstra(router.matrix, directed=True, indices=[a, b])
     return np.minimum(to_a + cost[0, nodes], to_b + cost[1, nodes])

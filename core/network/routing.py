@@ -60,6 +60,7 @@ class Router:
         self.to_sources = to_sources
         self.time_ab = np.asarray(time_ab, dtype=np.float64)
         self.time_ba = np.asarray(time_ba, dtype=np.float64)
+        self._matrix = None
         self._split(sources)
         self._search()
 
@@ -130,11 +131,19 @@ class Router:
 
     # -- search ----------------------------------------------------------------------------
 
+    @property
+    def matrix(self):
+        """CSR matrix of the edge times (tail -> head), built once."""
+        if self._matrix is None:
+            n = self.node_count
+            # Zero-time edges would vanish from a sparse matrix: keep them as a tiny cost.
+            weight = np.maximum(self.edge_time, 1e-12)
+            self._matrix = scipy.sparse.csr_matrix((weight, (self.edge_tail, self.edge_head)), shape=(n, n))
+        return self._matrix
+
     def _search(self):
         n = self.node_count
-        # Zero-time edges would vanish from a sparse matrix: keep them as a tiny cost.
-        weight = np.maximum(self.edge_time, 1e-12)
-        matrix = scipy.sparse.csr_matrix((weight, (self.edge_tail, self.edge_head)), shape=(n, n))
+        matrix = self.matrix
         if self.to_sources:
             matrix = matrix.T.tocsr()
         sources = np.unique(self.source_node[self.source_node >= 0])
