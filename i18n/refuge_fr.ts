@@ -109,152 +109,147 @@
         <translation>Fort</translation>
     </message>
     <message>
-        <location filename="../processing/network.py" line="65"/>
-        <source>The layer {layer} has no coordinate reference system. Set its CRS in the layer properties, then run again.</source>
-        <translation>La couche {layer} n’a pas de système de coordonnées de référence. Définissez son SCR dans les propriétés de la couche, puis relancez.</translation>
-    </message>
-    <message>
-        <location filename="../processing/network.py" line="220"/>
+        <location filename="../processing/network.py" line="201"/>
         <source>Roads</source>
         <translation>Routes</translation>
     </message>
     <message>
-        <location filename="../processing/network.py" line="222"/>
+        <location filename="../processing/network.py" line="203"/>
         <source>Road class field</source>
         <translation>Champ de classe de route</translation>
     </message>
     <message>
-        <location filename="../processing/network.py" line="222"/>
+        <location filename="../processing/network.py" line="203"/>
         <source>Speed field (km/h)</source>
         <translation>Champ de vitesse (km/h)</translation>
     </message>
     <message>
-        <location filename="../processing/network.py" line="222"/>
+        <location filename="../processing/network.py" line="203"/>
         <source>Oneway field</source>
         <translation>Champ de sens unique</translation>
     </message>
     <message>
-        <location filename="../processing/network.py" line="222"/>
+        <location filename="../processing/network.py" line="203"/>
         <source>Node ids field</source>
         <translation>Champ des identifiants de nœuds</translation>
     </message>
     <message>
-        <location filename="../processing/network.py" line="222"/>
+        <location filename="../processing/network.py" line="203"/>
         <source>Access field</source>
         <translation>Champ d’accès</translation>
     </message>
     <message>
-        <location filename="../processing/network.py" line="222"/>
+        <location filename="../processing/network.py" line="203"/>
         <source>Maximum speed field (km/h)</source>
         <translation>Champ de vitesse maximale (km/h)</translation>
     </message>
     <message>
-        <location filename="../processing/network.py" line="222"/>
+        <location filename="../processing/network.py" line="203"/>
         <source>Bridge field</source>
         <translation>Champ de pont</translation>
     </message>
     <message>
-        <location filename="../processing/network.py" line="222"/>
+        <location filename="../processing/network.py" line="203"/>
         <source>Tunnel field</source>
         <translation>Champ de tunnel</translation>
     </message>
     <message>
-        <location filename="../processing/network.py" line="234"/>
+        <location filename="../processing/network.py" line="215"/>
         <source>Topology tolerance (m)</source>
         <translation>Tolérance topologique (m)</translation>
     </message>
     <message>
-        <location filename="../processing/network.py" line="237"/>
+        <location filename="../processing/network.py" line="218"/>
         <source>Travel profile</source>
         <translation>Profil de déplacement</translation>
     </message>
     <message>
-        <location filename="../processing/network.py" line="237"/>
+        <location filename="../processing/network.py" line="218"/>
         <source>Walk</source>
         <translation>À pied</translation>
     </message>
     <message>
-        <location filename="../processing/network.py" line="237"/>
+        <location filename="../processing/network.py" line="218"/>
         <source>Drive</source>
         <translation>En voiture</translation>
     </message>
     <message>
-        <location filename="../processing/network.py" line="239"/>
+        <location filename="../processing/network.py" line="220"/>
         <source>Hazard classes</source>
         <translation>Classes d’aléa</translation>
     </message>
     <message>
-        <location filename="../processing/network.py" line="241"/>
+        <location filename="../processing/network.py" line="222"/>
         <source>Hazard class field</source>
         <translation>Champ de classe d’aléa</translation>
     </message>
     <message>
-        <location filename="../processing/network.py" line="245"/>
+        <location filename="../processing/network.py" line="226"/>
         <source>Speed factor per class (0 = impassable)</source>
         <translation>Coefficient de vitesse par classe (0 = impraticable)</translation>
     </message>
     <message>
-        <location filename="../processing/network.py" line="247"/>
+        <location filename="../processing/network.py" line="228"/>
         <source>Maximum walking depth (m)</source>
         <translation>Hauteur d’eau maximale à pied (m)</translation>
     </message>
     <message>
-        <location filename="../processing/network.py" line="250"/>
+        <location filename="../processing/network.py" line="231"/>
         <source>Maximum snapping distance (m)</source>
         <translation>Distance d’accrochage maximale (m)</translation>
     </message>
     <message>
-        <location filename="../processing/network.py" line="264"/>
+        <location filename="../processing/network.py" line="245"/>
         <source>The roads layer has no field {field}.</source>
         <translation>La couche des routes n’a pas de champ {field}.</translation>
     </message>
     <message>
-        <location filename="../processing/network.py" line="273"/>
+        <location filename="../processing/network.py" line="254"/>
         <source>The roads layer is empty. Choose a layer of road lines.</source>
         <translation>La couche des routes est vide. Choisissez une couche de lignes routières.</translation>
     </message>
     <message>
-        <location filename="../processing/network.py" line="288"/>
+        <location filename="../processing/network.py" line="269"/>
         <source>The roads are in a geographic CRS ({crs}): lengths are measured on the WGS 84 ellipsoid and points are snapped in a local metric projection.</source>
         <translation>Les routes sont dans un SCR géographique ({crs}) : les longueurs sont mesurées sur l’ellipsoïde WGS 84 et les points sont accrochés dans une projection métrique locale.</translation>
     </message>
     <message>
-        <location filename="../processing/network.py" line="326"/>
+        <location filename="../processing/network.py" line="307"/>
         <source>Multi-part roads: node ids are not used; roads are joined by their coordinates.</source>
         <translation>Routes multiparties : les identifiants de nœuds ne sont pas utilisés ; les routes sont raccordées par leurs coordonnées.</translation>
     </message>
     <message>
-        <location filename="../processing/network.py" line="345"/>
+        <location filename="../processing/network.py" line="326"/>
         <source>No road of the roads layer can be used for {profile}: check the road class field and the travel profile.</source>
         <translation>Aucune route de la couche des routes n’est praticable {profile} : vérifiez le champ de classe de route et le profil de déplacement.</translation>
     </message>
     <message>
-        <location filename="../processing/network.py" line="366"/>
+        <location filename="../processing/network.py" line="347"/>
         <source>walking</source>
         <translation>à pied</translation>
     </message>
     <message>
-        <location filename="../processing/network.py" line="366"/>
+        <location filename="../processing/network.py" line="347"/>
         <source>driving</source>
         <translation>en voiture</translation>
     </message>
     <message>
-        <location filename="../processing/network.py" line="372"/>
+        <location filename="../processing/network.py" line="353"/>
         <source>Give hazard classes or a flood depth raster, not both.</source>
         <translation>Indiquez des classes d’aléa ou un raster de hauteur d’eau, pas les deux.</translation>
     </message>
     <message>
-        <location filename="../processing/network.py" line="378"/>
+        <location filename="../processing/network.py" line="359"/>
         <source>The hazard layer has no field {field}. Choose its class field, or prepare it with Prepare a hazard layer.</source>
         <translation>La couche d’aléa n’a pas de champ {field}. Choisissez son champ de classe, ou préparez-la avec Préparer une couche d’aléa.</translation>
     </message>
     <message>
-        <location filename="../processing/network.py" line="389"/>
+        <location filename="../processing/network.py" line="370"/>
         <source>The speed factors per class cannot be read near &apos;{item}&apos;. Write for example low=0.5; medium=0; high=0, with factors between 0 and 1.</source>
         <translation>Les coefficients de vitesse par classe sont illisibles près de « {item} ». Écrivez par exemple low=0.5; medium=0; high=0, avec des coefficients compris entre 0 et 1.</translation>
     </message>
     <message>
-        <location filename="../processing/network.py" line="195"/>
+        <location filename="../processing/network.py" line="176"/>
         <source>&lt;b&gt;Roads&lt;/b&gt;: lines, for example the roads layer of Extract OSM layers from a .pbf file. &lt;b&gt;Road class field&lt;/b&gt; (OSM highway values), &lt;b&gt;Speed field (km/h)&lt;/b&gt; (replaces the class speed where set), &lt;b&gt;Oneway field&lt;/b&gt; (1, -1, 0 or yes/no; driving only), &lt;b&gt;Access field&lt;/b&gt; (no and private close a road), &lt;b&gt;Maximum speed field (km/h)&lt;/b&gt; (driving only), &lt;b&gt;Bridge field&lt;/b&gt; and &lt;b&gt;Tunnel field&lt;/b&gt;.
 &lt;b&gt;Node ids field&lt;/b&gt;: OSM node ids of every vertex; roads meet where they share a node. Without it, roads meet at shared vertices, at line ends within the &lt;b&gt;Topology tolerance (m)&lt;/b&gt; and where they cross; bridges and tunnels meet other roads only at their ends.
 &lt;b&gt;Travel profile&lt;/b&gt;: walking (4.5 km/h, 3 km/h on steps; no motorways or trunk roads) or driving (speed per road class or maxspeed; oneway respected).
@@ -269,22 +264,22 @@
 </translation>
     </message>
     <message>
-        <location filename="../processing/network.py" line="352"/>
+        <location filename="../processing/network.py" line="333"/>
         <source>{count} roads are not used for {profile}: their class is closed to it, or their access is no or private.</source>
         <translation>{count} routes ne sont pas utilisées {profile} : leur classe leur est fermée, ou leur accès vaut no ou private.</translation>
     </message>
     <message>
-        <location filename="../processing/network.py" line="356"/>
+        <location filename="../processing/network.py" line="337"/>
         <source>{count} roads have no class: they take the speed of an ordinary road ({speed} km/h).</source>
         <translation>{count} routes n’ont pas de classe : elles prennent la vitesse d’une route ordinaire ({speed} km/h).</translation>
     </message>
     <message>
-        <location filename="../processing/network.py" line="360"/>
+        <location filename="../processing/network.py" line="341"/>
         <source>{count} roads have no value in the speed field: they take the speed of their class.</source>
         <translation>{count} routes n’ont pas de valeur dans le champ de vitesse : elles prennent la vitesse de leur classe.</translation>
     </message>
     <message>
-        <location filename="../processing/network.py" line="186"/>
+        <location filename="../processing/network.py" line="167"/>
         <source>Evacuation and access</source>
         <translation>Évacuation et accès</translation>
     </message>
@@ -340,12 +335,12 @@
 <context>
     <name>EvacuationAccess</name>
     <message>
-        <location filename="../processing/evacuation_access.py" line="68"/>
+        <location filename="../processing/evacuation_access.py" line="67"/>
         <source>Evacuation access to shelters</source>
         <translation>Accès aux abris d’évacuation</translation>
     </message>
     <message>
-        <location filename="../processing/evacuation_access.py" line="71"/>
+        <location filename="../processing/evacuation_access.py" line="70"/>
         <source>Finds, for every household, the nearest safe shelter it can still reach on the road network once the flood has cut it, with the network distance and the travel time; flags households cut off by the flood, and counts the load of every shelter. One shortest-path search from all shelters at once answers for every household.
 
 </source>
@@ -354,227 +349,227 @@
 </translation>
     </message>
     <message>
-        <location filename="../processing/evacuation_access.py" line="103"/>
+        <location filename="../processing/evacuation_access.py" line="102"/>
         <source>Households</source>
         <translation>Ménages</translation>
     </message>
     <message>
-        <location filename="../processing/evacuation_access.py" line="105"/>
+        <location filename="../processing/evacuation_access.py" line="104"/>
         <source>Population field</source>
         <translation>Champ de population</translation>
     </message>
     <message>
-        <location filename="../processing/evacuation_access.py" line="108"/>
+        <location filename="../processing/evacuation_access.py" line="107"/>
         <source>Shelters</source>
         <translation>Abris</translation>
     </message>
     <message>
-        <location filename="../processing/evacuation_access.py" line="110"/>
+        <location filename="../processing/evacuation_access.py" line="109"/>
         <source>Shelter name field</source>
         <translation>Champ du nom de l’abri</translation>
     </message>
     <message>
-        <location filename="../processing/evacuation_access.py" line="113"/>
+        <location filename="../processing/evacuation_access.py" line="112"/>
         <source>Capacity field</source>
         <translation>Champ de capacité</translation>
     </message>
     <message>
-        <location filename="../processing/evacuation_access.py" line="116"/>
+        <location filename="../processing/evacuation_access.py" line="115"/>
         <source>At-shelter distance (m)</source>
         <translation>Distance « déjà à l’abri » (m)</translation>
     </message>
     <message>
-        <location filename="../processing/evacuation_access.py" line="119"/>
+        <location filename="../processing/evacuation_access.py" line="118"/>
         <source>Capacity-constrained assignment</source>
         <translation>Affectation sous contrainte de capacité</translation>
     </message>
     <message>
-        <location filename="../processing/evacuation_access.py" line="121"/>
+        <location filename="../processing/evacuation_access.py" line="120"/>
         <source>Routes for (expression on households)</source>
         <translation>Itinéraires pour (expression sur les ménages)</translation>
     </message>
     <message>
-        <location filename="../processing/evacuation_access.py" line="124"/>
+        <location filename="../processing/evacuation_access.py" line="123"/>
         <source>Aggregation units</source>
         <translation>Unités d’agrégation</translation>
     </message>
     <message>
-        <location filename="../processing/evacuation_access.py" line="126"/>
+        <location filename="../processing/evacuation_access.py" line="125"/>
         <source>Unit name field</source>
         <translation>Champ du nom de l’unité</translation>
     </message>
     <message>
-        <location filename="../processing/evacuation_access.py" line="129"/>
+        <location filename="../processing/evacuation_access.py" line="128"/>
         <source>Time threshold (min)</source>
         <translation>Seuil de temps (min)</translation>
     </message>
     <message>
-        <location filename="../processing/evacuation_access.py" line="132"/>
+        <location filename="../processing/evacuation_access.py" line="131"/>
         <source>Isochrone bands (min)</source>
         <translation>Tranches d’isochrones (min)</translation>
     </message>
     <message>
-        <location filename="../processing/evacuation_access.py" line="135"/>
+        <location filename="../processing/evacuation_access.py" line="134"/>
         <source>Isochrone buffer (m)</source>
         <translation>Zone tampon des isochrones (m)</translation>
     </message>
     <message>
-        <location filename="../processing/evacuation_access.py" line="138"/>
+        <location filename="../processing/evacuation_access.py" line="137"/>
         <source>Households with access</source>
         <translation>Accès des ménages</translation>
     </message>
     <message>
-        <location filename="../processing/evacuation_access.py" line="138"/>
+        <location filename="../processing/evacuation_access.py" line="137"/>
         <source>Shelters with load</source>
         <translation>Charge des abris</translation>
     </message>
     <message>
-        <location filename="../processing/evacuation_access.py" line="138"/>
+        <location filename="../processing/evacuation_access.py" line="137"/>
         <source>Routes</source>
         <translation>Itinéraires</translation>
     </message>
     <message>
-        <location filename="../processing/evacuation_access.py" line="138"/>
+        <location filename="../processing/evacuation_access.py" line="137"/>
         <source>Road sections with flood status</source>
         <translation>Tronçons de routes avec état d’inondation</translation>
     </message>
     <message>
-        <location filename="../processing/evacuation_access.py" line="138"/>
+        <location filename="../processing/evacuation_access.py" line="137"/>
         <source>Access per unit</source>
         <translation>Accès par unité</translation>
     </message>
     <message>
-        <location filename="../processing/evacuation_access.py" line="138"/>
+        <location filename="../processing/evacuation_access.py" line="137"/>
         <source>Isochrones</source>
         <translation>Isochrones</translation>
     </message>
     <message>
-        <location filename="../processing/evacuation_access.py" line="138"/>
+        <location filename="../processing/evacuation_access.py" line="137"/>
         <source>Rejected features</source>
         <translation>Entités rejetées</translation>
     </message>
     <message>
-        <location filename="../processing/evacuation_access.py" line="148"/>
+        <location filename="../processing/evacuation_access.py" line="147"/>
         <source>Summary (JSON)</source>
         <translation>Résumé (JSON)</translation>
     </message>
     <message>
-        <location filename="../processing/evacuation_access.py" line="148"/>
+        <location filename="../processing/evacuation_access.py" line="147"/>
         <source>JSON (*.json)</source>
         <translation>JSON (*.json)</translation>
     </message>
     <message>
-        <location filename="../processing/evacuation_access.py" line="156"/>
+        <location filename="../processing/evacuation_access.py" line="155"/>
         <source>a safe shelter is reachable</source>
         <translation>un abri sûr est accessible</translation>
     </message>
     <message>
-        <location filename="../processing/evacuation_access.py" line="157"/>
+        <location filename="../processing/evacuation_access.py" line="156"/>
         <source>at a safe shelter</source>
         <translation>déjà à un abri sûr</translation>
     </message>
     <message>
-        <location filename="../processing/evacuation_access.py" line="158"/>
+        <location filename="../processing/evacuation_access.py" line="157"/>
         <source>cut off by the flood</source>
         <translation>isolé par l’inondation</translation>
     </message>
     <message>
-        <location filename="../processing/evacuation_access.py" line="159"/>
+        <location filename="../processing/evacuation_access.py" line="158"/>
         <source>no shelter reachable, even without the flood</source>
         <translation>aucun abri accessible, même sans inondation</translation>
     </message>
     <message>
-        <location filename="../processing/evacuation_access.py" line="160"/>
+        <location filename="../processing/evacuation_access.py" line="159"/>
         <source>no road within the snapping distance</source>
         <translation>aucune route à moins de la distance d’accrochage</translation>
     </message>
     <message>
-        <location filename="../processing/evacuation_access.py" line="161"/>
+        <location filename="../processing/evacuation_access.py" line="160"/>
         <source>safe</source>
         <translation>sûr</translation>
     </message>
     <message>
-        <location filename="../processing/evacuation_access.py" line="162"/>
+        <location filename="../processing/evacuation_access.py" line="161"/>
         <source>in the hazard zone: not a destination</source>
         <translation>dans la zone d’aléa : pas une destination</translation>
     </message>
     <message>
-        <location filename="../processing/evacuation_access.py" line="167"/>
+        <location filename="../processing/evacuation_access.py" line="166"/>
         <source>the feature has no geometry</source>
         <translation>l’entité n’a pas de géométrie</translation>
     </message>
     <message>
-        <location filename="../processing/evacuation_access.py" line="168"/>
+        <location filename="../processing/evacuation_access.py" line="167"/>
         <source>the road has no length (its vertices coincide)</source>
         <translation>la route n’a pas de longueur (ses sommets sont confondus)</translation>
     </message>
     <message>
-        <location filename="../processing/evacuation_access.py" line="169"/>
+        <location filename="../processing/evacuation_access.py" line="168"/>
         <source>the node ids do not match the road&apos;s vertices</source>
         <translation>les identifiants de nœuds ne correspondent pas aux sommets de la route</translation>
     </message>
     <message>
-        <location filename="../processing/evacuation_access.py" line="179"/>
+        <location filename="../processing/evacuation_access.py" line="178"/>
         <source>Canceled: nothing was written.</source>
         <translation>Annulé : rien n’a été écrit.</translation>
     </message>
     <message>
-        <location filename="../processing/evacuation_access.py" line="196"/>
+        <location filename="../processing/evacuation_access.py" line="195"/>
         <source>The households layer is empty.</source>
         <translation>La couche des ménages est vide.</translation>
     </message>
     <message>
-        <location filename="../processing/evacuation_access.py" line="198"/>
+        <location filename="../processing/evacuation_access.py" line="197"/>
         <source>The shelters layer is empty: give at least one shelter.</source>
         <translation>La couche des abris est vide : indiquez au moins un abri.</translation>
     </message>
     <message>
-        <location filename="../processing/evacuation_access.py" line="202"/>
+        <location filename="../processing/evacuation_access.py" line="201"/>
         <source>{count} households have no population value: counted as 0 people.</source>
         <translation>{count} ménages n’ont pas de valeur de population : comptés pour 0 personne.</translation>
     </message>
     <message>
-        <location filename="../processing/evacuation_access.py" line="214"/>
+        <location filename="../processing/evacuation_access.py" line="213"/>
         <source>All {count} shelters are inside the hazard zone (or have no geometry): no safe shelter remains. Add shelters outside the hazard, or check the hazard layer.</source>
         <translation>Les {count} abris sont tous dans la zone d’aléa (ou sans géométrie) : il ne reste aucun abri sûr. Ajoutez des abris hors de l’aléa, ou vérifiez la couche d’aléa.</translation>
     </message>
     <message>
-        <location filename="../processing/evacuation_access.py" line="233"/>
+        <location filename="../processing/evacuation_access.py" line="232"/>
         <source>No household is within {distance} m of a usable road. Check that the roads and the households cover the same area (and their CRS), or raise the maximum snapping distance.</source>
         <translation>Aucun ménage n’est à moins de {distance} m d’une route utilisable. Vérifiez que les routes et les ménages couvrent la même zone (et leur SCR), ou augmentez la distance d’accrochage maximale.</translation>
     </message>
     <message>
-        <location filename="../processing/evacuation_access.py" line="243"/>
+        <location filename="../processing/evacuation_access.py" line="242"/>
         <source>The capacity-constrained assignment needs the shelters&apos; capacity field.</source>
         <translation>L’affectation sous contrainte de capacité nécessite le champ de capacité des abris.</translation>
     </message>
     <message>
-        <location filename="../processing/evacuation_access.py" line="245"/>
+        <location filename="../processing/evacuation_access.py" line="244"/>
         <source>Assigning households to shelters within their capacity.</source>
         <translation>Affectation des ménages aux abris dans la limite de leur capacité.</translation>
     </message>
     <message>
-        <location filename="../processing/evacuation_access.py" line="337"/>
+        <location filename="../processing/evacuation_access.py" line="333"/>
         <source>{reachable} households reach a safe shelter, {at} are at one, {isolated} are cut off by the flood, {none} have no shelter reachable even without the flood, {no_road} have no road nearby.</source>
         <translation>{reachable} ménages atteignent un abri sûr, {at} y sont déjà, {isolated} sont isolés par l’inondation, {none} n’ont aucun abri accessible même sans inondation, {no_road} n’ont pas de route à proximité.</translation>
     </message>
     <message>
-        <location filename="../processing/evacuation_access.py" line="353"/>
+        <location filename="../processing/evacuation_access.py" line="349"/>
         <source>The route expression is not valid: {error}</source>
         <translation>L’expression des itinéraires n’est pas valide : {error}</translation>
     </message>
     <message>
-        <location filename="../processing/evacuation_access.py" line="462"/>
+        <location filename="../processing/evacuation_access.py" line="458"/>
         <source>The isochrone bands cannot be read: write minutes separated by commas, for example 5, 10, 15, 30.</source>
         <translation>Les tranches d’isochrones sont illisibles : écrivez des minutes séparées par des virgules, par exemple 5, 10, 15, 30.</translation>
     </message>
     <message>
-        <location filename="../processing/evacuation_access.py" line="466"/>
+        <location filename="../processing/evacuation_access.py" line="462"/>
         <source>Give isochrone bands in minutes above 0, e.g. 5, 10, 15, 30.</source>
         <translation>Indiquez des tranches d’isochrones en minutes, supérieures à 0, par exemple 5, 10, 15, 30.</translation>
     </message>
     <message>
-        <location filename="../processing/evacuation_access.py" line="76"/>
+        <location filename="../processing/evacuation_access.py" line="75"/>
         <source>&lt;b&gt;Households&lt;/b&gt;: points or building polygons (a point inside the polygon is used); &lt;b&gt;Population field&lt;/b&gt;: people per household (1 when not given).
 &lt;b&gt;Shelters&lt;/b&gt;: points or polygons; &lt;b&gt;Shelter name field&lt;/b&gt;; &lt;b&gt;Capacity field&lt;/b&gt; (people). Shelters inside the hazard are flooded and are not destinations.
 &lt;b&gt;At-shelter distance (m)&lt;/b&gt;: a household this close to a safe shelter is at it.
@@ -596,17 +591,17 @@ Sorties : &lt;b&gt;Accès des ménages&lt;/b&gt; (statut : reachable, at_shelter
 <context>
     <name>Exposure</name>
     <message>
-        <location filename="../processing/exposure.py" line="126"/>
+        <location filename="../processing/exposure.py" line="125"/>
         <source>Exposure to a hazard</source>
         <translation>Exposition à un aléa</translation>
     </message>
     <message>
-        <location filename="../processing/exposure.py" line="129"/>
+        <location filename="../processing/exposure.py" line="128"/>
         <source>Hazard and exposure</source>
         <translation>Aléa et exposition</translation>
     </message>
     <message>
-        <location filename="../processing/exposure.py" line="135"/>
+        <location filename="../processing/exposure.py" line="134"/>
         <source>Counts what is exposed to a hazard, per hazard class and per aggregation unit: buildings (count, footprint area, population), critical facilities and road length. A feature touching several classes takes the highest.
 
 &lt;b&gt;Hazard classes&lt;/b&gt;: polygons with a class field (for example the output of Prepare a hazard layer); use either this or a depth raster.
@@ -637,202 +632,197 @@ Outputs: &lt;b&gt;Exposed buildings&lt;/b&gt;, &lt;b&gt;Exposed facilities&lt;/b
 Sorties : &lt;b&gt;Bâtiments exposés&lt;/b&gt;, &lt;b&gt;Équipements exposés&lt;/b&gt;, &lt;b&gt;Tronçons de routes exposés&lt;/b&gt; (entités d’entrée avec hazard_class, hazard_label, max_depth_m et unit), &lt;b&gt;Exposition par unité&lt;/b&gt; (polygones avec une colonne par classe, prêts pour une carte choroplèthe), &lt;b&gt;Synthèse de l’exposition&lt;/b&gt; (une table), &lt;b&gt;Entités rejetées&lt;/b&gt; (entités sans géométrie) et &lt;b&gt;Résumé (JSON)&lt;/b&gt;. Les surfaces sont calculées sur l’ellipsoïde WGS 84 ; les nombres sont enregistrés sans arrondi.</translation>
     </message>
     <message>
-        <location filename="../processing/exposure.py" line="269"/>
+        <location filename="../processing/exposure.py" line="268"/>
         <source>Hazard classes</source>
         <translation>Classes d’aléa</translation>
     </message>
     <message>
-        <location filename="../processing/exposure.py" line="175"/>
+        <location filename="../processing/exposure.py" line="174"/>
         <source>Hazard class field</source>
         <translation>Champ de classe d’aléa</translation>
     </message>
     <message>
-        <location filename="../processing/exposure.py" line="444"/>
+        <location filename="../processing/exposure.py" line="429"/>
         <source>Buildings</source>
         <translation>Bâtiments</translation>
     </message>
     <message>
-        <location filename="../processing/exposure.py" line="181"/>
+        <location filename="../processing/exposure.py" line="180"/>
         <source>Building type field</source>
         <translation>Champ du type de bâtiment</translation>
     </message>
     <message>
-        <location filename="../processing/exposure.py" line="184"/>
+        <location filename="../processing/exposure.py" line="183"/>
         <source>Population field</source>
         <translation>Champ de population</translation>
     </message>
     <message>
-        <location filename="../processing/exposure.py" line="187"/>
+        <location filename="../processing/exposure.py" line="186"/>
         <source>Building levels field</source>
         <translation>Champ du nombre de niveaux</translation>
     </message>
     <message>
-        <location filename="../processing/exposure.py" line="190"/>
+        <location filename="../processing/exposure.py" line="189"/>
         <source>Residential building types</source>
         <translation>Types de bâtiments résidentiels</translation>
     </message>
     <message>
-        <location filename="../processing/exposure.py" line="193"/>
+        <location filename="../processing/exposure.py" line="192"/>
         <source>Population raster</source>
         <translation>Raster de population</translation>
     </message>
     <message>
-        <location filename="../processing/exposure.py" line="510"/>
+        <location filename="../processing/exposure.py" line="495"/>
         <source>Facilities</source>
         <translation>Équipements</translation>
     </message>
     <message>
-        <location filename="../processing/exposure.py" line="197"/>
+        <location filename="../processing/exposure.py" line="196"/>
         <source>Facility category field</source>
         <translation>Champ de catégorie d’équipement</translation>
     </message>
     <message>
-        <location filename="../processing/exposure.py" line="200"/>
+        <location filename="../processing/exposure.py" line="199"/>
         <source>Roads</source>
         <translation>Routes</translation>
     </message>
     <message>
-        <location filename="../processing/exposure.py" line="202"/>
+        <location filename="../processing/exposure.py" line="201"/>
         <source>Aggregation units</source>
         <translation>Unités d’agrégation</translation>
     </message>
     <message>
-        <location filename="../processing/exposure.py" line="204"/>
+        <location filename="../processing/exposure.py" line="203"/>
         <source>Unit name field</source>
         <translation>Champ du nom de l’unité</translation>
     </message>
     <message>
-        <location filename="../processing/exposure.py" line="207"/>
+        <location filename="../processing/exposure.py" line="206"/>
         <source>Unit census population field</source>
         <translation>Champ de population recensée de l’unité</translation>
     </message>
     <message>
-        <location filename="../processing/exposure.py" line="210"/>
+        <location filename="../processing/exposure.py" line="209"/>
         <source>Displacement rate per class</source>
         <translation>Taux de déplacement par classe</translation>
     </message>
     <message>
-        <location filename="../processing/exposure.py" line="213"/>
+        <location filename="../processing/exposure.py" line="212"/>
         <source>Demographic ratios</source>
         <translation>Ratios démographiques</translation>
     </message>
     <message>
-        <location filename="../processing/exposure.py" line="216"/>
+        <location filename="../processing/exposure.py" line="215"/>
         <source>Minimum needs per displaced person</source>
         <translation>Besoins minimaux par personne déplacée</translation>
     </message>
     <message>
-        <location filename="../processing/exposure.py" line="219"/>
+        <location filename="../processing/exposure.py" line="218"/>
         <source>Exposed buildings</source>
         <translation>Bâtiments exposés</translation>
     </message>
     <message>
-        <location filename="../processing/exposure.py" line="219"/>
+        <location filename="../processing/exposure.py" line="218"/>
         <source>Exposed facilities</source>
         <translation>Équipements exposés</translation>
     </message>
     <message>
-        <location filename="../processing/exposure.py" line="219"/>
+        <location filename="../processing/exposure.py" line="218"/>
         <source>Exposed road sections</source>
         <translation>Tronçons de routes exposés</translation>
     </message>
     <message>
-        <location filename="../processing/exposure.py" line="219"/>
+        <location filename="../processing/exposure.py" line="218"/>
         <source>Exposure per unit</source>
         <translation>Exposition par unité</translation>
     </message>
     <message>
-        <location filename="../processing/exposure.py" line="219"/>
+        <location filename="../processing/exposure.py" line="218"/>
         <source>Exposure summary</source>
         <translation>Synthèse de l’exposition</translation>
     </message>
     <message>
-        <location filename="../processing/exposure.py" line="219"/>
+        <location filename="../processing/exposure.py" line="218"/>
         <source>Rejected features</source>
         <translation>Entités rejetées</translation>
     </message>
     <message>
-        <location filename="../processing/exposure.py" line="228"/>
+        <location filename="../processing/exposure.py" line="227"/>
         <source>Summary (JSON)</source>
         <translation>Résumé (JSON)</translation>
     </message>
     <message>
-        <location filename="../processing/exposure.py" line="228"/>
+        <location filename="../processing/exposure.py" line="227"/>
         <source>JSON (*.json)</source>
         <translation>JSON (*.json)</translation>
     </message>
     <message>
-        <location filename="../processing/exposure.py" line="231"/>
+        <location filename="../processing/exposure.py" line="230"/>
         <source>Hazard source</source>
         <translation>Source de l’aléa</translation>
     </message>
     <message>
-        <location filename="../processing/exposure.py" line="239"/>
+        <location filename="../processing/exposure.py" line="238"/>
         <source>Give either hazard classes or a flood depth raster (exactly one of them).</source>
         <translation>Indiquez soit des classes d’aléa, soit un raster de hauteur d’eau (exactement l’un des deux).</translation>
     </message>
     <message>
-        <location filename="../processing/exposure.py" line="247"/>
+        <location filename="../processing/exposure.py" line="246"/>
         <source>The hazard layer has no field {field}. Choose its class field, or prepare it with Prepare a hazard layer.</source>
         <translation>La couche d’aléa n’a pas de champ {field}. Choisissez son champ de classe, ou préparez-la avec Préparer une couche d’aléa.</translation>
     </message>
     <message>
-        <location filename="../processing/exposure.py" line="254"/>
+        <location filename="../processing/exposure.py" line="253"/>
         <source>The hazard layer is empty.</source>
         <translation>La couche d’aléa est vide.</translation>
     </message>
     <message>
-        <location filename="../processing/exposure.py" line="259"/>
+        <location filename="../processing/exposure.py" line="258"/>
         <source>The hazard class field holds values that are not classes ({values}): use 0 to 3, or prepare the layer with Prepare a hazard layer.</source>
         <translation>Le champ de classe d’aléa contient des valeurs qui ne sont pas des classes ({values}) : utilisez 0 à 3, ou préparez la couche avec Préparer une couche d’aléa.</translation>
     </message>
     <message>
-        <location filename="../processing/exposure.py" line="300"/>
+        <location filename="../processing/exposure.py" line="288"/>
         <source>Choose at least one exposure layer: buildings, facilities or roads.</source>
         <translation>Choisissez au moins une couche exposée : bâtiments, équipements ou routes.</translation>
     </message>
     <message>
-        <location filename="../processing/exposure.py" line="345"/>
+        <location filename="../processing/exposure.py" line="330"/>
         <source>Give one source of population only: a population field of the buildings, a census field of the aggregation units, or a population raster.</source>
         <translation>Indiquez une seule source de population : un champ de population des bâtiments, un champ de recensement des unités d’agrégation, ou un raster de population.</translation>
     </message>
     <message>
-        <location filename="../processing/exposure.py" line="349"/>
+        <location filename="../processing/exposure.py" line="334"/>
         <source>Census totals are distributed to buildings: choose a buildings layer as well.</source>
         <translation>Les totaux du recensement sont répartis entre les bâtiments : choisissez aussi une couche de bâtiments.</translation>
     </message>
     <message>
-        <location filename="../processing/exposure.py" line="391"/>
+        <location filename="../processing/exposure.py" line="376"/>
         <source>A displacement, demographic or needs setting cannot be read: {detail}. Write key=value pairs separated by &apos;;&apos;.</source>
         <translation>Un réglage de déplacement, de démographie ou de besoins est illisible : {detail}. Écrivez des paires clé=valeur séparées par « ; ».</translation>
     </message>
     <message>
-        <location filename="../processing/exposure.py" line="402"/>
+        <location filename="../processing/exposure.py" line="387"/>
         <source>outside every unit</source>
         <translation>hors de toute unité</translation>
     </message>
     <message>
-        <location filename="../processing/exposure.py" line="502"/>
+        <location filename="../processing/exposure.py" line="487"/>
         <source>{people} people of the census have no residential building in their unit and are not placed; they are reported as unplaced.</source>
         <translation>{people} personnes du recensement n’ont aucun bâtiment résidentiel dans leur unité et ne sont pas placées ; elles sont signalées comme non placées.</translation>
     </message>
     <message>
-        <location filename="../processing/exposure.py" line="661"/>
+        <location filename="../processing/exposure.py" line="646"/>
         <source>the feature has no geometry</source>
         <translation>l’entité n’a pas de géométrie</translation>
     </message>
     <message>
-        <location filename="../processing/exposure.py" line="282"/>
-        <source>The layer {layer} has no coordinate reference system. Set its CRS in the layer properties, then run again.</source>
-        <translation>La couche {layer} n’a pas de système de coordonnées de référence. Définissez son SCR dans les propriétés de la couche, puis relancez.</translation>
-    </message>
-    <message>
-        <location filename="../processing/exposure.py" line="432"/>
+        <location filename="../processing/exposure.py" line="417"/>
         <source>{layer}: {count} invalid geometries were repaired.</source>
         <translation>{layer} : {count} géométries invalides ont été réparées.</translation>
     </message>
     <message>
-        <location filename="../processing/exposure.py" line="266"/>
+        <location filename="../processing/exposure.py" line="265"/>
         <source>{count} hazard features have no geometry and are ignored.</source>
         <translation>{count} entités d’aléa n’ont pas de géométrie et sont ignorées.</translation>
     </message>
@@ -840,12 +830,12 @@ Sorties : &lt;b&gt;Bâtiments exposés&lt;/b&gt;, &lt;b&gt;Équipements exposés
 <context>
     <name>FacilityAccess</name>
     <message>
-        <location filename="../processing/facility_access.py" line="37"/>
+        <location filename="../processing/facility_access.py" line="36"/>
         <source>Emergency access from facilities</source>
         <translation>Accès des secours depuis les équipements</translation>
     </message>
     <message>
-        <location filename="../processing/facility_access.py" line="40"/>
+        <location filename="../processing/facility_access.py" line="39"/>
         <source>Travel time from the nearest emergency facility (fire station, hospital, rescue base) to every household, on the dry road network and on the network cut by the flood, and the difference: which households lose access, and which are reached much later. Times run from the facility to the household (oneway streets count that way).
 
 </source>
@@ -854,92 +844,92 @@ Sorties : &lt;b&gt;Bâtiments exposés&lt;/b&gt;, &lt;b&gt;Équipements exposés
 </translation>
     </message>
     <message>
-        <location filename="../processing/facility_access.py" line="58"/>
+        <location filename="../processing/facility_access.py" line="57"/>
         <source>Households</source>
         <translation>Ménages</translation>
     </message>
     <message>
-        <location filename="../processing/facility_access.py" line="60"/>
+        <location filename="../processing/facility_access.py" line="59"/>
         <source>Facilities</source>
         <translation>Équipements</translation>
     </message>
     <message>
-        <location filename="../processing/facility_access.py" line="62"/>
+        <location filename="../processing/facility_access.py" line="61"/>
         <source>Facility name field</source>
         <translation>Champ du nom de l’équipement</translation>
     </message>
     <message>
-        <location filename="../processing/facility_access.py" line="65"/>
+        <location filename="../processing/facility_access.py" line="64"/>
         <source>Delay threshold (min)</source>
         <translation>Seuil de retard (min)</translation>
     </message>
     <message>
-        <location filename="../processing/facility_access.py" line="68"/>
+        <location filename="../processing/facility_access.py" line="67"/>
         <source>Households with emergency access</source>
         <translation>Accès des secours aux ménages</translation>
     </message>
     <message>
-        <location filename="../processing/facility_access.py" line="70"/>
+        <location filename="../processing/facility_access.py" line="69"/>
         <source>Summary (JSON)</source>
         <translation>Résumé (JSON)</translation>
     </message>
     <message>
-        <location filename="../processing/facility_access.py" line="70"/>
+        <location filename="../processing/facility_access.py" line="69"/>
         <source>JSON (*.json)</source>
         <translation>JSON (*.json)</translation>
     </message>
     <message>
-        <location filename="../processing/facility_access.py" line="76"/>
+        <location filename="../processing/facility_access.py" line="75"/>
         <source>reached as without the flood</source>
         <translation>atteint comme sans inondation</translation>
     </message>
     <message>
-        <location filename="../processing/facility_access.py" line="77"/>
+        <location filename="../processing/facility_access.py" line="76"/>
         <source>reached later than the delay threshold</source>
         <translation>atteint avec un retard supérieur au seuil</translation>
     </message>
     <message>
-        <location filename="../processing/facility_access.py" line="78"/>
+        <location filename="../processing/facility_access.py" line="77"/>
         <source>no longer reached once flooded</source>
         <translation>plus atteint une fois le réseau inondé</translation>
     </message>
     <message>
-        <location filename="../processing/facility_access.py" line="79"/>
+        <location filename="../processing/facility_access.py" line="78"/>
         <source>not reached even without the flood</source>
         <translation>non atteint, même sans inondation</translation>
     </message>
     <message>
-        <location filename="../processing/facility_access.py" line="80"/>
+        <location filename="../processing/facility_access.py" line="79"/>
         <source>no road within the snapping distance</source>
         <translation>aucune route à moins de la distance d’accrochage</translation>
     </message>
     <message>
-        <location filename="../processing/facility_access.py" line="81"/>
+        <location filename="../processing/facility_access.py" line="80"/>
         <source>the feature has no geometry</source>
         <translation>l’entité n’a pas de géométrie</translation>
     </message>
     <message>
-        <location filename="../processing/facility_access.py" line="94"/>
+        <location filename="../processing/facility_access.py" line="93"/>
         <source>The households layer is empty.</source>
         <translation>La couche des ménages est vide.</translation>
     </message>
     <message>
-        <location filename="../processing/facility_access.py" line="96"/>
+        <location filename="../processing/facility_access.py" line="95"/>
         <source>The facilities layer is empty: give at least one facility.</source>
         <translation>La couche des équipements est vide : indiquez au moins un équipement.</translation>
     </message>
     <message>
-        <location filename="../processing/facility_access.py" line="99"/>
+        <location filename="../processing/facility_access.py" line="98"/>
         <source>Canceled: nothing was written.</source>
         <translation>Annulé : rien n’a été écrit.</translation>
     </message>
     <message>
-        <location filename="../processing/facility_access.py" line="108"/>
+        <location filename="../processing/facility_access.py" line="107"/>
         <source>No household is within {distance} m of a usable road. Check that the roads and the households cover the same area (and their CRS), or raise the maximum snapping distance.</source>
         <translation>Aucun ménage n’est à moins de {distance} m d’une route utilisable. Vérifiez que les routes et les ménages couvrent la même zone (et leur SCR), ou augmentez la distance d’accrochage maximale.</translation>
     </message>
     <message>
-        <location filename="../processing/facility_access.py" line="45"/>
+        <location filename="../processing/facility_access.py" line="44"/>
         <source>&lt;b&gt;Households&lt;/b&gt;: points or polygons. &lt;b&gt;Facilities&lt;/b&gt;: points or polygons; &lt;b&gt;Facility name field&lt;/b&gt;.
 &lt;b&gt;Delay threshold (min)&lt;/b&gt;: a household reached more than this later once flooded is delayed.
 Output: &lt;b&gt;Households with emergency access&lt;/b&gt;: facility_fid_dry, facility_name_dry, time_dry_s, distance_dry_m, facility_fid_flood, facility_name_flood, time_flood_s, distance_flood_m, delay_s, access_status (unchanged, delayed, loses_access, no_access_dry, no_road or no_geometry) and access_label, and a &lt;b&gt;Summary (JSON)&lt;/b&gt;.</source>
@@ -948,7 +938,7 @@ Output: &lt;b&gt;Households with emergency access&lt;/b&gt;: facility_fid_dry, f
 Sortie : &lt;b&gt;Accès des secours aux ménages&lt;/b&gt; : facility_fid_dry, facility_name_dry, time_dry_s, distance_dry_m, facility_fid_flood, facility_name_flood, time_flood_s, distance_flood_m, delay_s, access_status (unchanged, delayed, loses_access, no_access_dry, no_road ou no_geometry) et access_label, et un &lt;b&gt;Résumé (JSON)&lt;/b&gt;.</translation>
     </message>
     <message>
-        <location filename="../processing/facility_access.py" line="164"/>
+        <location filename="../processing/facility_access.py" line="160"/>
         <source>{lost} households lose emergency access because of the flood, {delayed} are reached more than {minutes} min later, {unchanged} keep their access.</source>
         <translation>{lost} ménages perdent l’accès des secours à cause de l’inondation, {delayed} sont atteints plus de {minutes} min plus tard, {unchanged} gardent leur accès.</translation>
     </message>
@@ -1277,6 +1267,11 @@ Chaque couche a les colonnes osm_id, osm_type, name, category (un code stable), 
         <location filename="../processing/layers.py" line="58"/>
         <source>The field {field} does not exist in the layer.</source>
         <translation>Le champ {field} n’existe pas dans la couche.</translation>
+    </message>
+    <message>
+        <location filename="../processing/fastio.py" line="130"/>
+        <source>The layer {layer} has no coordinate reference system. Set its CRS in the layer properties, then run again.</source>
+        <translation>La couche {layer} n’a pas de système de coordonnées de référence. Définissez son SCR dans les propriétés de la couche, puis relancez.</translation>
     </message>
 </context>
 </TS>

@@ -1,7 +1,5 @@
 """refuge:evacuation_access: the nearest reachable safe shelter of every household."""
 
-import json
-import os
 
 import numpy as np
 from qgis.core import (
@@ -27,8 +25,9 @@ from ..core.network.evacuation import evacuation_access
 from ..core.network.isochrones import isochrone_bands
 from . import compat
 from .base import RefugeAlgorithm
-from .network import NetworkParameters, read_arrays, representative_lonlat
-from .writer import write_table, write_with_columns
+from .fastio import read_arrays
+from .network import NetworkParameters, representative_lonlat
+from .writer import write_json, write_table, write_with_columns
 
 try:
     import shapely
@@ -328,10 +327,7 @@ class EvacuationAccess(NetworkParameters, RefugeAlgorithm):
         summary = self._summary(road, result, people, assigned, len(shelters), units_summary, len(rejects))
         path = self.parameterAsFileOutput(parameters, self.SUMMARY_JSON, context)
         if path:
-            temporary = path + ".tmp"
-            with open(temporary, "w", encoding="utf-8") as handle:
-                json.dump(summary, handle, ensure_ascii=False, indent=1)
-            os.replace(temporary, path)
+            write_json(path, summary)
             outputs[self.SUMMARY_JSON] = path
         counts = summary["households"]["by_status"]
         feedback.pushInfo(self.tr(

@@ -1,8 +1,6 @@
 """refuge:exposure: buildings, facilities, roads and people per hazard class and unit."""
 
 import dataclasses
-import json
-import os
 
 import numpy as np
 from qgis.core import (
@@ -33,6 +31,7 @@ from .depth import DepthRasterParameters
 from .i18n_labels import class_label
 from .layers import SourceArrays, add_features
 from .styles import HazardStyler
+from .writer import write_json
 
 try:
     import shapely
@@ -275,18 +274,7 @@ class Exposure(DepthRasterParameters, RefugeAlgorithm):
         With ``fast_output``, a plain file layer whose output goes to a GeoPackage
         is read with GDAL directly (see :mod:`.fastio`).
         """
-        source = self.parameterAsSource(parameters, name, context)
-        if source is None:
-            return None, None
-        if not source.sourceCrs().isValid():
-            raise QgsProcessingException(self.tr(
-                "The layer {layer} has no coordinate reference system. Set its CRS in the layer "
-                "properties, then run again.").format(layer=self.parameterDefinition(name).description()))
-        if fast_output and fastio.gpkg_destination(parameters, fast_output):
-            direct = fastio.direct_source(self, parameters, name, context)
-            if direct is not None:
-                return source, fastio.ArrowArrays(*direct, feedback)
-        return source, SourceArrays(source, feedback)
+        return fastio.read_arrays(self, parameters, name, context, feedback, fast_output)
 
     # -- main -----------------------------------------------------------------------------------
 
@@ -331,10 +319,7 @@ class Exposure(DepthRasterParameters, RefugeAlgorithm):
             self._write_units(parameters, context, run)
         path = self.parameterAsFileOutput(parameters, self.SUMMARY_JSON, context)
         if path:
-            temporary = path + ".tmp"
-            with open(temporary, "w", encoding="utf-8") as handle:
-                json.dump(run.summary, handle, ensure_ascii=False, indent=1)
-            os.replace(temporary, path)
+            write_json(path, run.summary)
             run.results[self.SUMMARY_JSON] = path
         return run.results
 

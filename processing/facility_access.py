@@ -1,7 +1,5 @@
 """refuge:facility_access: how long emergency services take to reach households, dry and flooded."""
 
-import json
-import os
 
 import numpy as np
 from qgis.core import (
@@ -18,8 +16,9 @@ from .. import plugin_version
 from ..core.network.access import ACCESS_STATUSES, facility_access
 from . import compat
 from .base import RefugeAlgorithm
-from .network import NetworkParameters, read_arrays, representative_lonlat
-from .writer import write_with_columns
+from .fastio import read_arrays
+from .network import NetworkParameters, representative_lonlat
+from .writer import write_json, write_with_columns
 
 
 class FacilityAccess(NetworkParameters, RefugeAlgorithm):
@@ -155,10 +154,7 @@ class FacilityAccess(NetworkParameters, RefugeAlgorithm):
         }
         path = self.parameterAsFileOutput(parameters, self.SUMMARY_JSON, context)
         if path:
-            temporary = path + ".tmp"
-            with open(temporary, "w", encoding="utf-8") as handle:
-                json.dump(summary, handle, ensure_ascii=False, indent=1)
-            os.replace(temporary, path)
+            write_json(path, summary)
             outputs[self.SUMMARY_JSON] = path
         counts = summary["by_status"]
         feedback.pushInfo(self.tr(

@@ -14,12 +14,14 @@ import sqlite3
 
 import numpy as np
 from qgis.core import (
+    QgsProcessingException,
     QgsProcessingFeatureSourceDefinition,
     QgsProcessingOutputLayerDefinition,
     QgsProviderRegistry,
 )
 
-from .layers import crs_text
+from . import messages
+from .layers import SourceArrays, crs_text
 
 try:
     import shapely
@@ -98,10 +100,6 @@ class ArrowArrays:
 
     def values(self, field_name):
         """Values of one field in feature order (None when null; text decoded from UTF-8)."""
-        from qgis.core import QgsProcessingException
-
-        from . import messages
-
         if field_name not in self._columns:
             raise QgsProcessingException(messages.tr(
                 "The field {field} does not exist in the layer.").format(field=field_name))
@@ -117,6 +115,26 @@ class ArrowArrays:
                 else:
                     result.append(value)
         return result
+
+
+def read_arrays(algorithm, parameters, name, context, feedback, fast_output=None, always_fast=False):
+    """(source, arrays) of a vector input, read with GDAL's Arrow stream when possible.
+
+    ``fast_output``: the output this input is copied to; the fast path needs it
+    to be a GeoPackage (or ``always_fast`` when nothing is copied).
+    """
+    source = algorithm.parameterAsSource(parameters, name, context)
+    if source is None:
+        return None, None
+    if not source.sourceCrs().isValid():
+        raise QgsProcessingException(messages.tr(
+            "The layer {layer} has no coordinate reference system. Set its CRS in the layer "
+            "properties, then run again.").format(layer=algorithm.parameterDefinition(name).description()))
+    if always_fast or (fast_output and gpkg_destination(parameters, fast_output)):
+        direct = direct_source(algorithm, parameters, name, context)
+        if direct is not None:
+            return source, ArrowArrays(*direct, feedback)
+    return source, SourceArrays(source, feedback)
 
 
 _SQL_TYPES = {"integer": "INTEGER", "real": "REAL", "text": "TEXT", "boolean": "BOOLEAN"}

@@ -14,13 +14,14 @@ from qgis.core import (
 )
 
 from ..core import crs as crs_tools
-from ..core.exposure.overlay import ZoneIndex
+from ..core.exposure.overlay import ZoneIndex, max_class
 from ..core.network import flood
 from ..core.network.graph import Projector, build_network, line_speeds, local_crs
 from ..core.network.profiles import DRIVE, WALK
 from ..core.network.topology import node_lines
-from . import compat, fastio
+from . import compat
 from .depth import DepthRasterParameters
+from .fastio import read_arrays
 from .layers import SourceArrays
 from .messages import tr
 
@@ -50,26 +51,6 @@ class RoadNetwork:
     lines_left_out: int = 0
     default_class_lines: int = 0
     part_line: np.ndarray = None  # input road of each network line (multi-part roads give several)
-
-
-def read_arrays(algorithm, parameters, name, context, feedback, fast_output=None, always_fast=False):
-    """(source, arrays) of a vector input, read with GDAL's Arrow stream when possible.
-
-    ``fast_output``: the output this input is copied to; the fast path needs it
-    to be a GeoPackage (or ``always_fast`` when nothing is copied).
-    """
-    source = algorithm.parameterAsSource(parameters, name, context)
-    if source is None:
-        return None, None
-    if not source.sourceCrs().isValid():
-        raise QgsProcessingException(tr(
-            "The layer {layer} has no coordinate reference system. Set its CRS in the layer "
-            "properties, then run again.").format(layer=algorithm.parameterDefinition(name).description()))
-    if always_fast or (fast_output and fastio.gpkg_destination(parameters, fast_output)):
-        direct = fastio.direct_source(algorithm, parameters, name, context)
-        if direct is not None:
-            return source, fastio.ArrowArrays(*direct, feedback)
-    return source, SourceArrays(source, feedback)
 
 
 def representative_lonlat(arrays):
@@ -419,10 +400,8 @@ class NetworkParameters(DepthRasterParameters):
             return classes, depth
         finite = np.isfinite(lonlat).all(axis=1)
         if road.hazard[0] == "zones":
-            index = road.hazard[1]
             points = shapely.points(np.where(finite[:, None], lonlat, 0.0))
-            found, part = index.tree.query(points, predicate="intersects")
-            np.maximum.at(classes, found, index.codes[part])
+            classes = max_class(points, road.hazard[1]).astype(np.int64)
             classes[~finite] = 0
         else:
             from ..core.exposure.raster import sample_points

@@ -1,4 +1,8 @@
-"""Writing an input layer back out with result columns, by the fastest path available."""
+"""Writing outputs: an input layer with result columns (by the fastest path available),
+plain tables, and JSON summaries."""
+
+import json
+import os
 
 import numpy as np
 from qgis.core import QgsField, QgsFields
@@ -105,3 +109,11 @@ def write_table(algorithm, parameters, name, context, feedback, columns, geometr
     wkb = [None] * count if geometries is None else list(shapely.to_wkb(np.asarray(geometries, dtype=object)))
     add_features(sink, fields, rows, wkb, feedback)
     return destination
+
+
+def write_json(path, data):
+    """Write ``data`` as UTF-8 JSON to ``path`` through a temporary file (never half-written)."""
+    temporary = path + ".tmp"
+    with open(temporary, "w", encoding="utf-8") as handle:
+        json.dump(data, handle, ensure_ascii=False, indent=1)
+    os.replace(temporary, path)
