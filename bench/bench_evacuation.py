@@ -62,7 +62,16 @@ import sys
 import time
 from pathlib import Path
 
-from common import busy_seconds, fmt_n, git_revision, gpkg_table, machine, metres_per_degree, start_qgis
+from common import (
+    busy_seconds,
+    fmt_n,
+    git_revision,
+    gpkg_table,
+    machine,
+    metres_per_degree,
+    start_qgis,
+    write_section,
+)
 
 BENCH = Path(__file__).resolve().parent
 ROOT = BENCH.parent
@@ -1829,17 +1838,6 @@ def format_counts(counts):
     return ", ".join(f"{k} {fmt_n(v)}" for k, v in counts.items())
 
 
-def write_results(path, text):
-    """Replace this benchmark's section, or append it; the rest of the file is kept."""
-    current = path.read_text() if path.exists() else "# Refuge benchmarks\n"
-    start, end = current.find(START_MARK), current.find(END_MARK)
-    if start >= 0 and end > start:
-        current = current[:start] + text + current[end + len(END_MARK):]
-    else:
-        current = current.rstrip("\n") + "\n\n" + text + "\n"
-    path.write_text(current)
-
-
 # --------------------------------------------------------------------------
 # The benchmark proper.
 
@@ -2130,7 +2128,7 @@ def main(argv=None):
                    problems)
     print()
     print(text)
-    write_results(args.results, text)
+    write_section(args.results, text, START_MARK, END_MARK, new_file="# Refuge benchmarks\n")
     print(f"\nwritten to {args.results}")
     if problems:
         print("\nPROBLEMS:\n" + "\n".join(f"- {p}" for p in problems), file=sys.stderr)

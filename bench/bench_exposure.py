@@ -64,7 +64,7 @@ import sys
 import time
 from pathlib import Path
 
-from common import fmt_n, machine, max_rss_kib, peak_reset, rss_kib, start_qgis
+from common import fmt_n, git_revision, machine, max_rss_kib, peak_reset, rss_kib, start_qgis, write_section
 
 BENCH = Path(__file__).resolve().parent
 ROOT = BENCH.parent
@@ -746,19 +746,6 @@ def refuge_dir():
     return Path(refuge.__file__).resolve().parent
 
 
-def git_revision(folder):
-    """Commit of the Refuge under test, and whether files outside bench/ differ from it."""
-    def git(*args):
-        proc = subprocess.run(["git", "-C", str(folder), *args], capture_output=True, text=True)
-        return proc.stdout.strip() if proc.returncode == 0 else None
-
-    commit = git("rev-parse", "--short", "HEAD")
-    if commit is None:
-        return "not a git checkout"
-    changed = git("status", "--porcelain", "--", ".", ":(exclude)bench")
-    return f"commit {commit}" + (", with uncommitted changes outside bench/" if changed else "")
-
-
 def versions():
     import numpy
     import shapely
@@ -1143,20 +1130,6 @@ def section(results, big, profile_rows, phases, vers, gpd_versions, repeat, prob
     return "\n".join(lines)
 
 
-def write_results(path, text):
-    """Replace this benchmark's section, creating the file or appending the section if needed."""
-    if not path.exists():
-        path.write_text(text + "\n")
-        return
-    current = path.read_text()
-    start, end = current.find(START_MARK), current.find(END_MARK)
-    if start >= 0 and end > start:
-        current = current[:start] + text + current[end + len(END_MARK):]
-    else:
-        current = current.rstrip("\n") + "\n\n" + text + "\n"
-    path.write_text(current)
-
-
 def ensure_geopandas_venv():
     """Create bench/.venv-geopandas if needed; never touches the project's .venv."""
     python = GEOPANDAS_VENV / "bin" / "python"
@@ -1303,7 +1276,7 @@ def main(argv=None):
     text = section(results, big, profile_rows, phases, vers, gpd_versions, args.repeat, problems, notes)
     print()
     print(text)
-    write_results(args.results, text)
+    write_section(args.results, text, START_MARK, END_MARK)
     print(f"\nwritten to {args.results}")
     if problems:
         print("\nCHECK FAILED:\n" + "\n".join(problems), file=sys.stderr)

@@ -83,6 +83,7 @@ from common import (
     peak_reset,
     rss_kib,
     start_qgis,
+    write_section,
 )
 
 BENCH = Path(__file__).resolve().parent
@@ -1319,20 +1320,6 @@ Notes:
 {END_MARK}""".replace(f"{RASTER_SIZE:,}", fmt_n(RASTER_SIZE))
 
 
-def write_results(path, text):
-    """Replace this benchmark's section (re-reading the file just before), or append it."""
-    if not path.exists():
-        path.write_text(text + "\n")
-        return
-    current = path.read_text()
-    start, end = current.find(START_MARK), current.find(END_MARK)
-    if start >= 0 and end > start:
-        current = current[:start] + text + current[end + len(END_MARK):]
-    else:
-        current = current.rstrip("\n") + "\n\n" + text + "\n"
-    path.write_text(current)
-
-
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--repeat", type=int, default=3, help="repetitions in the shared process (default 3)")
@@ -1384,7 +1371,7 @@ def main(argv=None):
                    copies)
     print()
     print(text)
-    write_results(args.results, text)
+    write_section(args.results, text, START_MARK, END_MARK)
     print(f"\nwritten to {args.results}")
     return 1 if problems else 0
 

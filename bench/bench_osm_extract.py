@@ -43,6 +43,8 @@ import sys
 import time
 from pathlib import Path
 
+from common import write_section
+
 BENCH = Path(__file__).resolve().parent
 ROOT = BENCH.parent
 QGIS_PROCESS = ROOT / "scripts" / "qgis_process"
@@ -453,20 +455,6 @@ Method common to all sections:
 """
 
 
-def write_results(path, text):
-    """Replace this benchmark's section, creating the file or appending the section if needed."""
-    if not path.exists():
-        path.write_text(header() + "\n" + text + "\n")
-        return
-    current = path.read_text()
-    start, end = current.find(START_MARK), current.find(END_MARK)
-    if start >= 0 and end > start:
-        current = current[:start] + text + current[end + len(END_MARK):]
-    else:
-        current = current.rstrip("\n") + "\n\n" + text + "\n"
-    path.write_text(current)
-
-
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("pbf", nargs="+", type=Path, help="OSM .pbf files (absent ones are skipped)")
@@ -504,7 +492,7 @@ def main(argv=None):
     text = section(results, start, versions(start["version"]["stdout"]), args.repeat, keys, skipped)
     print()
     print(text)
-    write_results(args.results, text)
+    write_section(args.results, text, START_MARK, END_MARK, new_file=header())
     print(f"\nwritten to {args.results}")
 
 

@@ -42,9 +42,10 @@ def fmt_n(n):
     return f"{n:,}".replace(",", " ")
 
 
-def git_revision():
+def git_revision(folder=ROOT):
+    """Commit of the Refuge under test, and whether files outside bench/ differ from it."""
     def git(*args):
-        proc = subprocess.run(["git", "-C", str(ROOT), *args], capture_output=True, text=True)
+        proc = subprocess.run(["git", "-C", str(folder), *args], capture_output=True, text=True)
         return proc.stdout.strip() if proc.returncode == 0 else None
 
     commit = git("rev-parse", "--short", "HEAD")
@@ -117,3 +118,20 @@ def start_qgis(required=()):
         if registry.algorithmById(algorithm) is None:
             raise SystemExit(f"{algorithm} is not registered")
     return app, plugin
+
+
+def write_section(path, text, start_mark, end_mark, new_file=""):
+    """Replace the text between a benchmark's markers in ``path``, or append it; the rest is kept.
+
+    A missing file is created with ``new_file`` (a heading) before the section.
+    """
+    if not path.exists():
+        path.write_text((new_file + "\n" if new_file else "") + text + "\n")
+        return
+    current = path.read_text()
+    start, end = current.find(start_mark), current.find(end_mark)
+    if start >= 0 and end > start:
+        current = current[:start] + text + current[end + len(end_mark):]
+    else:
+        current = current.rstrip("\n") + "\n\n" + text + "\n"
+    path.write_text(current)
