@@ -8,6 +8,7 @@ buildings, within 1e-4 for polygons tens of kilometres wide.
 
 import numpy as np
 
+from . import threads
 from .errors import MissingDependencyError
 
 try:
@@ -88,7 +89,7 @@ def areas_m2(polygons, crs=None):
         parts, owner = shapely.get_parts(polygons, return_index=True)
     if not len(parts):
         return np.zeros(len(polygons))
-    latitude = np.radians(shapely.get_y(shapely.centroid(parts)))
+    latitude = np.radians(shapely.get_y(threads.elementwise(shapely.centroid, parts)))
     ellipsoid = pyproj.Geod(ellps="WGS84")
     e2 = ellipsoid.es
     stretch = 1.0 - e2 * np.sin(latitude) ** 2

@@ -19,6 +19,7 @@ from qgis.core import (
 )
 
 from .. import plugin_version
+from ..core import gcpause
 from ..core.exposure.overlay import containing_unit
 from ..core.network import assignment
 from ..core.network.evacuation import evacuation_access
@@ -179,6 +180,7 @@ class EvacuationAccess(NetworkParameters, RefugeAlgorithm):
 
     # -- main -----------------------------------------------------------------------------------
 
+    @gcpause.pausing
     def processAlgorithm(self, parameters, context, feedback):  # noqa: N802
         self.ensure_dependencies()
         self.repair_invalid_geometries(context)

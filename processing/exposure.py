@@ -18,6 +18,7 @@ from qgis.core import (
 from qgis.PyQt.QtCore import QVariant
 
 from .. import plugin_version
+from ..core import gcpause, threads
 from ..core.exposure import analysis
 from ..core.exposure import needs as needs_tools
 from ..core.exposure import population as population_tools
@@ -55,6 +56,15 @@ class _Run:
     unit_tables: dict = dataclasses.field(default_factory=dict)
     results: dict = dataclasses.field(default_factory=dict)
     population_by_class: dict = None
+    writes: list = dataclasses.field(default_factory=list)  # outputs being written in the background
+
+    def finish_writes(self, raise_errors=True):
+        """Wait for the background writes; raises the first error one of them met."""
+        writes, self.writes = self.writes, []
+        errors = [write.exception() for write in writes]
+        errors = [error for error in errors if error is not None]
+        if errors and raise_errors:
+            raise errors[0]
 
     @property
     def unit_geometries(self):
@@ -278,6 +288,7 @@ class Exposure(DepthRasterParameters, RefugeAlgorithm):
 
     # -- main -----------------------------------------------------------------------------------
 
+    @gcpause.pausing
     def processAlgorithm(self, parameters, context, feedback):  # noqa: N802
         self.ensure_dependencies()
         self.repair_invalid_geometries(context)
@@ -291,6 +302,17 @@ class Exposure(DepthRasterParameters, RefugeAlgorithm):
         steps = QgsProcessingMultiStepFeedback(6, feedback)
         hazard, hazard_kind = self._hazard(parameters, context, steps)
         run = _Run(hazard, results={"HAZARD_SOURCE": hazard_kind})
+        try:
+            self._run_steps(parameters, context, steps, run, hazard_kind)
+        except BaseException:
+            run.finish_writes(raise_errors=False)  # the error that stopped the run is the one to report
+            raise
+        run.finish_writes()
+        return run.results
+
+    def _run_steps(self, parameters, context, steps, run, hazard_kind):
+        """Every step after the hazard: units, exposure layers, population, outputs."""
+        hazard = run.hazard
         steps.setCurrentStep(1)
         run.units_source, run.units = self._source(parameters, self.AGGREGATION, context, steps)
         run.unit_names = self._unit_names(parameters, context, run.units)
@@ -321,7 +343,6 @@ class Exposure(DepthRasterParameters, RefugeAlgorithm):
         if path:
             write_json(path, run.summary)
             run.results[self.SUMMARY_JSON] = path
-        return run.results
 
     def _check_population_sources(self, parameters):
         given = [name for name in (self.POPULATION_FIELD, self.UNIT_POPULATION_FIELD,
@@ -411,7 +432,7 @@ class Exposure(DepthRasterParameters, RefugeAlgorithm):
     def _repaired(self, geometries, feedback, layer_label):
         """Geometries with invalid ones repaired (GEOS make_valid), reported in the log."""
         geometries = np.array(geometries, dtype=object)
-        invalid = ~shapely.is_valid(geometries)
+        invalid = ~threads.elementwise(shapely.is_valid, geometries)
         if invalid.any():
             geometries[invalid] = shapely.make_valid(geometries[invalid])
             feedback.pushInfo(self.tr("{layer}: {count} invalid geometries were repaired.").format(
@@ -597,21 +618,26 @@ class Exposure(DepthRasterParameters, RefugeAlgorithm):
                              size_name, critical, population):
         """The same output as _write_features, copied and extended with GDAL (see fastio)."""
         destination = self.parameterAsOutputLayer(parameters, name, context)
-        classes = result.classes.astype(int)
-        labels = {code: class_label(code) for code in CLASS_BY_CODE}
+        classes = result.classes.astype(np.int64)
+        labels = np.array([class_label(code) if code in CLASS_BY_CODE else None
+                           for code in range(max(CLASS_BY_CODE) + 1)], dtype=object)
         depth = result.depth_m if result.depth_m is not None else np.full(len(keep), np.nan)
-        columns = [("hazard_class", "integer", classes.tolist()),
-                   ("hazard_label", "text", [labels[c] for c in classes.tolist()]),
+        columns = [("hazard_class", "integer", classes),
+                   ("hazard_label", "text", labels[classes].tolist()),
                    ("max_depth_m", "real", depth)]
         if size_name:
             columns.append((size_name, "real", result.size))
         if critical is not None:
             columns.append(("critical", "boolean", critical.tolist()))
         units = result.unit if result.unit is not None else np.full(len(keep), -1)
-        columns.append(("unit", "text", [run.unit_name(u) for u in units.tolist()]))
+        # Unit names by index, with the last entry (index -1) for features outside every unit.
+        names = np.array(list(run.unit_names or []) + [None], dtype=object)
+        columns.append(("unit", "text", names[units].tolist()))
         if population is not None:
             columns.append(("population", "real", population))
-        fastio.write_joined(arrays, destination, keep, columns)
+        # The copy is extended in the background while the other outputs are made (sqlite works
+        # without Python's lock); processAlgorithm waits for it before returning.
+        run.writes.append(threads.background(lambda: fastio.write_joined(arrays, destination, keep, columns)))
         run.results[name] = destination
         self._style(context, destination)
 

@@ -13,6 +13,7 @@ from qgis.core import (
 )
 
 from .. import plugin_version
+from ..core import gcpause
 from ..core.network.access import ACCESS_STATUSES, facility_access
 from . import compat
 from .base import RefugeAlgorithm
@@ -80,6 +81,7 @@ class FacilityAccess(NetworkParameters, RefugeAlgorithm):
             "no_geometry": self.tr("the feature has no geometry"),
         }
 
+    @gcpause.pausing
     def processAlgorithm(self, parameters, context, feedback):  # noqa: N802
         self.ensure_dependencies()
         self.repair_invalid_geometries(context)

@@ -11,6 +11,7 @@ columns with one bulk SQL update. Anything else takes the ordinary path.
 
 import os
 import sqlite3
+import weakref
 
 import numpy as np
 from qgis.core import (
@@ -64,6 +65,7 @@ class ArrowArrays:
 
     def __init__(self, path, layer_name, qgis_layer, feedback):
         self.path, self.layer_name = path, layer_name
+        self.pending_copy = None  # the copy of this file an output starts from (write_joined)
         self.crs = crs_text(qgis_layer.crs())
         self.fields = qgis_layer.fields()
         self.wkb_type = qgis_layer.wkbType()
@@ -130,10 +132,17 @@ def read_arrays(algorithm, parameters, name, context, feedback, fast_output=None
         raise QgsProcessingException(messages.tr(
             "The layer {layer} has no coordinate reference system. Set its CRS in the layer "
             "properties, then run again.").format(layer=algorithm.parameterDefinition(name).description()))
-    if always_fast or (fast_output and gpkg_destination(parameters, fast_output)):
+    copy_to = fast_output and gpkg_destination(parameters, fast_output)
+    if always_fast or copy_to:
         direct = direct_source(algorithm, parameters, name, context)
         if direct is not None:
-            return source, ArrowArrays(*direct, feedback)
+            # The output starts as a copy of the input: made in the background while the input is read
+            # and analysed (sqlite and GDAL work without Python's lock).
+            pending = _PendingCopy(direct[0], direct[1], algorithm.parameterAsOutputLayer(
+                parameters, fast_output, context)) if copy_to else None
+            arrays = ArrowArrays(*direct, feedback)
+            arrays.pending_copy = pending
+            return source, arrays
     return source, SourceArrays(source, feedback)
 
 
@@ -147,27 +156,15 @@ def write_joined(arrays, destination, positions, columns):
     geometry, reported apart) are not written. ``columns``: [(name, kind,
     values)] with one value per kept row; kinds of :data:`_SQL_TYPES`. Names
     clashing with source fields get a ``refuge_`` prefix. Written to a
-    temporary file first, then moved into place.
+    temporary file first (the copy :func:`read_arrays` may have started), then
+    moved into place.
     """
-    table = os.path.splitext(os.path.basename(destination))[0]
-    temporary = destination + ".refuge-tmp.gpkg"
-    for leftover in (temporary, temporary + "-wal", temporary + "-shm"):
-        if os.path.exists(leftover):
-            os.unlink(leftover)
-    copied_table = _copy_single_layer_geopackage(arrays, temporary)
-    if copied_table is not None:
-        table, fid_column = copied_table
-    else:
-        # A GeoPackage source keeps its fids (as the feature-sink path keeps its fid
-        # column); other sources are numbered 1..n in reading order, the order of ``arrays``.
-        options = gdal.VectorTranslateOptions(
-            format="GPKG", layers=[arrays.layer_name] if arrays.layer_name else None, layerName=table,
-            options=[] if arrays.is_gpkg else ["-unsetFid"])
-        copied = gdal.VectorTranslate(temporary, arrays.path, options=options)
-        if copied is None:
-            raise OSError(f"GDAL could not copy {arrays.path}")
-        fid_column = copied.GetLayerByName(table).GetFIDColumn() or "fid"  # a GeoPackage keeps its own
-        copied = None  # close: GDAL finishes the file (and its spatial index) here
+    pending = getattr(arrays, "pending_copy", None)
+    if pending is None or pending.destination != destination:
+        pending = _PendingCopy(arrays.path, arrays.layer_name, destination)
+    arrays.pending_copy = None
+    table, fid_column = pending.result()
+    temporary = pending.temporary
     existing = {name.lower() for name in arrays.fields.names()} | {fid_column.lower()}
     names = []
     for name, _, _ in columns:
@@ -176,46 +173,121 @@ def write_joined(arrays, destination, positions, columns):
             unique = "refuge_" + unique
         existing.add(unique.lower())
         names.append(unique)
-    connection = sqlite3.connect(temporary)
-    _register_gpkg_functions(connection)
-    # A private temporary copy, moved into place only when complete: no journal needed.
-    connection.execute("PRAGMA journal_mode = OFF")
-    connection.execute("PRAGMA synchronous = OFF")
     try:
-        quoted = '"' + table.replace('"', '""') + '"'
-        for name, (_, kind, _) in zip(names, columns):
-            connection.execute(f'ALTER TABLE {quoted} ADD COLUMN "{name}" {_SQL_TYPES[kind]}')
-        fids = arrays.fids if arrays.is_gpkg else np.arange(1, len(arrays) + 1)
-        kept = fids[np.asarray(positions, dtype=np.int64)]
-        values = [_sql_values(kind, data) for _, kind, data in columns]
-        assignments = ", ".join(f'"{name}" = ?' for name in names)
-        fid = '"' + fid_column.replace('"', '""') + '"'
-        connection.executemany(f"UPDATE {quoted} SET {assignments} WHERE {fid} = ?",
-                               zip(*values, kept.tolist()))
-        dropped = np.setdiff1d(fids, kept)
-        if len(dropped):
-            connection.executemany(f"DELETE FROM {quoted} WHERE {fid} = ?",
-                                   ((int(f),) for f in dropped))
-        connection.commit()
+        connection = sqlite3.connect(temporary)
+        _register_gpkg_functions(connection)
+        # A private temporary copy, moved into place only when complete: no journal needed.
+        connection.execute("PRAGMA journal_mode = OFF")
+        connection.execute("PRAGMA synchronous = OFF")
+        try:
+            quoted = '"' + table.replace('"', '""') + '"'
+            for name, (_, kind, _) in zip(names, columns):
+                connection.execute(f'ALTER TABLE {quoted} ADD COLUMN "{name}" {_SQL_TYPES[kind]}')
+            fids = arrays.fids if arrays.is_gpkg else np.arange(1, len(arrays) + 1)
+            kept = fids[np.asarray(positions, dtype=np.int64)]
+            # New columns start null: only columns holding a value are set.
+            values, assigned = [], []
+            for name, (_, kind, data) in zip(names, columns):
+                column = _sql_values(kind, data)
+                if any(value is not None for value in column):
+                    values.append(column)
+                    assigned.append(f'"{name}" = ?')
+            fid = '"' + fid_column.replace('"', '""') + '"'
+            if assigned:
+                connection.executemany(f"UPDATE {quoted} SET {', '.join(assigned)} WHERE {fid} = ?",
+                                       zip(*values, kept.tolist()))
+            dropped = np.setdiff1d(fids, kept)
+            if len(dropped):
+                connection.executemany(f"DELETE FROM {quoted} WHERE {fid} = ?",
+                                       ((int(f),) for f in dropped))
+            connection.commit()
+        finally:
+            connection.close()
+        os.replace(temporary, destination)
     finally:
-        connection.close()
-    os.replace(temporary, destination)
+        _remove_temporary(temporary)
     return destination
 
 
-def _copy_single_layer_geopackage(arrays, temporary):
+class _PendingCopy:
+    """An input file being copied, in a background thread, to the temporary file of an output.
+
+    :meth:`result` waits for it. A copy nobody takes (the algorithm failed or
+    was canceled) is deleted once this object is garbage collected.
+    """
+
+    def __init__(self, path, layer_name, destination):
+        from concurrent.futures import ThreadPoolExecutor
+
+        self.destination = destination
+        self.temporary = destination + ".refuge-tmp.gpkg"
+        _remove_temporary(self.temporary)
+        table = os.path.splitext(os.path.basename(destination))[0]
+        executor = ThreadPoolExecutor(1)
+        self._future = executor.submit(_copy_source, path, layer_name, table, self.temporary)
+        executor.shutdown(wait=False)
+        self._finalizer = weakref.finalize(self, _discard_copy, self._future, self.temporary)
+
+    def result(self):
+        """(table, fid column) of the finished copy; raises what the copy raised."""
+        self._finalizer.detach()
+        try:
+            return self._future.result()
+        except BaseException:
+            _remove_temporary(self.temporary)
+            raise
+
+
+def _discard_copy(future, temporary):
+    try:
+        future.result()
+    except Exception:  # noqa: BLE001 - the copy is being thrown away anyway
+        pass
+    _remove_temporary(temporary)
+
+
+def _remove_temporary(temporary):
+    for leftover in (temporary, temporary + "-wal", temporary + "-shm", temporary + "-journal"):
+        if os.path.exists(leftover):
+            os.unlink(leftover)
+
+
+def _copy_source(path, layer_name, table, temporary):
+    """(table, fid column) of a GeoPackage ``temporary`` holding a copy of the input layer.
+
+    A one-layer GeoPackage is copied page by page; anything else by GDAL into
+    a layer named ``table``. A GeoPackage source keeps its fids (as the
+    feature-sink path keeps its fid column); other sources are numbered 1..n
+    in reading order, the order of the arrays read from them.
+    """
+    dataset = ogr.Open(path)
+    is_gpkg = dataset.GetDriver().GetName() == "GPKG"
+    dataset = None
+    copied_table = _copy_single_layer_geopackage(path, layer_name, temporary) if is_gpkg else None
+    if copied_table is not None:
+        return copied_table
+    options = gdal.VectorTranslateOptions(
+        format="GPKG", layers=[layer_name] if layer_name else None, layerName=table,
+        options=[] if is_gpkg else ["-unsetFid"])
+    copied = gdal.VectorTranslate(temporary, path, options=options)
+    if copied is None:
+        raise OSError(f"GDAL could not copy {path}")
+    fid_column = copied.GetLayerByName(table).GetFIDColumn() or "fid"  # a GeoPackage keeps its own
+    copied = None  # close: GDAL finishes the file (and its spatial index) here
+    return table, fid_column
+
+
+def _copy_single_layer_geopackage(path, layer_name, temporary):
     """(table, fid column) after copying a one-layer GeoPackage source page by page, else None.
 
     The copy keeps the source's spatial index, which GDAL would otherwise rebuild
     row by row (most of the time of a GDAL copy of a million features). Sources
     with other tables are copied by GDAL instead, so that the output holds one layer.
     """
-    if not arrays.is_gpkg:
-        return None
-    source = sqlite3.connect(f"file:{arrays.path}?mode=ro", uri=True)
+    source = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
     try:
         tables = [row[0] for row in source.execute("SELECT table_name FROM gpkg_contents")]
-        if len(tables) != 1 or (arrays.layer_name and tables[0] != arrays.layer_name):
+        if len(tables) != 1 or (layer_name and tables[0] != layer_name):
             return None
         table = tables[0]
         quoted = '"' + table.replace('"', '""') + '"'
@@ -263,6 +335,13 @@ def _register_gpkg_functions(connection):
 
 
 def _sql_values(kind, data):
+    """Python values sqlite binds for one column: None for nulls (and NaN), bools as 0/1."""
+    if isinstance(data, np.ndarray) and data.dtype.kind in "iub":
+        return data.astype(np.int64).tolist()
+    if kind == "real" and isinstance(data, np.ndarray) and data.dtype.kind == "f":
+        values = data.astype(object)
+        values[np.isnan(data)] = None
+        return values.tolist()
     if kind == "integer":
         return [None if v is None else int(v) for v in data]
     if kind == "boolean":

@@ -18,6 +18,7 @@ from qgis.core import (
 )
 
 from .. import plugin_version
+from ..core import gcpause
 from ..core.geometry import box, union_wkb
 from ..core.osm.extract import ATTRIBUTION, LICENSE, extract_pbf
 from ..core.osm.themes import GROUPS, THEMES
@@ -149,6 +150,7 @@ class OsmExtractPbf(RefugeAlgorithm):
             area = polygons if area is None else area.intersection(polygons)
         return area
 
+    @gcpause.pausing
     def processAlgorithm(self, parameters, context, feedback):  # noqa: N802
         self.ensure_dependencies()
         self.repair_invalid_geometries(context)

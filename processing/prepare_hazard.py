@@ -14,7 +14,7 @@ from qgis.core import (
 from qgis.PyQt.QtCore import QVariant
 
 from ..core import crs as crs_tools
-from ..core import measure
+from ..core import gcpause, measure
 from ..core.hazard import zones as zone_tools
 from ..core.hazard.definitions import CLASS_BY_CODE, DEFAULT_VALUE_MAP, ValueMap
 from . import compat
@@ -98,6 +98,7 @@ class PrepareHazard(DepthRasterParameters, RefugeAlgorithm):
             self.REJECTS, self.tr("Rejected zones"), compat.SOURCE_TABLE, optional=True,
             createByDefault=True))
 
+    @gcpause.pausing
     def processAlgorithm(self, parameters, context, feedback):  # noqa: N802
         self.ensure_dependencies()
         self.repair_invalid_geometries(context)

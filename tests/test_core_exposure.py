@@ -125,19 +125,44 @@ def test_counts_add_up_and_do_not_depend_on_order_or_crs(boxes, random):
 def test_threaded_query_equals_one_query():
     import numpy as np
     import shapely
+    from refuge.core import threads
     from refuge.core.exposure import overlay
 
     rng = np.random.default_rng(2)
     corner = rng.uniform(0, 5000, (120_000, 2))
     buildings = shapely.box(corner[:, 0], corner[:, 1], corner[:, 0] + 15, corner[:, 1] + 10)
+    buildings[::997] = None  # missing geometries match nothing
     zone_corner = rng.uniform(0, 5000, (3000, 2))
     zones = shapely.box(zone_corner[:, 0], zone_corner[:, 1], zone_corner[:, 0] + 150, zone_corner[:, 1] + 90)
+    # A few large zones with many vertices, the case the zone-side query is for.
+    angle = np.linspace(0, 2 * np.pi, 3000, endpoint=False)
+    for k, (x, y) in enumerate(rng.uniform(500, 4500, (4, 2))):
+        radius = 400 * (1 + 0.2 * np.sin(9 * angle))
+        zones[k] = shapely.Polygon(np.c_[x + radius * np.cos(angle), y + radius * np.sin(angle)])
     index = overlay.ZoneIndex.from_polygons(zones, rng.integers(1, 4, len(zones)))
-    feature, part = index.tree.query(buildings, predicate="intersects")
+    feature, part = index.tree.query(buildings, predicate="intersects")  # one query, one thread
     expected = np.zeros(len(buildings), dtype=np.int8)
     np.maximum.at(expected, feature, index.codes[part])
-    assert len(overlay.query_in_threads(index.tree, buildings)) > 2  # several chunks ran
+    pairs = overlay.intersecting_pairs(index.parts, buildings)
+    if threads.thread_count() > 1:
+        assert len(pairs) > 2  # several chunks ran
+    got = np.concatenate([np.stack(p) for p in pairs], axis=1)
+    assert sorted(zip(got[0].tolist(), got[1].tolist())) == sorted(zip(part.tolist(), feature.tolist()))
     assert np.array_equal(overlay.max_class(buildings, index), expected)
+
+
+def test_elementwise_threads_equal_one_call():
+    import numpy as np
+    import shapely
+    from refuge.core import threads
+
+    rng = np.random.default_rng(5)
+    xy = rng.uniform(0, 1000, (50_001, 2))
+    polygons = shapely.buffer(shapely.points(xy), rng.uniform(1, 5, len(xy)), quad_segs=3)
+    assert len(threads.chunk_bounds(len(polygons), 20_000)) == min(2, threads.thread_count())
+    assert np.array_equal(threads.elementwise(shapely.is_valid, polygons), shapely.is_valid(polygons))
+    assert shapely.equals_exact(threads.elementwise(shapely.point_on_surface, polygons),
+                                shapely.point_on_surface(polygons)).all()
 
 
 def test_areas_equal_geodesic_areas():
@@ -156,3 +181,25 @@ def test_areas_equal_geodesic_areas():
     ours = areas_m2(np.array(polygons, dtype=object))
     expected = [abs(geod.geometry_area_perimeter(p)[0]) for p in polygons]
     assert ours == pytest.approx(expected, rel=1e-5)
+
+
+def test_containing_unit_equals_point_in_polygon():
+    import numpy as np
+    import shapely
+    from refuge.core.exposure import overlay
+
+    rng = np.random.default_rng(8)
+    corner = rng.uniform(-100, 1100, (30_000, 2))
+    buildings = shapely.box(corner[:, 0], corner[:, 1], corner[:, 0] + 12, corner[:, 1] + 8)
+    angle = np.linspace(0, 2 * np.pi, 2000, endpoint=False)
+    wave = 1 + 0.3 * np.sin(7 * angle)
+    units = [shapely.Polygon(np.c_[x + r * np.cos(angle), y + r * wave * np.sin(angle)])
+             for x, y, r in rng.uniform((0, 0, 100), (1000, 1000, 300), (12, 3))]  # overlapping, wavy
+    # and simple boxes
+    units[3:3] = list(shapely.box(*rng.uniform(0, 800, (2, 6)), *rng.uniform(900, 1000, (2, 6))))
+    points = shapely.point_on_surface(buildings)
+    expected = np.full(len(buildings), -1)
+    for position, unit in reversed(list(enumerate(units))):  # the first unit wins
+        expected[shapely.intersects(unit, points)] = position
+    assert (expected == -1).any() and (expected >= 0).any()
+    assert np.array_equal(overlay.containing_unit(buildings, units), expected)

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from .. import crs as crs_tools
-from .. import measure
+from .. import measure, threads
 from ..hazard import zones as zone_tools
 from ..hazard.definitions import CLASSES, FLOOD, NOT_EXPOSED
 from . import overlay
@@ -142,10 +142,20 @@ def classify_features(geometries, source_crs, hazard):
 def buildings_exposure(geometries, source_crs, hazard, units=None, units_crs=None):
     """Class, depth, footprint area (m², 0 for points) and unit of each building."""
     geometries = np.asarray(geometries, dtype=object)
-    classes, depth = classify_features(geometries, source_crs, hazard)
     wgs84 = crs_tools.reproject(geometries, source_crs, crs_tools.WGS84)
-    area = measure.areas_m2(wgs84) if len(wgs84) else np.zeros(0)
-    unit = units_of(wgs84, crs_tools.WGS84, units, units_crs)
+
+    def areas_and_units():
+        area = measure.areas_m2(wgs84) if len(wgs84) else np.zeros(0)
+        return area, units_of(wgs84, crs_tools.WGS84, units, units_crs)
+
+    # Areas and units run beside the hazard overlay: both are mostly GEOS work without Python's
+    # lock, and they fill the moments the overlay's threads wait (tree building, numpy steps).
+    side = threads.background(areas_and_units) if len(geometries) >= 20_000 else None
+    if hazard.is_raster:  # sampled in the raster's CRS
+        classes, depth = classify_features(geometries, source_crs, hazard)
+    else:  # already in WGS 84, the zones' CRS
+        classes, depth = classify_features(wgs84, crs_tools.WGS84, hazard)
+    area, unit = side.result() if side is not None else areas_and_units()
     return FeatureExposure(classes, depth, unit, area)
 
 
