@@ -8,7 +8,6 @@ by reference counting is still freed while the collector is paused; cycles
 left behind are collected once it runs again.
 """
 
-import functools
 import gc
 from contextlib import contextmanager
 
@@ -23,14 +22,3 @@ def paused():
     finally:
         if enabled:
             gc.enable()
-
-
-def pausing(function):
-    """Decorator: run ``function`` with the collector paused."""
-
-    @functools.wraps(function)
-    def wrapper(*args, **kwargs):
-        with paused():
-            return function(*args, **kwargs)
-
-    return wrapper

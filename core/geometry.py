@@ -1,6 +1,10 @@
 """Small geometry helpers shared by the adapters (WKB in, shapely out)."""
 
+import numpy as np
+
+from . import threads
 from .errors import EmptyAreaError
+from .polygons import simple_rings
 
 try:
     import shapely
@@ -29,3 +33,30 @@ def box(west, south, east, north):
     if not (west < east and south < north):
         raise EmptyAreaError()
     return shapely.box(west, south, east, north)
+
+
+def repair(geometries):
+    """(geometries, repaired, rings): invalid geometries repaired with GEOS make_valid.
+
+    ``repaired`` is how many were invalid. Polygons that are certainly valid
+    (strictly convex rings, see :mod:`refuge.core.polygons`) skip GEOS's
+    validity check, most building footprints among them. ``rings``: the
+    :class:`~refuge.core.polygons.SimpleRings` of the returned geometries (the
+    repaired ones are not counted as simple), for callers that measure them.
+    Missing geometries (None) are left as they are. The input array is not modified.
+    """
+    geometries = np.array(geometries, dtype=object)
+    rings = simple_rings(geometries)
+    unknown = ~shapely.is_missing(geometries)  # missing geometries stay missing, not "repaired"
+    unknown[np.flatnonzero(rings.simple)[rings.certainly_valid]] = False
+    invalid = np.zeros(len(geometries), dtype=bool)
+    if unknown.any():
+        invalid[unknown] = ~threads.elementwise(shapely.is_valid, geometries[unknown])
+    if invalid.any():
+        geometries[invalid] = shapely.make_valid(geometries[invalid])
+        still_simple = ~invalid[rings.simple]
+        rings.simple = rings.simple & ~invalid
+        rings.area = rings.area[still_simple]
+        rings.centroid_y = rings.centroid_y[still_simple]
+        rings.certainly_valid = rings.certainly_valid[still_simple]
+    return geometries, int(invalid.sum()), rings

@@ -1,5 +1,6 @@
 """Common base class of Refuge's Processing algorithms."""
 
+import functools
 import os
 
 from qgis.core import QgsProcessingAlgorithm, QgsProcessingException
@@ -7,11 +8,24 @@ from qgis.PyQt.QtCore import QCoreApplication
 from qgis.PyQt.QtGui import QIcon
 
 from .. import PLUGIN_DIR
+from ..core import gcpause
 from ..core.errors import RefugeError
-from . import messages
+from . import fastio, messages
 from .dependencies import dependency_problems
 
 HELP_URL = "https://github.com/refuge-qgis/refuge#readme"
+
+
+def guarded_run(process_algorithm):
+    """Decorator of processAlgorithm: Python's cyclic GC paused during the run (see
+    :mod:`refuge.core.gcpause`), and input copies started for outputs deleted if it fails."""
+
+    @functools.wraps(process_algorithm)
+    def wrapper(*args, **kwargs):
+        with gcpause.paused(), fastio.copies_discarded_on_error():
+            return process_algorithm(*args, **kwargs)
+
+    return wrapper
 
 
 class RefugeAlgorithm(QgsProcessingAlgorithm):

@@ -19,13 +19,12 @@ from qgis.core import (
 )
 
 from .. import plugin_version
-from ..core import gcpause
 from ..core.exposure.overlay import containing_unit
 from ..core.network import assignment
 from ..core.network.evacuation import evacuation_access
 from ..core.network.isochrones import isochrone_bands
 from . import compat
-from .base import RefugeAlgorithm
+from .base import RefugeAlgorithm, guarded_run
 from .fastio import read_arrays
 from .network import NetworkParameters, representative_lonlat
 from .writer import write_json, write_table, write_with_columns
@@ -180,7 +179,7 @@ class EvacuationAccess(NetworkParameters, RefugeAlgorithm):
 
     # -- main -----------------------------------------------------------------------------------
 
-    @gcpause.pausing
+    @guarded_run
     def processAlgorithm(self, parameters, context, feedback):  # noqa: N802
         self.ensure_dependencies()
         self.repair_invalid_geometries(context)

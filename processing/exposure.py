@@ -18,16 +18,16 @@ from qgis.core import (
 from qgis.PyQt.QtCore import QVariant
 
 from .. import plugin_version
-from ..core import gcpause, threads
 from ..core.exposure import analysis
 from ..core.exposure import needs as needs_tools
 from ..core.exposure import population as population_tools
 from ..core.exposure.needs import DEMOGRAPHICS, NEEDS
 from ..core.exposure.population import RESIDENTIAL_VALUES
+from ..core.geometry import repair
 from ..core.hazard.definitions import CLASS_BY_CODE, CLASSES
 from ..core.osm.themes import CRITICAL_CATEGORIES
-from . import compat, fastio
-from .base import RefugeAlgorithm
+from . import compat, fastio, messages
+from .base import RefugeAlgorithm, guarded_run
 from .depth import DepthRasterParameters
 from .i18n_labels import class_label
 from .layers import SourceArrays, add_features
@@ -56,15 +56,25 @@ class _Run:
     unit_tables: dict = dataclasses.field(default_factory=dict)
     results: dict = dataclasses.field(default_factory=dict)
     population_by_class: dict = None
-    writes: list = dataclasses.field(default_factory=list)  # outputs being written in the background
+    writes: list = dataclasses.field(default_factory=list)  # JoinedWriters of outputs being written
 
-    def finish_writes(self, raise_errors=True):
-        """Wait for the background writes; raises the first error one of them met."""
-        writes, self.writes = self.writes, []
-        errors = [write.exception() for write in writes]
-        errors = [error for error in errors if error is not None]
-        if errors and raise_errors:
-            raise errors[0]
+    def finish_writes(self, keep=True):
+        """Close the outputs being written in the background (fastio.JoinedWriter).
+
+        ``keep=False`` (the run failed or was canceled) discards them all; so does
+        the first one that fails, whose error is raised.
+        """
+        writers, self.writes = self.writes, []
+        for position, writer in enumerate(writers):
+            if not keep:
+                writer.discard()
+                continue
+            try:
+                writer.close()
+            except BaseException:
+                for other in writers[position + 1:]:
+                    other.discard()
+                raise
 
     @property
     def unit_geometries(self):
@@ -288,7 +298,7 @@ class Exposure(DepthRasterParameters, RefugeAlgorithm):
 
     # -- main -----------------------------------------------------------------------------------
 
-    @gcpause.pausing
+    @guarded_run
     def processAlgorithm(self, parameters, context, feedback):  # noqa: N802
         self.ensure_dependencies()
         self.repair_invalid_geometries(context)
@@ -305,7 +315,7 @@ class Exposure(DepthRasterParameters, RefugeAlgorithm):
         try:
             self._run_steps(parameters, context, steps, run, hazard_kind)
         except BaseException:
-            run.finish_writes(raise_errors=False)  # the error that stopped the run is the one to report
+            run.finish_writes(keep=False)  # the error that stopped the run is the one to report
             raise
         run.finish_writes()
         return run.results
@@ -325,6 +335,7 @@ class Exposure(DepthRasterParameters, RefugeAlgorithm):
                 (self.BUILDINGS, self._buildings, self.BUILDINGS_OUTPUT),
                 (self.FACILITIES, self._facilities, None),
                 (self.ROADS, self._roads, None)), start=2):
+            _cancel_check(steps)
             steps.setCurrentStep(step)
             source, arrays = self._source(parameters, name, context, steps, fast_output)
             if arrays is not None:
@@ -332,6 +343,7 @@ class Exposure(DepthRasterParameters, RefugeAlgorithm):
         self._population_raster(parameters, context, run)
         if run.population_by_class is not None:
             self._needs(parameters, context, run)
+        _cancel_check(steps)
         steps.setCurrentStep(5)
         if run.units is not None:
             run.table_rows.extend(self._unit_rows(run.unit_names, run.unit_tables))
@@ -431,13 +443,14 @@ class Exposure(DepthRasterParameters, RefugeAlgorithm):
 
     def _repaired(self, geometries, feedback, layer_label):
         """Geometries with invalid ones repaired (GEOS make_valid), reported in the log."""
-        geometries = np.array(geometries, dtype=object)
-        invalid = ~threads.elementwise(shapely.is_valid, geometries)
-        if invalid.any():
-            geometries[invalid] = shapely.make_valid(geometries[invalid])
-            feedback.pushInfo(self.tr("{layer}: {count} invalid geometries were repaired.").format(
-                layer=layer_label, count=int(invalid.sum())))
+        geometries, count, _ = repair(geometries)
+        self._report_repairs(feedback, layer_label, count)
         return geometries
+
+    def _report_repairs(self, feedback, layer_label, count):
+        if count:
+            feedback.pushInfo(self.tr("{layer}: {count} invalid geometries were repaired.").format(
+                layer=layer_label, count=count))
 
     def _valid(self, arrays, kind, run):
         """Positions of features with a geometry; the others go to rejects."""
@@ -447,19 +460,23 @@ class Exposure(DepthRasterParameters, RefugeAlgorithm):
 
     def _buildings(self, parameters, context, feedback, run, arrays, source):
         keep = self._valid(arrays, "buildings", run)
-        geometries = self._repaired(arrays.geometries[keep], feedback, self.tr("Buildings"))
-        result = self.run_engine(analysis.buildings_exposure, geometries, arrays.crs, run.hazard,
-                                 run.unit_geometries, run.units_crs)
-        population = None
         population_field = self.parameterAsString(parameters, self.POPULATION_FIELD, context)
         type_field = self.parameterAsString(parameters, self.BUILDING_TYPE_FIELD, context)
         census_field = self.parameterAsString(parameters, self.UNIT_POPULATION_FIELD, context)
+        population = None
         if population_field:
             values = arrays.values(population_field)
             population = np.array([_number(values[i]) for i in keep])
-        elif census_field and run.units is not None:
+        dasymetric = not population_field and census_field and run.units is not None
+        writer = self._joined_writer(parameters, self.BUILDINGS_OUTPUT, context, run, arrays,
+                                     size_name="footprint_m2",
+                                     population=population is not None or dasymetric)
+        result = self._buildings_in_blocks(feedback, run, arrays, keep, writer, population)
+        if dasymetric:
             population = self._dasymetric(parameters, context, feedback, run, arrays, keep, result,
                                           census_field, type_field)
+            if writer is not None:
+                writer.write(keep, {"population": population})
         result.population = population
         counts = analysis.summary_by_class(result.classes)
         areas = analysis.summary_by_class(result.classes, result.size)
@@ -483,8 +500,35 @@ class Exposure(DepthRasterParameters, RefugeAlgorithm):
                                                                 run.unit_count, population)
         if population is not None:
             run.population_by_class = block["population"]
-        self._write_features(parameters, self.BUILDINGS_OUTPUT, context, feedback, run, source,
-                             arrays, keep, result, size_name="footprint_m2")
+        if writer is None:
+            self._write_features(parameters, self.BUILDINGS_OUTPUT, context, feedback, run, source,
+                                 arrays, keep, result, size_name="footprint_m2")
+
+    def _buildings_in_blocks(self, feedback, run, arrays, keep, writer, population):
+        """The buildings' exposure, block by block.
+
+        Each block's result columns go to ``writer`` (when the output is a
+        GeoPackage copy), which updates the file while the next block is
+        computed; between blocks the run reports progress and stops when
+        canceled. Returns the FeatureExposure of all kept buildings.
+        """
+        parts, repaired = [], 0
+        blocks = _blocks(len(keep))
+        for number, (start, stop) in enumerate(blocks):
+            _cancel_check(feedback)
+            geometries, count, rings = repair(arrays.geometries[keep[start:stop]])
+            repaired += count
+            part = self.run_engine(analysis.buildings_exposure, geometries, arrays.crs, run.hazard,
+                                   run.unit_geometries, run.units_crs, rings=rings)
+            if writer is not None:
+                part_population = population[start:stop] if population is not None else None
+                writer.write(keep[start:stop], self._result_columns(run, part, "footprint_m2", None,
+                                                                    part_population))
+            parts.append(part)
+            feedback.setProgress(100.0 * (number + 1) / len(blocks))
+        _cancel_check(feedback)
+        self._report_repairs(feedback, self.tr("Buildings"), repaired)
+        return analysis.FeatureExposure.concatenate(parts)
 
     def _dasymetric(self, parameters, context, feedback, run, arrays, keep, result, census_field,
                     type_field):
@@ -617,29 +661,53 @@ class Exposure(DepthRasterParameters, RefugeAlgorithm):
     def _write_features_fast(self, parameters, name, context, run, arrays, keep, result,
                              size_name, critical, population):
         """The same output as _write_features, copied and extended with GDAL (see fastio)."""
+        writer = self._joined_writer(parameters, name, context, run, arrays, size_name,
+                                     critical is not None, population is not None)
+        writer.write(keep, self._result_columns(run, result, size_name, critical, population))
+
+    def _joined_writer(self, parameters, name, context, run, arrays, size_name=None, critical=False,
+                       population=False):
+        """A fastio.JoinedWriter for an output copied from a file input, or None (feature sink).
+
+        Its columns are those of _write_features, in the same order. processAlgorithm
+        closes it (or discards it when the run fails).
+        """
+        if not isinstance(arrays, fastio.ArrowArrays):
+            return None
         destination = self.parameterAsOutputLayer(parameters, name, context)
+        columns = [("hazard_class", "integer"), ("hazard_label", "text"), ("max_depth_m", "real")]
+        if size_name:
+            columns.append((size_name, "real"))
+        if critical:
+            columns.append(("critical", "boolean"))
+        columns.append(("unit", "text"))
+        if population:
+            columns.append(("population", "real"))
+        writer = fastio.JoinedWriter(arrays, destination, columns)
+        run.writes.append(writer)
+        run.results[name] = destination
+        self._style(context, destination)
+        return writer
+
+    def _result_columns(self, run, result, size_name, critical, population):
+        """{column: values} of a FeatureExposure (or a block of it) for a JoinedWriter."""
         classes = result.classes.astype(np.int64)
         labels = np.array([class_label(code) if code in CLASS_BY_CODE else None
                            for code in range(max(CLASS_BY_CODE) + 1)], dtype=object)
-        depth = result.depth_m if result.depth_m is not None else np.full(len(keep), np.nan)
-        columns = [("hazard_class", "integer", classes),
-                   ("hazard_label", "text", labels[classes].tolist()),
-                   ("max_depth_m", "real", depth)]
+        columns = {"hazard_class": classes, "hazard_label": labels[classes].tolist()}
+        if result.depth_m is not None:
+            columns["max_depth_m"] = result.depth_m
         if size_name:
-            columns.append((size_name, "real", result.size))
+            columns[size_name] = result.size
         if critical is not None:
-            columns.append(("critical", "boolean", critical.tolist()))
-        units = result.unit if result.unit is not None else np.full(len(keep), -1)
-        # Unit names by index, with the last entry (index -1) for features outside every unit.
-        names = np.array(list(run.unit_names or []) + [None], dtype=object)
-        columns.append(("unit", "text", names[units].tolist()))
+            columns["critical"] = critical.tolist()
+        if result.unit is not None:
+            # Unit names by index, with the last entry (index -1) for features outside every unit.
+            names = np.array(list(run.unit_names or []) + [None], dtype=object)
+            columns["unit"] = names[result.unit].tolist()
         if population is not None:
-            columns.append(("population", "real", population))
-        # The copy is extended in the background while the other outputs are made (sqlite works
-        # without Python's lock); processAlgorithm waits for it before returning.
-        run.writes.append(threads.background(lambda: fastio.write_joined(arrays, destination, keep, columns)))
-        run.results[name] = destination
-        self._style(context, destination)
+            columns["population"] = population
+        return columns
 
     def _style(self, context, dest):
         if context.willLoadLayerOnCompletion(dest):
@@ -697,6 +765,24 @@ class Exposure(DepthRasterParameters, RefugeAlgorithm):
             geometries.append(None if geometry.isNull() else bytes(geometry.asWkb()))
         add_features(sink, fields, rows, geometries, _NullFeedback())
         run.results[self.UNITS_OUTPUT] = dest
+
+
+def _cancel_check(feedback):
+    if feedback.isCanceled():
+        raise QgsProcessingException(messages.tr("Canceled: nothing was written."))
+
+
+# Buildings are analysed in blocks: writing one block's columns overlaps computing the next, and a
+# cancel takes effect between blocks. Below two blocks' worth there is one block.
+_BLOCK_MIN = 25_000
+_BLOCK_COUNT_MAX = 8
+
+
+def _blocks(count):
+    """(start, stop) of each block of ``count`` features: 1 to 8 blocks of at least 25,000."""
+    pieces = max(1, min(_BLOCK_COUNT_MAX, count // _BLOCK_MIN))
+    edges = np.linspace(0, count, pieces + 1).astype(np.int64)
+    return [(int(a), int(b)) for a, b in zip(edges[:-1], edges[1:])]
 
 
 def _number(value):

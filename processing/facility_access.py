@@ -13,10 +13,9 @@ from qgis.core import (
 )
 
 from .. import plugin_version
-from ..core import gcpause
 from ..core.network.access import ACCESS_STATUSES, facility_access
 from . import compat
-from .base import RefugeAlgorithm
+from .base import RefugeAlgorithm, guarded_run
 from .fastio import read_arrays
 from .network import NetworkParameters, representative_lonlat
 from .writer import write_json, write_with_columns
@@ -81,7 +80,7 @@ class FacilityAccess(NetworkParameters, RefugeAlgorithm):
             "no_geometry": self.tr("the feature has no geometry"),
         }
 
-    @gcpause.pausing
+    @guarded_run
     def processAlgorithm(self, parameters, context, feedback):  # noqa: N802
         self.ensure_dependencies()
         self.repair_invalid_geometries(context)

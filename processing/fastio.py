@@ -11,7 +11,9 @@ columns with one bulk SQL update. Anything else takes the ordinary path.
 
 import os
 import sqlite3
+import threading
 import weakref
+from contextlib import contextmanager
 
 import numpy as np
 from qgis.core import (
@@ -81,7 +83,7 @@ class ArrowArrays:
         total = max(1, layer.GetFeatureCount())
         for batch in stream:
             if feedback.isCanceled():
-                break
+                raise QgsProcessingException(messages.tr("Canceled: nothing was written."))
             fids.append(np.asarray(batch[fid_column], dtype=np.int64))
             geometries.append(shapely.from_wkb(batch[geometry_column]))
             for key, values in batch.items():
@@ -159,54 +161,188 @@ def write_joined(arrays, destination, positions, columns):
     temporary file first (the copy :func:`read_arrays` may have started), then
     moved into place.
     """
-    pending = getattr(arrays, "pending_copy", None)
-    if pending is None or pending.destination != destination:
-        pending = _PendingCopy(arrays.path, arrays.layer_name, destination)
-    arrays.pending_copy = None
-    table, fid_column = pending.result()
-    temporary = pending.temporary
-    existing = {name.lower() for name in arrays.fields.names()} | {fid_column.lower()}
-    names = []
-    for name, _, _ in columns:
-        unique = name
-        while unique.lower() in existing:
-            unique = "refuge_" + unique
-        existing.add(unique.lower())
-        names.append(unique)
+    writer = JoinedWriter(arrays, destination, [(name, kind) for name, kind, _ in columns])
     try:
-        connection = sqlite3.connect(temporary)
+        writer.write(positions, {name: values for name, _, values in columns})
+        return writer.close()
+    except BaseException:
+        writer.discard()
+        raise
+
+
+class JoinedWriter:
+    """A GeoPackage output made of an input file plus result columns, filled block by block.
+
+    The input is copied to a temporary file (or the copy :func:`read_arrays`
+    started is taken), the columns are added, and each :meth:`write` updates
+    its rows, all in one thread of the writer's own: the caller goes on
+    computing the next block meanwhile (sqlite works without Python's lock).
+    :meth:`close` waits, deletes the input rows no block wrote (features
+    without geometry, reported apart), and moves the file into place;
+    :meth:`discard` throws it away. ``columns``: [(name, kind)], kinds of
+    :data:`_SQL_TYPES`; names clashing with source fields get a ``refuge_``
+    prefix. Columns no block sets stay null.
+    """
+
+    def __init__(self, arrays, destination, columns):
+        from concurrent.futures import ThreadPoolExecutor
+
+        pending = getattr(arrays, "pending_copy", None)
+        if pending is None or pending.destination != destination:
+            pending = _PendingCopy(arrays.path, arrays.layer_name, destination)
+        arrays.pending_copy = None
+        self.destination = destination
+        self._arrays = arrays
+        self._pending = pending
+        self._kinds = dict(columns)
+        self._written = []
+        self._connection = None
+        self._failed = None  # the first error of the writer's thread, or "discarded"
+        self._closed = False
+        self._executor = ThreadPoolExecutor(1)  # one thread: the sqlite connection lives in it
+        self._last = self._executor.submit(self._open, [name for name, _ in columns])
+
+    def write(self, positions, values):
+        """Set ``values`` ({column name: one value per position}) on the rows at ``positions``.
+
+        Returns at once; the update runs after the blocks written before it.
+        """
+        positions = np.asarray(positions, dtype=np.int64)
+        self._written.append(positions)
+        self._last = self._executor.submit(self._update, positions, dict(values))
+
+    def close(self):
+        """Wait for every block, finish the file and move it into place; returns its path.
+
+        Raises what a block's update raised (the temporary file is then deleted).
+        """
+        try:
+            self._executor.submit(self._finish).result()
+        except BaseException:
+            self.discard()
+            raise
+        self._executor.shutdown()
+        self._closed = True
+        return self.destination
+
+    def discard(self):
+        """Stop after the block being written and delete the temporary file (idempotent)."""
+        if self._closed:
+            return
+        self._closed = True
+        self._failed = self._failed or "discarded"
+        try:
+            self._executor.submit(self._close_connection).result()
+        except Exception:  # noqa: BLE001 - the file is being thrown away anyway
+            pass
+        self._executor.shutdown()
+        _remove_temporary(self._pending.temporary)
+
+    # -- in the writer's thread -----------------------------------------------------------------
+
+    def _open(self, columns):
+        try:
+            self._open_copy(columns)
+        except BaseException as exc:
+            self._failed = exc
+            raise
+
+    def _open_copy(self, columns):
+        self._table, fid_column = self._pending.result()
+        existing = {name.lower() for name in self._arrays.fields.names()} | {fid_column.lower()}
+        self._names = {}
+        for name in columns:
+            unique = name
+            while unique.lower() in existing:
+                unique = "refuge_" + unique
+            existing.add(unique.lower())
+            self._names[name] = unique
+        self._quoted = '"' + self._table.replace('"', '""') + '"'
+        self._fid = '"' + fid_column.replace('"', '""') + '"'
+        connection = sqlite3.connect(self._pending.temporary)
+        self._connection = connection
         _register_gpkg_functions(connection)
         # A private temporary copy, moved into place only when complete: no journal needed.
         connection.execute("PRAGMA journal_mode = OFF")
         connection.execute("PRAGMA synchronous = OFF")
+        for name, unique in self._names.items():
+            connection.execute(f'ALTER TABLE {self._quoted} ADD COLUMN "{unique}" '
+                               f'{_SQL_TYPES[self._kinds[name]]}')
+        # The table's triggers keep its R-tree (and GDAL's feature count) in step with changes to
+        # geometries, fids and rows; the updates below only fill the new columns, yet an UPDATE
+        # on a table with triggers costs half as much again per row. They are set aside until the
+        # updates are done (the file is private until then) and put back exactly as they were.
+        self._triggers = connection.execute(
+            "SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND tbl_name = ?",
+            (self._table,)).fetchall()
+        for name, _ in self._triggers:
+            connection.execute('DROP TRIGGER "{}"'.format(name.replace('"', '""')))
+        arrays = self._arrays
+        self._fids = arrays.fids if arrays.is_gpkg else np.arange(1, len(arrays) + 1)
+
+    def _update(self, positions, values):
+        if self._failed:
+            return
         try:
-            quoted = '"' + table.replace('"', '""') + '"'
-            for name, (_, kind, _) in zip(names, columns):
-                connection.execute(f'ALTER TABLE {quoted} ADD COLUMN "{name}" {_SQL_TYPES[kind]}')
-            fids = arrays.fids if arrays.is_gpkg else np.arange(1, len(arrays) + 1)
-            kept = fids[np.asarray(positions, dtype=np.int64)]
+            kept = self._fids[positions]
             # New columns start null: only columns holding a value are set.
-            values, assigned = [], []
-            for name, (_, kind, data) in zip(names, columns):
-                column = _sql_values(kind, data)
+            bound, assigned = [], []
+            for name, data in values.items():
+                column = _sql_values(self._kinds[name], data)
                 if any(value is not None for value in column):
-                    values.append(column)
-                    assigned.append(f'"{name}" = ?')
-            fid = '"' + fid_column.replace('"', '""') + '"'
+                    bound.append(column)
+                    assigned.append(f'"{self._names[name]}" = ?')
             if assigned:
-                connection.executemany(f"UPDATE {quoted} SET {', '.join(assigned)} WHERE {fid} = ?",
-                                       zip(*values, kept.tolist()))
-            dropped = np.setdiff1d(fids, kept)
-            if len(dropped):
-                connection.executemany(f"DELETE FROM {quoted} WHERE {fid} = ?",
-                                       ((int(f),) for f in dropped))
-            connection.commit()
-        finally:
-            connection.close()
-        os.replace(temporary, destination)
+                self._connection.executemany(
+                    f"UPDATE {self._quoted} SET {', '.join(assigned)} WHERE {self._fid} = ?",
+                    zip(*bound, kept.tolist()))
+        except BaseException as exc:
+            self._failed = exc
+            raise
+
+    def _finish(self):
+        if self._failed is not None:
+            raise self._failed if isinstance(self._failed, BaseException) else RuntimeError(self._failed)
+        for _, sql in self._triggers:
+            self._connection.execute(sql)
+        written = np.concatenate(self._written) if self._written else np.zeros(0, dtype=np.int64)
+        dropped = np.setdiff1d(self._fids, self._fids[np.unique(written)])
+        if len(dropped):
+            self._connection.executemany(f"DELETE FROM {self._quoted} WHERE {self._fid} = ?",
+                                         ((int(f),) for f in dropped))
+        self._connection.commit()
+        self._close_connection()
+        os.replace(self._pending.temporary, self.destination)
+
+    def _close_connection(self):
+        if self._connection is not None:
+            self._connection.close()
+            self._connection = None
+
+
+_SCOPES = threading.local()
+
+
+@contextmanager
+def copies_discarded_on_error():
+    """In this block, input copies started for outputs are deleted if the block fails.
+
+    Copies a writer has taken are its writer's to finish or discard; this
+    catches those no writer took yet (the run failed or was canceled between
+    reading an input and writing its output), without waiting for the garbage
+    collector.
+    """
+    stack = _SCOPES.__dict__.setdefault("stack", [])
+    started = []
+    stack.append(started)
+    try:
+        yield
+    except BaseException:
+        for copy in started:
+            copy.discard()
+        raise
     finally:
-        _remove_temporary(temporary)
-    return destination
+        stack.pop()
 
 
 class _PendingCopy:
@@ -227,15 +363,27 @@ class _PendingCopy:
         self._future = executor.submit(_copy_source, path, layer_name, table, self.temporary)
         executor.shutdown(wait=False)
         self._finalizer = weakref.finalize(self, _discard_copy, self._future, self.temporary)
+        self._taken = False
+        stack = getattr(_SCOPES, "stack", None)
+        if stack:
+            stack[-1].append(self)
 
     def result(self):
         """(table, fid column) of the finished copy; raises what the copy raised."""
         self._finalizer.detach()
+        self._taken = True
         try:
             return self._future.result()
         except BaseException:
             _remove_temporary(self.temporary)
             raise
+
+
+    def discard(self):
+        """Wait for the copy and delete it, unless a writer took it."""
+        if not self._taken:
+            self._finalizer.detach()
+            _discard_copy(self._future, self.temporary)
 
 
 def _discard_copy(future, temporary):

@@ -18,12 +18,11 @@ from qgis.core import (
 )
 
 from .. import plugin_version
-from ..core import gcpause
 from ..core.geometry import box, union_wkb
 from ..core.osm.extract import ATTRIBUTION, LICENSE, extract_pbf
 from ..core.osm.themes import GROUPS, THEMES
 from . import compat, messages
-from .base import RefugeAlgorithm
+from .base import RefugeAlgorithm, guarded_run
 from .outputs import layer_documents
 
 WGS84 = "EPSG:4326"
@@ -150,7 +149,7 @@ class OsmExtractPbf(RefugeAlgorithm):
             area = polygons if area is None else area.intersection(polygons)
         return area
 
-    @gcpause.pausing
+    @guarded_run
     def processAlgorithm(self, parameters, context, feedback):  # noqa: N802
         self.ensure_dependencies()
         self.repair_invalid_geometries(context)

@@ -14,11 +14,11 @@ from qgis.core import (
 from qgis.PyQt.QtCore import QVariant
 
 from ..core import crs as crs_tools
-from ..core import gcpause, measure
+from ..core import measure
 from ..core.hazard import zones as zone_tools
 from ..core.hazard.definitions import CLASS_BY_CODE, DEFAULT_VALUE_MAP, ValueMap
 from . import compat
-from .base import RefugeAlgorithm
+from .base import RefugeAlgorithm, guarded_run
 from .depth import DepthRasterParameters
 from .i18n_labels import class_label
 from .layers import SourceArrays, add_features, crs_text
@@ -98,7 +98,7 @@ class PrepareHazard(DepthRasterParameters, RefugeAlgorithm):
             self.REJECTS, self.tr("Rejected zones"), compat.SOURCE_TABLE, optional=True,
             createByDefault=True))
 
-    @gcpause.pausing
+    @guarded_run
     def processAlgorithm(self, parameters, context, feedback):  # noqa: N802
         self.ensure_dependencies()
         self.repair_invalid_geometries(context)

@@ -111,6 +111,18 @@ class FeatureExposure:
     unit: np.ndarray = None  # aggregation unit index, -1 outside every unit
     size: np.ndarray = None  # footprint area m2 (polygons) or length m (lines)
 
+    @classmethod
+    def concatenate(cls, parts):
+        """One FeatureExposure of consecutive blocks' results, in order."""
+
+        def joined(name):
+            arrays = [getattr(part, name) for part in parts]
+            return None if any(a is None for a in arrays) else np.concatenate(arrays)
+
+        if len(parts) == 1:
+            return parts[0]
+        return cls(joined("classes"), joined("depth_m"), joined("unit"), joined("size"))
+
 
 def classify_features(geometries, source_crs, hazard):
     """Hazard class (and depth for a raster) of each point or polygon feature."""
@@ -139,13 +151,20 @@ def classify_features(geometries, source_crs, hazard):
     return overlay.max_class(wgs84, hazard.class_index()), None
 
 
-def buildings_exposure(geometries, source_crs, hazard, units=None, units_crs=None):
-    """Class, depth, footprint area (m², 0 for points) and unit of each building."""
+def buildings_exposure(geometries, source_crs, hazard, units=None, units_crs=None, rings=None):
+    """Class, depth, footprint area (m², 0 for points) and unit of each building.
+
+    ``rings``: the buildings' :class:`~refuge.core.polygons.SimpleRings` when the
+    caller has them (from :func:`refuge.core.geometry.repair`); used for the
+    areas when the buildings are in EPSG:4326.
+    """
     geometries = np.asarray(geometries, dtype=object)
     wgs84 = crs_tools.reproject(geometries, source_crs, crs_tools.WGS84)
+    if not crs_tools.same_crs(source_crs, crs_tools.WGS84):
+        rings = None  # measured in another CRS
 
     def areas_and_units():
-        area = measure.areas_m2(wgs84) if len(wgs84) else np.zeros(0)
+        area = measure.areas_m2(wgs84, rings=rings) if len(wgs84) else np.zeros(0)
         return area, units_of(wgs84, crs_tools.WGS84, units, units_crs)
 
     # Areas and units run beside the hazard overlay: both are mostly GEOS work without Python's
