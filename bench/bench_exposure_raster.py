@@ -578,27 +578,37 @@ def same_depth(a, b):
 
 
 PHASES = (("refuge.core.exposure.raster", "read_raster"), ("refuge.core.exposure.raster", "max_touched"),
-          ("refuge.processing.fastio", "write_joined"))
+          ("refuge.processing.fastio", "_copy_source"), ("refuge.processing.fastio", "JoinedWriter._update"),
+          ("refuge.processing.exposure", "_Run.finish_writes"))
 
 
 def time_phases():
-    """Wrap a few Refuge functions (in this process's memory only) to time them; returns the totals."""
+    """Wrap a few Refuge functions (in this process's memory only) to time them; returns the totals.
+
+    A name this Refuge version lacks is skipped. Keys are the last part of each name.
+    """
     import functools
     import importlib
 
     totals = {}
     for module_name, name in PHASES:
-        module = importlib.import_module(module_name)
-        original = getattr(module, name)
+        owner = importlib.import_module(module_name)
+        *path, attribute = name.split(".")
+        try:
+            for part in path:
+                owner = getattr(owner, part)
+            original = getattr(owner, attribute)
+        except AttributeError:
+            continue
 
-        def wrapper(*args, _original=original, _name=name, **kwargs):
+        def wrapper(*args, _original=original, _name=attribute, **kwargs):
             started = time.perf_counter()
             try:
                 return _original(*args, **kwargs)
             finally:
                 totals[_name] = totals.get(_name, 0.0) + time.perf_counter() - started
 
-        setattr(module, name, functools.wraps(original)(wrapper))
+        setattr(owner, attribute, functools.wraps(original)(wrapper))
     return totals
 
 
@@ -698,7 +708,7 @@ def read_experiment(path):
 
 
 def copy_experiment(files, sizes, out):
-    """Time GDAL's GeoPackage copy of the buildings (what fastio.write_joined starts with), with
+    """Time GDAL's GeoPackage copy of the buildings (what Refuge avoids for GeoPackage inputs), with
     and without the R-tree spatial index, which GDAL builds when the copy is closed."""
     from osgeo import gdal
 
@@ -1240,19 +1250,24 @@ def section(results, big, vers, repeat, problems, busy_before, timeout, reads, c
     if big is not None and big["reports"]["refuge"].get("phases"):
         refuge = big["reports"]["refuge"]
         ph = refuge["phases"]
+        main = ph.get("read_raster", 0) + ph.get("max_touched", 0) + ph.get("finish_writes", 0)
         big_note += (
             f"\n- Where Refuge's {refuge['seconds']:.1f} s go on {fmt_n(big['size'])} buildings "
             f"(functions timed by wrapping them in the child process): reading the raster "
-            f"(`read_raster`) {ph.get('read_raster', 0):.1f} s, sampling the footprints (`max_touched`) "
-            f"{ph.get('max_touched', 0):.1f} s, writing the buildings GeoPackage (`fastio.write_joined`: "
-            f"GDAL copy of the input, then one SQL update) {ph.get('write_joined', 0):.1f} s; the rest "
-            f"(reading the buildings, repairs, areas, QGIS plumbing) "
-            f"{refuge['seconds'] - sum(ph.values()):.1f} s.")
+            f"(`read_raster`) {ph.get('read_raster', 0):.1f} s, sampling the footprints block by block "
+            f"(`max_touched`) {ph.get('max_touched', 0):.1f} s, waiting at the end for the output "
+            f"writer (`finish_writes`) {ph.get('finish_writes', 0):.1f} s; the rest of the main thread "
+            f"(reading the buildings, repairs, areas, units, QGIS plumbing) "
+            f"{refuge['seconds'] - main:.1f} s. Beside it, in threads of their own: the page-by-page copy "
+            f"of the buildings file for the output (`_copy_source`) {ph.get('_copy_source', 0):.1f} s, "
+            f"started while the buildings are read, and the writer's block updates (`JoinedWriter._update`) "
+            f"{ph.get('_update', 0):.1f} s, each block written while the next is sampled.")
     if copies:
         sizes = sorted({size for size, _ in copies})
-        big_note += ("\n- Most of that writing is GDAL building the copy's R-tree spatial index, when the "
-                     "copy is closed, and it grows faster than the number of buildings: "
-                     "`gdal.VectorTranslate` of the buildings file to a GeoPackage takes "
+        big_note += ("\n- Why a GeoPackage input is copied page by page (sqlite's backup, which keeps its "
+                     "R-tree spatial index) rather than by GDAL: GDAL rebuilds the R-tree when the copy is "
+                     "closed, and that grows faster than the number of buildings: `gdal.VectorTranslate` of "
+                     "the buildings file to a GeoPackage takes "
                      + ", ".join(f"{copies[(size, True)]:.1f} s for {fmt_n(size)} buildings "
                                  f"({copies[(size, False)]:.1f} s with `SPATIAL_INDEX=NO`)" for size in sizes)
                      + ".")

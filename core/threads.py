@@ -1,18 +1,29 @@
 """Run vectorised shapely work on every core with threads.
 
 Most shapely 2 functions release Python's lock while GEOS works, so chunks of
-one array can run in threads at once. Two rules keep this safe:
+one array can run in threads at once. One rule keeps this safe: **no GEOS
+geometry is used by two threads at once**, not even to read it. GEOS caches
+facts about a geometry on first use, without locking: its envelope (lazily
+before GEOS 3.12, libgeos/geos#824; still for collections after), the indexes
+of a prepared geometry (libgeos/geos#825). Two threads filling the same cache
+race, and one of them may read an envelope being replaced: a building then
+silently misses the zone it touches. So:
 
-- each thread works on its own slice of the input;
-- a GEOS *prepared* geometry is never shared between threads (GEOS's lazy
-  prepared structures are not thread-safe, libgeos/geos#825). Callers that
-  query with predicates pass geometries that nobody has prepared, and each
-  query prepares its own inputs.
+- each thread works on its own slice of the input (:func:`elementwise`,
+  :func:`chunk_bounds`);
+- geometries every thread needs (hazard zones, units) are given to each thread
+  as its own copy (:func:`private_copies`);
+- no work on an array runs in a thread while another thread uses that array.
 """
 
 import os
 
 import numpy as np
+
+try:
+    import shapely
+except ImportError:  # pragma: no cover - reported by refuge.core.deps
+    shapely = None
 
 MAX_THREADS = 4
 
@@ -42,13 +53,17 @@ def chunk_bounds(count, min_chunk, pieces_per_thread=1):
 
 
 def map_chunks(function, bounds):
-    """``[function(start, stop) for (start, stop) in bounds]``, in threads when there are several."""
+    """``[function(index, start, stop) for index, (start, stop) in enumerate(bounds)]``.
+
+    In threads when there are several chunks, at most one chunk per thread at
+    a time: ``index`` may pick a thread's private copy of shared inputs.
+    """
     if len(bounds) <= 1:
-        return [function(start, stop) for start, stop in bounds]
+        return [function(index, start, stop) for index, (start, stop) in enumerate(bounds)]
     from concurrent.futures import ThreadPoolExecutor
 
-    with ThreadPoolExecutor(min(len(bounds), thread_count())) as pool:
-        return list(pool.map(lambda edge: function(*edge), bounds))
+    with ThreadPoolExecutor(len(bounds)) as pool:
+        return list(pool.map(lambda item: function(item[0], *item[1]), enumerate(bounds)))
 
 
 def elementwise(function, array, min_chunk=20_000):
@@ -57,14 +72,13 @@ def elementwise(function, array, min_chunk=20_000):
     bounds = chunk_bounds(len(array), min_chunk)
     if len(bounds) == 1:
         return function(array)
-    return np.concatenate(map_chunks(lambda start, stop: function(array[start:stop]), bounds))
+    return np.concatenate(map_chunks(lambda _, start, stop: function(array[start:stop]), bounds))
 
 
-def background(function):
-    """Start ``function()`` in a thread of its own; ``.result()`` of the returned future waits for it."""
-    from concurrent.futures import ThreadPoolExecutor
+def private_copies(geometries, count):
+    """``count`` equal arrays of ``geometries``: the array itself, then deep copies (via WKB).
 
-    pool = ThreadPoolExecutor(1)
-    future = pool.submit(function)
-    pool.shutdown(wait=False)
-    return future
+    Give copy *i* to thread *i* only: see the module's rule.
+    """
+    geometries = np.asarray(geometries, dtype=object)
+    return [geometries] + [shapely.from_wkb(shapely.to_wkb(geometries)) for _ in range(count - 1)]

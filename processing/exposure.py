@@ -773,14 +773,16 @@ def _cancel_check(feedback):
 
 
 # Buildings are analysed in blocks: writing one block's columns overlaps computing the next, and a
-# cancel takes effect between blocks. Below two blocks' worth there is one block.
+# cancel takes effect between blocks. Each block queries every hazard zone again, so blocks are few:
+# 8 up to 1,000,000 buildings, then blocks of 125,000; below two blocks' worth, one block.
 _BLOCK_MIN = 25_000
-_BLOCK_COUNT_MAX = 8
+_BLOCK_MAX = 125_000
+_BLOCK_COUNT = 8
 
 
 def _blocks(count):
-    """(start, stop) of each block of ``count`` features: 1 to 8 blocks of at least 25,000."""
-    pieces = max(1, min(_BLOCK_COUNT_MAX, count // _BLOCK_MIN))
+    """(start, stop) of each block of ``count`` features (see above)."""
+    pieces = max(1, min(count // _BLOCK_MIN, max(_BLOCK_COUNT, -(-count // _BLOCK_MAX))))
     edges = np.linspace(0, count, pieces + 1).astype(np.int64)
     return [(int(a), int(b)) for a, b in zip(edges[:-1], edges[1:])]
 

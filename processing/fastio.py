@@ -200,7 +200,7 @@ class JoinedWriter:
         self._failed = None  # the first error of the writer's thread, or "discarded"
         self._closed = False
         self._executor = ThreadPoolExecutor(1)  # one thread: the sqlite connection lives in it
-        self._last = self._executor.submit(self._open, [name for name, _ in columns])
+        self._executor.submit(self._open, [name for name, _ in columns])
 
     def write(self, positions, values):
         """Set ``values`` ({column name: one value per position}) on the rows at ``positions``.
@@ -209,7 +209,7 @@ class JoinedWriter:
         """
         positions = np.asarray(positions, dtype=np.int64)
         self._written.append(positions)
-        self._last = self._executor.submit(self._update, positions, dict(values))
+        self._executor.submit(self._update, positions, dict(values))
 
     def close(self):
         """Wait for every block, finish the file and move it into place; returns its path.

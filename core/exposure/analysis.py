@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from .. import crs as crs_tools
-from .. import measure, threads
+from .. import measure
 from ..hazard import zones as zone_tools
 from ..hazard.definitions import CLASSES, FLOOD, NOT_EXPOSED
 from . import overlay
@@ -163,18 +163,14 @@ def buildings_exposure(geometries, source_crs, hazard, units=None, units_crs=Non
     if not crs_tools.same_crs(source_crs, crs_tools.WGS84):
         rings = None  # measured in another CRS
 
-    def areas_and_units():
-        area = measure.areas_m2(wgs84, rings=rings) if len(wgs84) else np.zeros(0)
-        return area, units_of(wgs84, crs_tools.WGS84, units, units_crs)
-
-    # Areas and units run beside the hazard overlay: both are mostly GEOS work without Python's
-    # lock, and they fill the moments the overlay's threads wait (tree building, numpy steps).
-    side = threads.background(areas_and_units) if len(geometries) >= 20_000 else None
+    # One step after the other: each runs in threads over its own slices of the buildings, and
+    # two steps at once would use the same buildings in two threads (see refuge.core.threads).
     if hazard.is_raster:  # sampled in the raster's CRS
         classes, depth = classify_features(geometries, source_crs, hazard)
     else:  # already in WGS 84, the zones' CRS
         classes, depth = classify_features(wgs84, crs_tools.WGS84, hazard)
-    area, unit = side.result() if side is not None else areas_and_units()
+    area = measure.areas_m2(wgs84, rings=rings) if len(wgs84) else np.zeros(0)
+    unit = units_of(wgs84, crs_tools.WGS84, units, units_crs)
     return FeatureExposure(classes, depth, unit, area)
 
 

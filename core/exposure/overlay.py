@@ -6,6 +6,7 @@ single polygons and indexed once in an STRtree; every feature is then matched
 in one bulk query, without a Python loop per feature.
 """
 
+import functools
 from dataclasses import dataclass
 
 import numpy as np
@@ -33,6 +34,7 @@ class ZoneIndex:
         self.codes = np.asarray(codes, dtype=np.int64)
         self.tree = shapely.STRtree(self.parts)
         self._union = None
+        self._zone_sets = {}
 
     @classmethod
     def build(cls, zones):
@@ -49,6 +51,17 @@ class ZoneIndex:
         """From parallel arrays of (Multi)Polygons and codes; multipolygons are exploded."""
         parts, owner = shapely.get_parts(np.asarray(polygons, dtype=object), return_index=True)
         return cls(parts, np.asarray(codes)[owner])
+
+    def zone_sets(self, code, count):
+        """``count`` equal arrays of the zones of one class code, one per thread.
+
+        The first holds the zones themselves, the others copies, made on first
+        use and kept: their prepared indexes serve every later query.
+        """
+        sets = self._zone_sets.setdefault(code, [self.parts[self.codes == code]])
+        if len(sets) < count:
+            sets.extend(threads.private_copies(sets[0], count - len(sets) + 1)[1:])
+        return sets[:count]
 
     @property
     def union(self):
@@ -73,7 +86,8 @@ def max_class(geometries, index):
         if not len(remaining):
             break
         found = np.zeros(len(remaining), dtype=bool)
-        for _, feature in intersecting_pairs(index.parts[index.codes == code], geometries[remaining]):
+        zone_sets = functools.partial(index.zone_sets, code)
+        for _, feature in intersecting_pairs(zone_sets, geometries[remaining]):
             found[feature] = True
         result[remaining[found]] = code
         remaining = remaining[~found]
@@ -83,29 +97,30 @@ def max_class(geometries, index):
 def intersecting_pairs(zones, features):
     """[(zone index, feature index)] arrays of every intersecting zone and feature, in chunks.
 
-    The STRtree holds the features and the zones are the queries: GEOS then
+    The features go into an STRtree and the zones are the queries: GEOS then
     prepares each zone once (an indexed polygon) and tests every feature in
     its bounding box against it in logarithmic time, where preparing each
     feature would test it against every vertex of a large zone (for zones of
-    a few thousand vertices, 80 times slower). Chunks of zones run in threads
-    (GEOS releases Python's lock); each chunk's zones are prepared by its own
-    query only, never shared. Features of any geometry type; empty and
-    missing ones match nothing.
+    a few thousand vertices, 80 times slower). From 20,000 features, the
+    features are cut into one chunk per thread; each thread builds the tree
+    of its own chunk and queries it with its own copy of the zones, so that
+    no geometry is used by two threads at once (see :mod:`refuge.core.threads`).
+    ``zones``: an array of polygons, or a function returning ``count`` equal
+    arrays of them (such as :meth:`ZoneIndex.zone_sets`, which keeps its
+    copies). Features of any geometry type; empty and missing ones match
+    nothing.
     """
-    zones = np.asarray(zones, dtype=object)
+    sets = zones if callable(zones) else functools.partial(threads.private_copies, zones)
     features = np.asarray(features, dtype=object)
-    if not len(zones) or not len(features):
+    if not len(features) or not len(sets(1)[0]):
         return []
-    tree = shapely.STRtree(features)
-    # Threads pay off from some ten thousand features; a few large zones are enough chunks.
-    bounds = threads.chunk_bounds(len(zones), 1, pieces_per_thread=4) if len(features) >= 10_000 \
-        else [(0, len(zones))]
-    if len(bounds) > 1:
-        tree.query(shapely.Point(0.0, 0.0))  # the tree is built before any thread uses it
+    bounds = threads.chunk_bounds(len(features), 10_000)
+    zone_sets = sets(len(bounds))
 
-    def query(start, stop):
-        zone, feature = tree.query(zones[start:stop], predicate="intersects")
-        return zone + start, feature
+    def query(index, start, stop):
+        tree = shapely.STRtree(features[start:stop])
+        zone, feature = tree.query(zone_sets[index], predicate="intersects")
+        return zone, feature + start
 
     return threads.map_chunks(query, bounds)
 
@@ -121,7 +136,7 @@ def containing_unit(geometries, units):
     result = np.full(len(geometries), -1, dtype=np.int64)
     if not len(geometries) or not len(units):
         return result
-    points = shapely.point_on_surface(geometries)
+    points = threads.elementwise(shapely.point_on_surface, geometries)
     units = np.asarray(units, dtype=object)
     # Points against a unit of a few vertices: one bulk query, each point tested directly. Units
     # with more vertices (real admin boundaries) are the queries instead, prepared once each.
