@@ -1344,10 +1344,11 @@ def main(argv=None):
         "results in memory layers, the floor and geopandas in memory.",
         "- `qgis:statisticsbycategories` and `qgis:joinbylocationsummary` are Python algorithms in QGIS "
         "3.22; `native:joinattributesbylocation` and `native:aggregate` are C++.",
-        "- Cores: Refuge uses both cores of this machine (blocks of 25 000 buildings, each block's "
-        "hazard queries in threads, areas and units in a thread beside them, and the GeoPackage writer in "
-        "a thread of its own filling one block while the next is computed; GEOS and sqlite work without "
-        "Python's lock). The floor, geopandas' `sjoin` and the QGIS chains use one core.",
+        "- Cores: Refuge uses both cores of this machine (blocks of 25 000 buildings at 100 000; in each "
+        "block the validity checks, hazard queries and representative points in threads, each on its own "
+        "slice of the buildings with its own copy of the zones; the GeoPackage writer in a thread of its "
+        "own filling one block while the next is computed; GEOS and sqlite work without Python's lock). "
+        "The floor, geopandas' `sjoin` and the QGIS chains use one core.",
         "- geopandas uses the GEOS bundled in its shapely wheel, not QGIS's (see versions above).",
         "- The RSS of the shared QGIS process creeps up by about 5–7 MiB per `processing.run`, for Refuge "
         "and for the native chain alike and whatever the number of buildings (checked apart with 5 runs "
