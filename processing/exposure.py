@@ -25,7 +25,7 @@ from ..core.exposure.needs import DEMOGRAPHICS, NEEDS
 from ..core.exposure.population import RESIDENTIAL_VALUES
 from ..core.geometry import repair
 from ..core.hazard.definitions import CLASS_BY_CODE, CLASSES
-from ..core.osm.themes import CRITICAL_CATEGORIES
+from ..core.osm.themes import CRITICAL_CATEGORIES, EMERGENCY_SHELTER_CATEGORIES
 from . import compat, fastio, messages
 from .base import RefugeAlgorithm, guarded_run
 from .depth import DepthRasterParameters
@@ -261,6 +261,7 @@ class Exposure(DepthRasterParameters, RefugeAlgorithm):
         if raster is not None:
             _, grid = self.depth_grid(parameters, context, feedback)
             return analysis.Hazard(grid=grid, thresholds=thresholds, min_value=min_depth), "raster"
+        fastio.require_crs(self, self.HAZARD, zones_source)
         field = self.parameterAsString(parameters, self.HAZARD_FIELD, context) or "hazard_class"
         if zones_source.fields().lookupField(field) < 0:
             raise QgsProcessingException(self.tr(
@@ -272,14 +273,13 @@ class Exposure(DepthRasterParameters, RefugeAlgorithm):
         if not len(arrays):
             raise QgsProcessingException(self.tr("The hazard layer is empty."))
         values = arrays.values(field)
-        unknown = sorted({"NULL" if v is None else str(v) for v in values
-                          if v is None or v != int(v) or int(v) not in CLASS_BY_CODE})
+        unknown = sorted({"NULL" if v is None else str(v) for v in values if _class_code(v) is None})
         if unknown:
             raise QgsProcessingException(self.tr(
                 "The hazard class field holds values that are not classes ({values}): use 0 to 3, "
                 "or prepare the layer with Prepare a hazard layer.").format(
                 values=", ".join(unknown[:10])))
-        codes = np.array([int(v) for v in values])
+        codes = np.array([_class_code(v) for v in values])
         valid = ~shapely.is_missing(arrays.geometries)
         if not valid.all():
             feedback.pushWarning(self.tr(
@@ -325,6 +325,12 @@ class Exposure(DepthRasterParameters, RefugeAlgorithm):
         hazard = run.hazard
         steps.setCurrentStep(1)
         run.units_source, run.units = self._source(parameters, self.AGGREGATION, context, steps)
+        if run.units is not None:
+            # Units without geometry hold nothing: they are listed in REJECTS, not in UNITS_OUTPUT.
+            for index in run.units.null_geometry:
+                run.rejects.append(("units", run.units.feature_id(index), "no_geometry"))
+            run.units.geometries = self._repaired(run.units.geometries, steps,
+                                                  self.tr("Aggregation units"))
         run.unit_names = self._unit_names(parameters, context, run.units)
         run.summary = {"generator": f"Refuge {plugin_version()}", "hazard": hazard_kind,
                        "thresholds_m": list(hazard.thresholds) if hazard.is_raster else None,
@@ -346,7 +352,8 @@ class Exposure(DepthRasterParameters, RefugeAlgorithm):
         _cancel_check(steps)
         steps.setCurrentStep(5)
         if run.units is not None:
-            run.table_rows.extend(self._unit_rows(run.unit_names, run.unit_tables))
+            run.table_rows.extend(self._unit_rows(run.unit_names, run.unit_tables,
+                                                  set(run.units.null_geometry)))
         self._write_table(parameters, context, run.table_rows, run.results)
         self._write_rejects(parameters, context, run.rejects, run.results)
         if run.units is not None:
@@ -391,10 +398,13 @@ class Exposure(DepthRasterParameters, RefugeAlgorithm):
         if run.units is not None:
             unit_local = analysis.crs_tools.reproject(run.unit_geometries, run.units_crs, target)
             table = np.zeros((run.unit_count + 1, len(CLASS_BY_CODE)))
-            unit_totals = area_weighted_sum(grid, unit_local)
+            unit_totals = np.nan_to_num(area_weighted_sum(grid, unit_local))
             for code, zone in zip(codes, local):
-                table[:-1, code] = area_weighted_sum(grid, shapely.intersection(unit_local, zone))
+                table[:-1, code] = np.nan_to_num(
+                    area_weighted_sum(grid, shapely.intersection(unit_local, zone)))
             table[:-1, 0] = unit_totals - table[:-1, 1:].sum(axis=1)
+            # The last row, outside every unit, holds the rest: rows then add up to the class totals.
+            table[-1] = [by_class[code] for code in CLASS_BY_CODE] - table[:-1].sum(axis=0)
             run.unit_tables["population"] = table
 
     def _needs(self, parameters, context, run):
@@ -414,17 +424,22 @@ class Exposure(DepthRasterParameters, RefugeAlgorithm):
                                 "needs": report.needs, "displacement_rates": displacement,
                                 "ratios": ratios, "needs_per_person": minimum}
 
-    def _unit_rows(self, names, tables):
-        """Summary rows per unit and class (row per exposure type present)."""
+    def _unit_rows(self, names, tables, skip=()):
+        """Summary rows per unit and class (row per exposure type present); units in ``skip``
+        (without geometry, in REJECTS) have none."""
         rows = []
         labels = list(names) + [self.tr("outside every unit")]
         for position, name in enumerate(labels):
+            if position in skip:
+                continue
             for column, code in enumerate(CLASS_BY_CODE):
                 def value(table, row=position, column=column):
                     return float(tables[table][row][column]) if table in tables else None
                 if "buildings" in tables:
                     rows.append(["buildings", name, code, value("buildings"), value("buildings_m2"),
                                  None, value("population")])
+                elif "population" in tables:  # a population raster without buildings
+                    rows.append(["population", name, code, None, None, None, value("population")])
                 if "facilities" in tables:
                     rows.append(["facilities", name, code, value("facilities"), None, None, None])
                 if "roads_m" in tables:
@@ -568,7 +583,8 @@ class Exposure(DepthRasterParameters, RefugeAlgorithm):
         if category_field:
             values = arrays.values(category_field)
             categories = [values[i] for i in keep]
-        critical = np.array([str(c).strip().lower() in CRITICAL_CATEGORIES for c in categories])
+        critical_categories = CRITICAL_CATEGORIES | EMERGENCY_SHELTER_CATEGORIES
+        critical = np.array([str(c).strip().lower() in critical_categories for c in categories])
         result = analysis.FeatureExposure(classes, depth, unit, None)
         counts = analysis.summary_by_class(classes)
         run.summary["facilities"] = {
@@ -756,7 +772,10 @@ class Exposure(DepthRasterParameters, RefugeAlgorithm):
         if sink is None:
             return
         rows, geometries = [], []
+        null = set(units.null_geometry)  # in REJECTS
         for position, feature in enumerate(units.features):
+            if position in null:
+                continue
             row = list(feature.attributes()) + [names[position]]
             for table_name, _ in columns:
                 row.extend(float(v) for v in tables[table_name][position])
@@ -785,6 +804,15 @@ def _blocks(count):
     pieces = max(1, min(count // _BLOCK_MIN, max(_BLOCK_COUNT, -(-count // _BLOCK_MAX))))
     edges = np.linspace(0, count, pieces + 1).astype(np.int64)
     return [(int(a), int(b)) for a, b in zip(edges[:-1], edges[1:])]
+
+
+def _class_code(value):
+    """The hazard class code a field value holds (0 to 3, as a whole number), else None."""
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        return None
+    return int(number) if number.is_integer() and int(number) in CLASS_BY_CODE else None
 
 
 def _number(value):

@@ -121,6 +121,14 @@ class ArrowArrays:
         return result
 
 
+def require_crs(algorithm, name, source):
+    """Refuse the input ``name`` of ``algorithm`` when its ``source`` has no CRS."""
+    if not source.sourceCrs().isValid():
+        raise QgsProcessingException(messages.tr(
+            "The layer {layer} has no coordinate reference system. Set its CRS in the layer "
+            "properties, then run again.").format(layer=algorithm.parameterDefinition(name).description()))
+
+
 def read_arrays(algorithm, parameters, name, context, feedback, fast_output=None, always_fast=False):
     """(source, arrays) of a vector input, read with GDAL's Arrow stream when possible.
 
@@ -130,10 +138,7 @@ def read_arrays(algorithm, parameters, name, context, feedback, fast_output=None
     source = algorithm.parameterAsSource(parameters, name, context)
     if source is None:
         return None, None
-    if not source.sourceCrs().isValid():
-        raise QgsProcessingException(messages.tr(
-            "The layer {layer} has no coordinate reference system. Set its CRS in the layer "
-            "properties, then run again.").format(layer=algorithm.parameterDefinition(name).description()))
+    require_crs(algorithm, name, source)
     copy_to = fast_output and gpkg_destination(parameters, fast_output)
     if always_fast or copy_to:
         direct = direct_source(algorithm, parameters, name, context)

@@ -7,8 +7,10 @@ from ..core import errors
 
 
 def tr(text):
-    # pylupdate5 files module-level tr() calls under the "@default" context.
-    return QCoreApplication.translate("@default", text)
+    # pylupdate5 files the tr() calls of this module under the "@default" context, and the
+    # messages.tr() calls of other modules under "messages": look in both.
+    translated = QCoreApplication.translate("@default", text)
+    return translated if translated != text else QCoreApplication.translate("messages", text)
 
 
 def _bounds(bounds):

@@ -15,9 +15,10 @@ from qgis.PyQt.QtCore import QVariant
 
 from ..core import crs as crs_tools
 from ..core import measure
+from ..core.geometry import repair
 from ..core.hazard import zones as zone_tools
 from ..core.hazard.definitions import CLASS_BY_CODE, DEFAULT_VALUE_MAP, ValueMap
-from . import compat
+from . import compat, fastio
 from .base import RefugeAlgorithm, guarded_run
 from .depth import DepthRasterParameters
 from .i18n_labels import class_label
@@ -46,6 +47,7 @@ class PrepareHazard(DepthRasterParameters, RefugeAlgorithm):
     CLASS_FIELD = "CLASS_FIELD"
     VALUE_MAP = "VALUE_MAP"
     EXTENT = "EXTENT"
+    AREA = "AREA"
     OUTPUT = "OUTPUT"
     REJECTS = "REJECTS"
 
@@ -65,7 +67,8 @@ class PrepareHazard(DepthRasterParameters, RefugeAlgorithm):
         return self.tr(
             "Turns flood zones (polygons with a class field) or a flood depth raster into a clean "
             "hazard layer: one polygon per class (low, medium, high), valid, without overlaps "
-            "(where zones overlap, the highest class wins), optionally clipped to an extent.\n\n"
+            "(where zones overlap, the highest class wins), optionally clipped to an extent or "
+            "to area polygons.\n\n"
             "<b>Hazard zones</b>: polygons; use either zones or a depth raster.\n"
             "<b>Class field</b>: the field of the zones holding their class.\n"
             "<b>Value map</b>: which field value is which class, e.g. <i>YES=high; NO=dry</i>; "
@@ -77,6 +80,8 @@ class PrepareHazard(DepthRasterParameters, RefugeAlgorithm):
             "1.5 m by default).\n"
             "<b>Minimum flood depth (m)</b>: depths at or below it are dry.\n"
             "<b>Extent</b> (optional): clip the hazard to this extent.\n"
+            "<b>Area polygons</b> (optional): clip the hazard to these polygons (a commune, a "
+            "neighbourhood), any CRS; with an extent too, to both.\n"
             "<b>Hazard classes</b>: the output, with hazard_class (1 low, 2 medium, 3 high), "
             "labels in English and French and the area in m² (on the WGS 84 ellipsoid).\n"
             "<b>Rejected zones</b>: zones whose value is not in the value map or whose geometry "
@@ -92,6 +97,8 @@ class PrepareHazard(DepthRasterParameters, RefugeAlgorithm):
             self.VALUE_MAP, self.tr("Value map"), defaultValue=DEFAULT_VALUE_MAP, optional=True))
         self.add_depth_parameters()
         self.addParameter(QgsProcessingParameterExtent(self.EXTENT, self.tr("Extent"), optional=True))
+        self.addParameter(QgsProcessingParameterFeatureSource(
+            self.AREA, self.tr("Area polygons"), [compat.SOURCE_POLYGON], optional=True))
         self.addParameter(QgsProcessingParameterFeatureSink(
             self.OUTPUT, self.tr("Hazard classes"), compat.SOURCE_POLYGON))
         self.addParameter(QgsProcessingParameterFeatureSink(
@@ -110,15 +117,14 @@ class PrepareHazard(DepthRasterParameters, RefugeAlgorithm):
         thresholds, min_depth = self.depth_classes(parameters, context)
         rejects = []
         if zones_source is not None:
+            fastio.require_crs(self, self.ZONES, zones_source)
             zones, crs, rejects = self._zones(parameters, context, feedback, zones_source)
         else:
             zones, crs = self._raster_zones(parameters, context, feedback, raster, thresholds,
                                             min_depth)
-        if parameters.get(self.EXTENT) not in (None, ""):
-            target = zones_source.sourceCrs() if zones_source is not None else raster.crs()
-            extent = self.parameterAsExtent(parameters, self.EXTENT, context, target)
-            area = shapely.box(extent.xMinimum(), extent.yMinimum(), extent.xMaximum(),
-                               extent.yMaximum())
+        target = zones_source.sourceCrs() if zones_source is not None else raster.crs()
+        area = self._clip_area(parameters, context, feedback, target, crs)
+        if area is not None:
             zones = {code: zone_tools.polygonal(shapely.intersection(geometry, area))
                      for code, geometry in zones.items()}
             zones = {code: geometry for code, geometry in zones.items() if not geometry.is_empty}
@@ -142,6 +148,27 @@ class PrepareHazard(DepthRasterParameters, RefugeAlgorithm):
         if context.willLoadLayerOnCompletion(dest):
             context.layerToLoadOnCompletionDetails(dest).setPostProcessor(HazardStyler.create())
         return results
+
+    def _clip_area(self, parameters, context, feedback, target, crs):
+        """The extent and the area polygons (intersected when both are given) in the zones' CRS, or None."""
+        area = None
+        if parameters.get(self.EXTENT) not in (None, ""):
+            extent = self.parameterAsExtent(parameters, self.EXTENT, context, target)
+            area = shapely.box(extent.xMinimum(), extent.yMinimum(), extent.xMaximum(),
+                               extent.yMaximum())
+        source = self.parameterAsSource(parameters, self.AREA, context)
+        if source is not None:
+            fastio.require_crs(self, self.AREA, source)
+            arrays = SourceArrays(source, feedback)
+            geometries, _, _ = repair(arrays.geometries[~shapely.is_missing(arrays.geometries)])
+            polygons = zone_tools.polygonal(shapely.union_all(
+                crs_tools.reproject(geometries, arrays.crs, crs)))
+            if polygons.is_empty:
+                raise QgsProcessingException(self.tr(
+                    "The area layer holds no polygon: choose a layer of polygons, or leave the area "
+                    "empty to keep the whole hazard."))
+            area = polygons if area is None else shapely.intersection(area, polygons)
+        return area
 
     def _zones(self, parameters, context, feedback, source):
         field = self.parameterAsString(parameters, self.CLASS_FIELD, context)

@@ -49,7 +49,8 @@ def exposure_section(path):
             f"{groups['under5']:,.0f}, 60+ / 60 ans et plus {groups['aged60']:,.0f}, "
             f"with disabilities / handicapées {groups['disability']:,.0f}).</p>"
             f"<p>Per day / Par jour : water / eau {items['water_l_day']:,.0f} L, food / nourriture "
-            f"{items['food_kcal_day']:,.0f} kcal. Shelter / Abri {items['shelter_m2']:,.0f} m², "
+            f"{items['food_kcal_day']:,.0f} kcal; per week / par semaine : staple food / denrée de base "
+            f"{items['food_kg_week']:,.0f} kg. Shelter / Abri {items['shelter_m2']:,.0f} m², "
             f"toilets / latrines {items['toilets']:,.0f}, household kits / kits ménagers "
             f"{items['household_kits']:,.0f} "
             f"(Sphere Handbook 2018).</p>")

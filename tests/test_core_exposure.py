@@ -72,6 +72,27 @@ def test_lines_split_at_class_boundaries_keep_their_length():
     assert by_class == pytest.approx({(0, 1): 1.0, (0, 3): 1.0, (0, 0): 2.0, (1, 0): 1.0})
 
 
+def test_a_road_along_a_shared_boundary_counts_once():
+    """Zones (and units) touch along their edges: a road on the edge belongs to one of them."""
+    index = overlay.ZoneIndex.build({1: shapely.box(0, 0, 1, 1), 3: shapely.box(1, 0, 2, 1)})
+    # Up the shared edge x = 1 (1 long), then out of both zones (1 long).
+    road = shapely.LineString([(1, 0), (1, 1), (1, 2)])
+    for prefer_highest, owner in ((True, 3), (False, 1)):
+        pieces = overlay.split_lines([road], index, prefer_highest=prefer_highest)
+        length = {}
+        for geometry, code in zip(pieces.geometries, pieces.codes):
+            length[int(code)] = length.get(int(code), 0) + geometry.length
+        assert length == pytest.approx({owner: 1.0, 0: 1.0})
+    # The same through the engine, with units meeting on the road: the first unit wins.
+    hazard = analysis.Hazard(zones={1: shapely.box(106.80, -6.20, 106.81, -6.17),
+                                    3: shapely.box(106.81, -6.20, 106.82, -6.17)})
+    units = [shapely.box(106.79, -6.21, 106.81, -6.16), shapely.box(106.81, -6.21, 106.83, -6.16)]
+    road = shapely.LineString([(106.81, -6.19), (106.81, -6.18)])
+    result = analysis.roads_exposure([road], "EPSG:4326", hazard, units, "EPSG:4326")
+    assert result["length_m"].sum() == pytest.approx(GEOD.geometry_length(road), rel=1e-9)
+    assert set(result["classes"].tolist()) == {3} and set(result["unit"].tolist()) == {0}
+
+
 def test_geodesic_lengths_and_equal_area_areas():
     line = shapely.LineString([(2.0, 48.0), (2.5, 48.2), (3.0, 48.1)])
     expected = GEOD.geometry_length(line)

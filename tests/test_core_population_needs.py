@@ -31,6 +31,9 @@ def test_displaced_needs_follow_sphere_defaults():
     assert report.needs["water_l_day"] == pytest.approx(80 * 15)
     assert report.needs["toilets"] == pytest.approx(80 / 20)
     assert report.needs["household_kits"] == pytest.approx(80 / 5)
+    assert report.needs["food_kcal_day"] == pytest.approx(80 * 2100)
+    assert report.needs["food_kg_week"] == pytest.approx(80 * 2.8)
+    assert report.needs["shelter_m2"] == pytest.approx(80 * 3.5)
     assert report.groups["women"] == pytest.approx(40)
 
 

@@ -198,7 +198,7 @@ def roads_exposure(lines, source_crs, hazard, units=None, units_crs=None):
         units_wgs84 = crs_tools.reproject(units, units_crs, crs_tools.WGS84)
         # Split again at unit boundaries, with unit i as zone code i + 1 (0: outside).
         unit_index = overlay.ZoneIndex.from_polygons(units_wgs84, np.arange(1, len(units_wgs84) + 1))
-        split = overlay.split_lines(geometries, unit_index)
+        split = overlay.split_lines(geometries, unit_index, prefer_highest=False)
         geometries = split.geometries
         owners, codes = owners[split.line_index], codes[split.line_index]
         unit = split.codes - 1

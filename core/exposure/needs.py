@@ -10,7 +10,10 @@ Defaults are documented choices, every one configurable:
   disabilities, 2022);
 - minimum needs per displaced person, from the Sphere Handbook (2018): water
   15 litres/day, food 2,100 kcal/day, covered shelter 3.5 m², one toilet per
-  20 people, one household kit per household of 5 people.
+  20 people, one household kit per household of 5 people; and staple food
+  2.8 kg/week, the weekly rice ration of InaSAFE's default (Indonesian)
+  minimum-needs profile, for stock planning in kilograms (Sphere gives energy,
+  not weight: set the ration of your own food basket).
 
 Numbers are never rounded here; reports round for display only.
 """
@@ -22,7 +25,7 @@ from ..settings import key_value_pairs
 
 DISPLACEMENT = {0: 0.0, 1: 0.0, 2: 0.5, 3: 1.0}
 DEMOGRAPHICS = {"women": 0.50, "under5": 0.08, "aged60": 0.14, "disability": 0.16}
-NEEDS = {"water_l_day": 15.0, "food_kcal_day": 2100.0, "shelter_m2": 3.5,
+NEEDS = {"water_l_day": 15.0, "food_kcal_day": 2100.0, "food_kg_week": 2.8, "shelter_m2": 3.5,
          "people_per_toilet": 20.0, "household_size": 5.0}
 
 
@@ -69,8 +72,8 @@ def displaced_needs(population_by_class, displacement=None, demographics=None, n
     """Displaced people, their demographic breakdown and minimum needs.
 
     ``population_by_class``: {class code: exposed people}. Needs are per day
-    (water in litres, food in kcal) or totals (shelter in m², toilets,
-    household kits).
+    (water in litres, food in kcal), per week (food in kg) or totals (shelter
+    in m², toilets, household kits).
     """
     displacement = DISPLACEMENT if displacement is None else displacement
     demographics = DEMOGRAPHICS if demographics is None else demographics
@@ -83,6 +86,7 @@ def displaced_needs(population_by_class, displacement=None, demographics=None, n
         needs={
             "water_l_day": displaced * needs["water_l_day"],
             "food_kcal_day": displaced * needs["food_kcal_day"],
+            "food_kg_week": displaced * needs["food_kg_week"],
             "shelter_m2": displaced * needs["shelter_m2"],
             "toilets": displaced / needs["people_per_toilet"],
             "household_kits": displaced / needs["household_size"],

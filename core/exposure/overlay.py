@@ -167,11 +167,15 @@ class LinePieces:
     codes: np.ndarray
 
 
-def split_lines(lines, index):
+def split_lines(lines, index, prefer_highest=True):
     """Split lines at zone boundaries into exposed pieces and unexposed remainders.
 
     Every point of every line ends in exactly one piece; pieces keep the
-    index of their line. Lines touching no zone stay whole, class 0.
+    index of their line. Lines touching no zone stay whole, class 0. A
+    stretch of line running along the boundary between two zones belongs to
+    both zones' closures: it goes to the zone of highest code
+    (``prefer_highest``, as a building touching two classes takes the
+    highest) or of lowest code (units: the first unit wins), once.
     """
     lines = np.asarray(lines, dtype=object)
     count = len(lines)
@@ -179,18 +183,22 @@ def split_lines(lines, index):
         return LinePieces(np.empty(0, dtype=object), np.zeros(0, np.int64), np.zeros(0, np.int64))
     pieces, owners, codes = [], [], []
     touched = np.zeros(count, dtype=bool)
+    line = np.zeros(0, dtype=np.int64)
     if len(index.parts):
         line, part = index.tree.query(lines, predicate="intersects")
-        if len(line):
-            cut = shapely.intersection(lines[line], index.parts[part])
-            linear, owner = _linear_parts(cut)
-            pieces.append(linear)
-            owners.append(line[owner])
-            codes.append(index.codes[part][owner])
-            touched[line] = True
+        touched[line] = True
     outside_index = np.flatnonzero(touched)
+    rest = shapely.difference(lines[outside_index], index.union) if len(outside_index) else None
+    if len(line):
+        cut = shapely.intersection(lines[line], index.parts[part])
+        outside_length = np.zeros(count)
+        outside_length[outside_index] = shapely.length(rest)
+        cut = _once_along_boundaries(lines, line, index.codes[part], cut, outside_length, prefer_highest)
+        linear, owner = _linear_parts(cut)
+        pieces.append(linear)
+        owners.append(line[owner])
+        codes.append(index.codes[part][owner])
     if len(outside_index):
-        rest = shapely.difference(lines[outside_index], index.union)
         linear, owner = _linear_parts(rest)
         pieces.append(linear)
         owners.append(outside_index[owner])
@@ -201,6 +209,37 @@ def split_lines(lines, index):
     codes.append(np.zeros(len(untouched), dtype=np.int64))
     return LinePieces(np.concatenate(pieces), np.concatenate(owners).astype(np.int64),
                       np.concatenate(codes))
+
+
+def _once_along_boundaries(lines, line, codes, cut, outside_length, prefer_highest):
+    """``cut`` (one overlay result per line and zone pair) with each stretch of line in one piece.
+
+    Zones touch along their boundaries, and a line running along one gets a
+    piece from each zone. Those lines are found by their lengths (pieces of a
+    line that do not overlap, with the part outside every zone,
+    ``outside_length``, add up to the line's length); for them only, each
+    piece loses what the pieces of preferred zones of the same line hold.
+    """
+    lengths = np.bincount(line, weights=shapely.length(cut), minlength=len(lines))
+    total = shapely.length(lines)
+    overlapping = np.flatnonzero(lengths + outside_length > total * (1 + 1e-9) + 1e-12)
+    if not len(overlapping):
+        return cut
+    cut = cut.copy()
+    pairs = np.flatnonzero(np.isin(line, overlapping))
+    # Preferred pieces first, each line's pieces in turn.
+    rank_codes = -codes[pairs] if prefer_highest else codes[pairs]
+    pairs = pairs[np.lexsort((rank_codes, line[pairs]))]
+    held = {}
+    for pair in pairs.tolist():
+        owner = int(line[pair])
+        if owner in held:
+            piece = cut[pair]
+            cut[pair] = shapely.difference(piece, held[owner])
+            held[owner] = shapely.union(held[owner], piece)
+        else:
+            held[owner] = cut[pair]
+    return cut
 
 
 def _linear_parts(geometries):

@@ -132,6 +132,9 @@ ROUTABLE_HIGHWAYS = (
 CRITICAL_CATEGORIES = frozenset(
     ("hospital", "clinic", "school", "kindergarten", "fire_station", "police")
 )
+# Shelters designated for emergencies (categories of the shelters theme), critical as well when a
+# shelters layer is analysed as facilities. Plain amenity=shelter (huts, picnic or bus shelters) is not.
+EMERGENCY_SHELTER_CATEGORIES = frozenset(("evacuation_centre", "social_shelter", "assembly_point"))
 
 FACILITY_RULES = tuple(
     Rule("amenity", (value,), category)
