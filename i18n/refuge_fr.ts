@@ -4,87 +4,87 @@
 <context>
     <name>@default</name>
     <message>
-        <location filename="../processing/messages.py" line="21"/>
+        <location filename="../processing/messages.py" line="23"/>
         <source>Canceled: nothing was written.</source>
         <translation>Annulé : rien n’a été écrit.</translation>
     </message>
     <message>
-        <location filename="../processing/messages.py" line="23"/>
+        <location filename="../processing/messages.py" line="25"/>
         <source>The file {path} does not exist. Choose an existing file.</source>
         <translation>Le fichier {path} n’existe pas. Choisissez un fichier existant.</translation>
     </message>
     <message>
-        <location filename="../processing/messages.py" line="25"/>
+        <location filename="../processing/messages.py" line="27"/>
         <source>The file {path} is empty (0 bytes). Download it again or choose another file.</source>
         <translation>Le fichier {path} est vide (0 octet). Téléchargez-le à nouveau ou choisissez un autre fichier.</translation>
     </message>
     <message>
-        <location filename="../processing/messages.py" line="28"/>
+        <location filename="../processing/messages.py" line="30"/>
         <source>The file {path} is not an OpenStreetMap .pbf file. Choose a file ending in .osm.pbf, for example an extract from download.geofabrik.de.</source>
         <translation>Le fichier {path} n’est pas un fichier OpenStreetMap .pbf. Choisissez un fichier se terminant par .osm.pbf, par exemple un extrait de download.geofabrik.de.</translation>
     </message>
     <message>
-        <location filename="../processing/messages.py" line="31"/>
+        <location filename="../processing/messages.py" line="33"/>
         <source>The file {path} is truncated: it has {actual} bytes but its content needs {expected}. The download was probably interrupted; download it again.</source>
         <translation>Le fichier {path} est tronqué : il fait {actual} octets mais son contenu en exige {expected}. Le téléchargement a sans doute été interrompu ; téléchargez-le à nouveau.</translation>
     </message>
     <message>
-        <location filename="../processing/messages.py" line="35"/>
+        <location filename="../processing/messages.py" line="37"/>
         <source>The file {path} is damaged and cannot be decoded ({detail}). Download it again.</source>
         <translation>Le fichier {path} est endommagé et ne peut pas être décodé ({detail}). Téléchargez-le à nouveau.</translation>
     </message>
     <message>
-        <location filename="../processing/messages.py" line="38"/>
+        <location filename="../processing/messages.py" line="40"/>
         <source>The area to extract ({area}) does not overlap the data in the file ({data}). Choose an area inside the file&apos;s extent, or leave the area empty to extract the whole file.</source>
         <translation>La zone à extraire ({area}) ne recoupe pas les données du fichier ({data}). Choisissez une zone dans l’emprise du fichier, ou laissez la zone vide pour extraire tout le fichier.</translation>
     </message>
     <message>
-        <location filename="../processing/messages.py" line="42"/>
+        <location filename="../processing/messages.py" line="44"/>
         <source>The area to extract is empty. Draw a larger extent or choose a layer with polygons, or leave the area empty to extract the whole file.</source>
         <translation>La zone à extraire est vide. Tracez une emprise plus grande ou choisissez une couche de polygones, ou laissez la zone vide pour extraire tout le fichier.</translation>
     </message>
     <message>
-        <location filename="../processing/messages.py" line="45"/>
+        <location filename="../processing/messages.py" line="47"/>
         <source>Cannot write {path}: {detail}. Choose another output file.</source>
         <translation>Impossible d’écrire {path} : {detail}. Choisissez un autre fichier de sortie.</translation>
     </message>
     <message>
-        <location filename="../processing/messages.py" line="48"/>
+        <location filename="../processing/messages.py" line="50"/>
         <source>The Python package {package} is missing or unusable ({detail}). See the Refuge README, section Installation, to install it.</source>
         <translation>Le paquet Python {package} est absent ou inutilisable ({detail}). Consultez le README de Refuge, section Installation, pour l’installer.</translation>
     </message>
     <message>
-        <location filename="../processing/messages.py" line="62"/>
+        <location filename="../processing/messages.py" line="64"/>
         <source>some nodes of the way are missing from the file (clipped extract)</source>
         <translation>des nœuds du chemin manquent dans le fichier (extrait découpé)</translation>
     </message>
     <message>
-        <location filename="../processing/messages.py" line="63"/>
+        <location filename="../processing/messages.py" line="65"/>
         <source>fewer than two distinct points</source>
         <translation>moins de deux points distincts</translation>
     </message>
     <message>
-        <location filename="../processing/messages.py" line="64"/>
+        <location filename="../processing/messages.py" line="66"/>
         <source>the way is not a closed ring, so it cannot be an area</source>
         <translation>le chemin n’est pas un anneau fermé et ne peut donc pas être une surface</translation>
     </message>
     <message>
-        <location filename="../processing/messages.py" line="65"/>
+        <location filename="../processing/messages.py" line="67"/>
         <source>the multipolygon could not be assembled (member ways missing from the file or rings not closed)</source>
         <translation>le multipolygone n’a pas pu être assemblé (chemins membres absents du fichier ou anneaux non fermés)</translation>
     </message>
     <message>
-        <location filename="../processing/messages.py" line="67"/>
+        <location filename="../processing/messages.py" line="69"/>
         <source>invalid geometry that could not be repaired</source>
         <translation>géométrie invalide qui n’a pas pu être réparée</translation>
     </message>
     <message>
-        <location filename="../processing/messages.py" line="73"/>
+        <location filename="../processing/messages.py" line="75"/>
         <source>Refuge cannot run its algorithms because of its Python dependencies:</source>
         <translation>Refuge ne peut pas exécuter ses algorithmes à cause de ses dépendances Python :</translation>
     </message>
     <message>
-        <location filename="../processing/messages.py" line="75"/>
+        <location filename="../processing/messages.py" line="77"/>
         <source>Install shapely 2 built against the same GEOS as QGIS, and pyosmium, as the Refuge README explains (section Installation), then restart QGIS.</source>
         <translation>Installez shapely 2 compilé avec la même bibliothèque GEOS que QGIS, ainsi que pyosmium, comme l’explique le README de Refuge (section Installation), puis redémarrez QGIS.</translation>
     </message>
@@ -514,57 +514,57 @@
         <translation>Annulé : rien n’a été écrit.</translation>
     </message>
     <message>
-        <location filename="../processing/evacuation_access.py" line="195"/>
+        <location filename="../processing/evacuation_access.py" line="196"/>
         <source>The households layer is empty.</source>
         <translation>La couche des ménages est vide.</translation>
     </message>
     <message>
-        <location filename="../processing/evacuation_access.py" line="197"/>
+        <location filename="../processing/evacuation_access.py" line="198"/>
         <source>The shelters layer is empty: give at least one shelter.</source>
         <translation>La couche des abris est vide : indiquez au moins un abri.</translation>
     </message>
     <message>
-        <location filename="../processing/evacuation_access.py" line="201"/>
+        <location filename="../processing/evacuation_access.py" line="202"/>
         <source>{count} households have no population value: counted as 0 people.</source>
         <translation>{count} ménages n’ont pas de valeur de population : comptés pour 0 personne.</translation>
     </message>
     <message>
-        <location filename="../processing/evacuation_access.py" line="213"/>
+        <location filename="../processing/evacuation_access.py" line="214"/>
         <source>All {count} shelters are inside the hazard zone (or have no geometry): no safe shelter remains. Add shelters outside the hazard, or check the hazard layer.</source>
         <translation>Les {count} abris sont tous dans la zone d’aléa (ou sans géométrie) : il ne reste aucun abri sûr. Ajoutez des abris hors de l’aléa, ou vérifiez la couche d’aléa.</translation>
     </message>
     <message>
-        <location filename="../processing/evacuation_access.py" line="232"/>
+        <location filename="../processing/evacuation_access.py" line="233"/>
         <source>No household is within {distance} m of a usable road. Check that the roads and the households cover the same area (and their CRS), or raise the maximum snapping distance.</source>
         <translation>Aucun ménage n’est à moins de {distance} m d’une route utilisable. Vérifiez que les routes et les ménages couvrent la même zone (et leur SCR), ou augmentez la distance d’accrochage maximale.</translation>
     </message>
     <message>
-        <location filename="../processing/evacuation_access.py" line="242"/>
+        <location filename="../processing/evacuation_access.py" line="243"/>
         <source>The capacity-constrained assignment needs the shelters&apos; capacity field.</source>
         <translation>L’affectation sous contrainte de capacité nécessite le champ de capacité des abris.</translation>
     </message>
     <message>
-        <location filename="../processing/evacuation_access.py" line="244"/>
+        <location filename="../processing/evacuation_access.py" line="245"/>
         <source>Assigning households to shelters within their capacity.</source>
         <translation>Affectation des ménages aux abris dans la limite de leur capacité.</translation>
     </message>
     <message>
-        <location filename="../processing/evacuation_access.py" line="333"/>
+        <location filename="../processing/evacuation_access.py" line="334"/>
         <source>{reachable} households reach a safe shelter, {at} are at one, {isolated} are cut off by the flood, {none} have no shelter reachable even without the flood, {no_road} have no road nearby.</source>
         <translation>{reachable} ménages atteignent un abri sûr, {at} y sont déjà, {isolated} sont isolés par l’inondation, {none} n’ont aucun abri accessible même sans inondation, {no_road} n’ont pas de route à proximité.</translation>
     </message>
     <message>
-        <location filename="../processing/evacuation_access.py" line="349"/>
+        <location filename="../processing/evacuation_access.py" line="350"/>
         <source>The route expression is not valid: {error}</source>
         <translation>L’expression des itinéraires n’est pas valide : {error}</translation>
     </message>
     <message>
-        <location filename="../processing/evacuation_access.py" line="458"/>
+        <location filename="../processing/evacuation_access.py" line="459"/>
         <source>The isochrone bands cannot be read: write minutes separated by commas, for example 5, 10, 15, 30.</source>
         <translation>Les tranches d’isochrones sont illisibles : écrivez des minutes séparées par des virgules, par exemple 5, 10, 15, 30.</translation>
     </message>
     <message>
-        <location filename="../processing/evacuation_access.py" line="462"/>
+        <location filename="../processing/evacuation_access.py" line="463"/>
         <source>Give isochrone bands in minutes above 0, e.g. 5, 10, 15, 30.</source>
         <translation>Indiquez des tranches d’isochrones en minutes, supérieures à 0, par exemple 5, 10, 15, 30.</translation>
     </message>
@@ -591,17 +591,222 @@ Sorties : &lt;b&gt;Accès des ménages&lt;/b&gt; (statut : reachable, at_shelter
 <context>
     <name>Exposure</name>
     <message>
-        <location filename="../processing/exposure.py" line="125"/>
+        <location filename="../processing/exposure.py" line="146"/>
         <source>Exposure to a hazard</source>
         <translation>Exposition à un aléa</translation>
     </message>
     <message>
-        <location filename="../processing/exposure.py" line="128"/>
+        <location filename="../processing/exposure.py" line="149"/>
         <source>Hazard and exposure</source>
         <translation>Aléa et exposition</translation>
     </message>
     <message>
-        <location filename="../processing/exposure.py" line="134"/>
+        <location filename="../processing/exposure.py" line="292"/>
+        <source>Hazard classes</source>
+        <translation>Classes d’aléa</translation>
+    </message>
+    <message>
+        <location filename="../processing/exposure.py" line="198"/>
+        <source>Hazard class field</source>
+        <translation>Champ de classe d’aléa</translation>
+    </message>
+    <message>
+        <location filename="../processing/exposure.py" line="558"/>
+        <source>Buildings</source>
+        <translation>Bâtiments</translation>
+    </message>
+    <message>
+        <location filename="../processing/exposure.py" line="204"/>
+        <source>Building type field</source>
+        <translation>Champ du type de bâtiment</translation>
+    </message>
+    <message>
+        <location filename="../processing/exposure.py" line="207"/>
+        <source>Population field</source>
+        <translation>Champ de population</translation>
+    </message>
+    <message>
+        <location filename="../processing/exposure.py" line="210"/>
+        <source>Building levels field</source>
+        <translation>Champ du nombre de niveaux</translation>
+    </message>
+    <message>
+        <location filename="../processing/exposure.py" line="213"/>
+        <source>Residential building types</source>
+        <translation>Types de bâtiments résidentiels</translation>
+    </message>
+    <message>
+        <location filename="../processing/exposure.py" line="216"/>
+        <source>Population raster</source>
+        <translation>Raster de population</translation>
+    </message>
+    <message>
+        <location filename="../processing/exposure.py" line="588"/>
+        <source>Facilities</source>
+        <translation>Équipements</translation>
+    </message>
+    <message>
+        <location filename="../processing/exposure.py" line="220"/>
+        <source>Facility category field</source>
+        <translation>Champ de catégorie d’équipement</translation>
+    </message>
+    <message>
+        <location filename="../processing/exposure.py" line="223"/>
+        <source>Roads</source>
+        <translation>Routes</translation>
+    </message>
+    <message>
+        <location filename="../processing/exposure.py" line="336"/>
+        <source>Aggregation units</source>
+        <translation>Unités d’agrégation</translation>
+    </message>
+    <message>
+        <location filename="../processing/exposure.py" line="227"/>
+        <source>Unit name field</source>
+        <translation>Champ du nom de l’unité</translation>
+    </message>
+    <message>
+        <location filename="../processing/exposure.py" line="230"/>
+        <source>Unit census population field</source>
+        <translation>Champ de population recensée de l’unité</translation>
+    </message>
+    <message>
+        <location filename="../processing/exposure.py" line="233"/>
+        <source>Displacement rate per class</source>
+        <translation>Taux de déplacement par classe</translation>
+    </message>
+    <message>
+        <location filename="../processing/exposure.py" line="236"/>
+        <source>Demographic ratios</source>
+        <translation>Ratios démographiques</translation>
+    </message>
+    <message>
+        <location filename="../processing/exposure.py" line="239"/>
+        <source>Minimum needs per displaced person</source>
+        <translation>Besoins minimaux par personne déplacée</translation>
+    </message>
+    <message>
+        <location filename="../processing/exposure.py" line="242"/>
+        <source>Exposed buildings</source>
+        <translation>Bâtiments exposés</translation>
+    </message>
+    <message>
+        <location filename="../processing/exposure.py" line="242"/>
+        <source>Exposed facilities</source>
+        <translation>Équipements exposés</translation>
+    </message>
+    <message>
+        <location filename="../processing/exposure.py" line="242"/>
+        <source>Exposed road sections</source>
+        <translation>Tronçons de routes exposés</translation>
+    </message>
+    <message>
+        <location filename="../processing/exposure.py" line="242"/>
+        <source>Exposure per unit</source>
+        <translation>Exposition par unité</translation>
+    </message>
+    <message>
+        <location filename="../processing/exposure.py" line="242"/>
+        <source>Exposure summary</source>
+        <translation>Synthèse de l’exposition</translation>
+    </message>
+    <message>
+        <location filename="../processing/exposure.py" line="242"/>
+        <source>Rejected features</source>
+        <translation>Entités rejetées</translation>
+    </message>
+    <message>
+        <location filename="../processing/exposure.py" line="251"/>
+        <source>Summary (JSON)</source>
+        <translation>Résumé (JSON)</translation>
+    </message>
+    <message>
+        <location filename="../processing/exposure.py" line="251"/>
+        <source>JSON (*.json)</source>
+        <translation>JSON (*.json)</translation>
+    </message>
+    <message>
+        <location filename="../processing/exposure.py" line="254"/>
+        <source>Hazard source</source>
+        <translation>Source de l’aléa</translation>
+    </message>
+    <message>
+        <location filename="../processing/exposure.py" line="262"/>
+        <source>Give either hazard classes or a flood depth raster (exactly one of them).</source>
+        <translation>Indiquez soit des classes d’aléa, soit un raster de hauteur d’eau (exactement l’un des deux).</translation>
+    </message>
+    <message>
+        <location filename="../processing/exposure.py" line="271"/>
+        <source>The hazard layer has no field {field}. Choose its class field, or prepare it with Prepare a hazard layer.</source>
+        <translation>La couche d’aléa n’a pas de champ {field}. Choisissez son champ de classe, ou préparez-la avec Préparer une couche d’aléa.</translation>
+    </message>
+    <message>
+        <location filename="../processing/exposure.py" line="278"/>
+        <source>The hazard layer is empty.</source>
+        <translation>La couche d’aléa est vide.</translation>
+    </message>
+    <message>
+        <location filename="../processing/exposure.py" line="282"/>
+        <source>The hazard class field holds values that are not classes ({values}): use 0 to 3, or prepare the layer with Prepare a hazard layer.</source>
+        <translation>Le champ de classe d’aléa contient des valeurs qui ne sont pas des classes ({values}) : utilisez 0 à 3, ou préparez la couche avec Préparer une couche d’aléa.</translation>
+    </message>
+    <message>
+        <location filename="../processing/exposure.py" line="313"/>
+        <source>Choose at least one exposure layer: buildings, facilities or roads.</source>
+        <translation>Choisissez au moins une couche exposée : bâtiments, équipements ou routes.</translation>
+    </message>
+    <message>
+        <location filename="../processing/exposure.py" line="374"/>
+        <source>Give one source of population only: a population field of the buildings, a census field of the aggregation units, or a population raster.</source>
+        <translation>Indiquez une seule source de population : un champ de population des bâtiments, un champ de recensement des unités d’agrégation, ou un raster de population.</translation>
+    </message>
+    <message>
+        <location filename="../processing/exposure.py" line="378"/>
+        <source>Census totals are distributed to buildings: choose a buildings layer as well.</source>
+        <translation>Les totaux du recensement sont répartis entre les bâtiments : choisissez aussi une couche de bâtiments.</translation>
+    </message>
+    <message>
+        <location filename="../processing/exposure.py" line="432"/>
+        <source>A displacement, demographic or needs setting cannot be read: {detail}. Write key=value pairs separated by &apos;;&apos;.</source>
+        <translation>Un réglage de déplacement, de démographie ou de besoins est illisible : {detail}. Écrivez des paires clé=valeur séparées par « ; ».</translation>
+    </message>
+    <message>
+        <location filename="../processing/exposure.py" line="444"/>
+        <source>outside every unit</source>
+        <translation>hors de toute unité</translation>
+    </message>
+    <message>
+        <location filename="../processing/exposure.py" line="580"/>
+        <source>{people} people of the census have no residential building in their unit and are not placed; they are reported as unplaced.</source>
+        <translation>{people} personnes du recensement n’ont aucun bâtiment résidentiel dans leur unité et ne sont pas placées ; elles sont signalées comme non placées.</translation>
+    </message>
+    <message>
+        <location filename="../processing/exposure.py" line="769"/>
+        <source>the feature has no geometry</source>
+        <translation>l’entité n’a pas de géométrie</translation>
+    </message>
+    <message>
+        <location filename="../processing/exposure.py" line="480"/>
+        <source>{layer}: {count} invalid geometries were repaired.</source>
+        <translation>{layer} : {count} géométries invalides ont été réparées.</translation>
+    </message>
+    <message>
+        <location filename="../processing/exposure.py" line="289"/>
+        <source>{count} hazard features have no geometry and are ignored.</source>
+        <translation>{count} entités d’aléa n’ont pas de géométrie et sont ignorées.</translation>
+    </message>
+    <message>
+        <location filename="../processing/exposure.py" line="386"/>
+        <source>The population raster has no coordinate reference system. Set its CRS in the layer properties, then run again.</source>
+        <translation>Le raster de population n’a pas de système de coordonnées de référence. Définissez son SCR dans les propriétés de la couche, puis relancez.</translation>
+    </message>
+    <message>
+        <location filename="../processing/exposure.py" line="393"/>
+        <source>The population raster declares no nodata value: every pixel is read as a number of people.</source>
+        <translation>Le raster de population ne déclare pas de valeur nodata : chaque pixel est lu comme un nombre de personnes.</translation>
+    </message>
+    <message>
+        <location filename="../processing/exposure.py" line="155"/>
         <source>Counts what is exposed to a hazard, per hazard class and per aggregation unit: buildings (count, footprint area, population), critical facilities and road length. A feature touching several classes takes the highest.
 
 &lt;b&gt;Hazard classes&lt;/b&gt;: polygons with a class field (for example the output of Prepare a hazard layer); use either this or a depth raster.
@@ -611,9 +816,9 @@ Sorties : &lt;b&gt;Accès des ménages&lt;/b&gt; (statut : reachable, at_shelter
 &lt;b&gt;Buildings&lt;/b&gt; (polygons or points), &lt;b&gt;Building type field&lt;/b&gt; (breakdown by type), &lt;b&gt;Population field&lt;/b&gt; (people per building).
 &lt;b&gt;Building levels field&lt;/b&gt;, &lt;b&gt;Residential building types&lt;/b&gt; and &lt;b&gt;Unit census population field&lt;/b&gt;: census totals of the aggregation units are shared among their residential buildings in proportion to footprint x levels (dasymetric mapping).
 &lt;b&gt;Population raster&lt;/b&gt;: people per pixel, summed per class with partial pixels weighted by the area inside each class. Give one population source only.
-&lt;b&gt;Displacement rate per class&lt;/b&gt; (low=0; medium=0.5; high=1 by default), &lt;b&gt;Demographic ratios&lt;/b&gt; and &lt;b&gt;Minimum needs per displaced person&lt;/b&gt; (Sphere Handbook defaults) give the displaced population, its breakdown and its needs.
-&lt;b&gt;Facilities&lt;/b&gt; (points or polygons) and &lt;b&gt;Facility category field&lt;/b&gt;: hospitals, clinics, schools, kindergartens, fire stations and police are flagged critical.
-&lt;b&gt;Roads&lt;/b&gt;: lines, split where they cross class boundaries; lengths in metres on the WGS 84 ellipsoid.
+&lt;b&gt;Displacement rate per class&lt;/b&gt; (low=0; medium=0.5; high=1 by default), &lt;b&gt;Demographic ratios&lt;/b&gt; and &lt;b&gt;Minimum needs per displaced person&lt;/b&gt; (Sphere Handbook defaults, and staple food in kg per week) give the displaced population, its breakdown and its needs.
+&lt;b&gt;Facilities&lt;/b&gt; (points or polygons) and &lt;b&gt;Facility category field&lt;/b&gt;: hospitals, clinics, schools, kindergartens, fire stations, police and emergency shelters (evacuation centres, social shelters, assembly points) are flagged critical.
+&lt;b&gt;Roads&lt;/b&gt;: lines, split where they cross class and unit boundaries (a section running along a boundary counts once, in the higher class and the first unit); lengths in metres on the WGS 84 ellipsoid.
 &lt;b&gt;Aggregation units&lt;/b&gt; (polygons, optional) and &lt;b&gt;Unit name field&lt;/b&gt;: a building or facility counts in the unit holding a point inside it.
 Outputs: &lt;b&gt;Exposed buildings&lt;/b&gt;, &lt;b&gt;Exposed facilities&lt;/b&gt;, &lt;b&gt;Exposed road sections&lt;/b&gt; (inputs with hazard_class, hazard_label, max_depth_m and unit), &lt;b&gt;Exposure per unit&lt;/b&gt; (polygons with one column per class, ready for a choropleth), &lt;b&gt;Exposure summary&lt;/b&gt; (a table), &lt;b&gt;Rejected features&lt;/b&gt; (features without geometry) and &lt;b&gt;Summary (JSON)&lt;/b&gt;. Areas are computed on the WGS 84 ellipsoid; numbers are stored unrounded.</source>
         <translation>Compte ce qui est exposé à un aléa, par classe d’aléa et par unité d’agrégation : bâtiments (nombre, emprise au sol, population), équipements critiques et longueur de routes. Une entité qui touche plusieurs classes prend la plus forte.
@@ -625,206 +830,11 @@ Outputs: &lt;b&gt;Exposed buildings&lt;/b&gt;, &lt;b&gt;Exposed facilities&lt;/b
 &lt;b&gt;Bâtiments&lt;/b&gt; (polygones ou points), &lt;b&gt;Champ du type de bâtiment&lt;/b&gt; (ventilation par type), &lt;b&gt;Champ de population&lt;/b&gt; (personnes par bâtiment).
 &lt;b&gt;Champ du nombre de niveaux&lt;/b&gt;, &lt;b&gt;Types de bâtiments résidentiels&lt;/b&gt; et &lt;b&gt;Champ de population recensée de l’unité&lt;/b&gt; : les totaux du recensement des unités d’agrégation sont répartis entre leurs bâtiments résidentiels au prorata de l’emprise × niveaux (cartographie dasymétrique).
 &lt;b&gt;Raster de population&lt;/b&gt; : personnes par pixel, sommées par classe en pondérant les pixels partiels par la surface située dans chaque classe. Une seule source de population.
-&lt;b&gt;Taux de déplacement par classe&lt;/b&gt; (low=0; medium=0.5; high=1 par défaut), &lt;b&gt;Ratios démographiques&lt;/b&gt; et &lt;b&gt;Besoins minimaux par personne déplacée&lt;/b&gt; (valeurs du manuel Sphère) donnent la population déplacée, sa ventilation et ses besoins.
-&lt;b&gt;Équipements&lt;/b&gt; (points ou polygones) et &lt;b&gt;Champ de catégorie d’équipement&lt;/b&gt; : hôpitaux, cliniques, écoles, maternelles, pompiers et police sont signalés comme critiques.
-&lt;b&gt;Routes&lt;/b&gt; : lignes, découpées là où elles franchissent des limites de classes ; longueurs en mètres sur l’ellipsoïde WGS 84.
+&lt;b&gt;Taux de déplacement par classe&lt;/b&gt; (low=0; medium=0.5; high=1 par défaut), &lt;b&gt;Ratios démographiques&lt;/b&gt; et &lt;b&gt;Besoins minimaux par personne déplacée&lt;/b&gt; (valeurs du manuel Sphère, et denrée de base en kg par semaine) donnent la population déplacée, sa ventilation et ses besoins.
+&lt;b&gt;Équipements&lt;/b&gt; (points ou polygones) et &lt;b&gt;Champ de catégorie d’équipement&lt;/b&gt; : hôpitaux, cliniques, écoles, maternelles, pompiers, police et abris d’urgence (centres d’évacuation, abris sociaux, points de rassemblement) sont signalés comme critiques.
+&lt;b&gt;Routes&lt;/b&gt; : lignes, découpées là où elles franchissent des limites de classes et d’unités (un tronçon qui longe une limite compte une fois, dans la classe la plus forte et la première unité) ; longueurs en mètres sur l’ellipsoïde WGS 84.
 &lt;b&gt;Unités d’agrégation&lt;/b&gt; (polygones, facultatif) et &lt;b&gt;Champ du nom de l’unité&lt;/b&gt; : un bâtiment ou un équipement compte dans l’unité qui contient un point situé à l’intérieur de lui.
 Sorties : &lt;b&gt;Bâtiments exposés&lt;/b&gt;, &lt;b&gt;Équipements exposés&lt;/b&gt;, &lt;b&gt;Tronçons de routes exposés&lt;/b&gt; (entités d’entrée avec hazard_class, hazard_label, max_depth_m et unit), &lt;b&gt;Exposition par unité&lt;/b&gt; (polygones avec une colonne par classe, prêts pour une carte choroplèthe), &lt;b&gt;Synthèse de l’exposition&lt;/b&gt; (une table), &lt;b&gt;Entités rejetées&lt;/b&gt; (entités sans géométrie) et &lt;b&gt;Résumé (JSON)&lt;/b&gt;. Les surfaces sont calculées sur l’ellipsoïde WGS 84 ; les nombres sont enregistrés sans arrondi.</translation>
-    </message>
-    <message>
-        <location filename="../processing/exposure.py" line="268"/>
-        <source>Hazard classes</source>
-        <translation>Classes d’aléa</translation>
-    </message>
-    <message>
-        <location filename="../processing/exposure.py" line="174"/>
-        <source>Hazard class field</source>
-        <translation>Champ de classe d’aléa</translation>
-    </message>
-    <message>
-        <location filename="../processing/exposure.py" line="429"/>
-        <source>Buildings</source>
-        <translation>Bâtiments</translation>
-    </message>
-    <message>
-        <location filename="../processing/exposure.py" line="180"/>
-        <source>Building type field</source>
-        <translation>Champ du type de bâtiment</translation>
-    </message>
-    <message>
-        <location filename="../processing/exposure.py" line="183"/>
-        <source>Population field</source>
-        <translation>Champ de population</translation>
-    </message>
-    <message>
-        <location filename="../processing/exposure.py" line="186"/>
-        <source>Building levels field</source>
-        <translation>Champ du nombre de niveaux</translation>
-    </message>
-    <message>
-        <location filename="../processing/exposure.py" line="189"/>
-        <source>Residential building types</source>
-        <translation>Types de bâtiments résidentiels</translation>
-    </message>
-    <message>
-        <location filename="../processing/exposure.py" line="192"/>
-        <source>Population raster</source>
-        <translation>Raster de population</translation>
-    </message>
-    <message>
-        <location filename="../processing/exposure.py" line="495"/>
-        <source>Facilities</source>
-        <translation>Équipements</translation>
-    </message>
-    <message>
-        <location filename="../processing/exposure.py" line="196"/>
-        <source>Facility category field</source>
-        <translation>Champ de catégorie d’équipement</translation>
-    </message>
-    <message>
-        <location filename="../processing/exposure.py" line="199"/>
-        <source>Roads</source>
-        <translation>Routes</translation>
-    </message>
-    <message>
-        <location filename="../processing/exposure.py" line="201"/>
-        <source>Aggregation units</source>
-        <translation>Unités d’agrégation</translation>
-    </message>
-    <message>
-        <location filename="../processing/exposure.py" line="203"/>
-        <source>Unit name field</source>
-        <translation>Champ du nom de l’unité</translation>
-    </message>
-    <message>
-        <location filename="../processing/exposure.py" line="206"/>
-        <source>Unit census population field</source>
-        <translation>Champ de population recensée de l’unité</translation>
-    </message>
-    <message>
-        <location filename="../processing/exposure.py" line="209"/>
-        <source>Displacement rate per class</source>
-        <translation>Taux de déplacement par classe</translation>
-    </message>
-    <message>
-        <location filename="../processing/exposure.py" line="212"/>
-        <source>Demographic ratios</source>
-        <translation>Ratios démographiques</translation>
-    </message>
-    <message>
-        <location filename="../processing/exposure.py" line="215"/>
-        <source>Minimum needs per displaced person</source>
-        <translation>Besoins minimaux par personne déplacée</translation>
-    </message>
-    <message>
-        <location filename="../processing/exposure.py" line="218"/>
-        <source>Exposed buildings</source>
-        <translation>Bâtiments exposés</translation>
-    </message>
-    <message>
-        <location filename="../processing/exposure.py" line="218"/>
-        <source>Exposed facilities</source>
-        <translation>Équipements exposés</translation>
-    </message>
-    <message>
-        <location filename="../processing/exposure.py" line="218"/>
-        <source>Exposed road sections</source>
-        <translation>Tronçons de routes exposés</translation>
-    </message>
-    <message>
-        <location filename="../processing/exposure.py" line="218"/>
-        <source>Exposure per unit</source>
-        <translation>Exposition par unité</translation>
-    </message>
-    <message>
-        <location filename="../processing/exposure.py" line="218"/>
-        <source>Exposure summary</source>
-        <translation>Synthèse de l’exposition</translation>
-    </message>
-    <message>
-        <location filename="../processing/exposure.py" line="218"/>
-        <source>Rejected features</source>
-        <translation>Entités rejetées</translation>
-    </message>
-    <message>
-        <location filename="../processing/exposure.py" line="227"/>
-        <source>Summary (JSON)</source>
-        <translation>Résumé (JSON)</translation>
-    </message>
-    <message>
-        <location filename="../processing/exposure.py" line="227"/>
-        <source>JSON (*.json)</source>
-        <translation>JSON (*.json)</translation>
-    </message>
-    <message>
-        <location filename="../processing/exposure.py" line="230"/>
-        <source>Hazard source</source>
-        <translation>Source de l’aléa</translation>
-    </message>
-    <message>
-        <location filename="../processing/exposure.py" line="238"/>
-        <source>Give either hazard classes or a flood depth raster (exactly one of them).</source>
-        <translation>Indiquez soit des classes d’aléa, soit un raster de hauteur d’eau (exactement l’un des deux).</translation>
-    </message>
-    <message>
-        <location filename="../processing/exposure.py" line="246"/>
-        <source>The hazard layer has no field {field}. Choose its class field, or prepare it with Prepare a hazard layer.</source>
-        <translation>La couche d’aléa n’a pas de champ {field}. Choisissez son champ de classe, ou préparez-la avec Préparer une couche d’aléa.</translation>
-    </message>
-    <message>
-        <location filename="../processing/exposure.py" line="253"/>
-        <source>The hazard layer is empty.</source>
-        <translation>La couche d’aléa est vide.</translation>
-    </message>
-    <message>
-        <location filename="../processing/exposure.py" line="258"/>
-        <source>The hazard class field holds values that are not classes ({values}): use 0 to 3, or prepare the layer with Prepare a hazard layer.</source>
-        <translation>Le champ de classe d’aléa contient des valeurs qui ne sont pas des classes ({values}) : utilisez 0 à 3, ou préparez la couche avec Préparer une couche d’aléa.</translation>
-    </message>
-    <message>
-        <location filename="../processing/exposure.py" line="288"/>
-        <source>Choose at least one exposure layer: buildings, facilities or roads.</source>
-        <translation>Choisissez au moins une couche exposée : bâtiments, équipements ou routes.</translation>
-    </message>
-    <message>
-        <location filename="../processing/exposure.py" line="330"/>
-        <source>Give one source of population only: a population field of the buildings, a census field of the aggregation units, or a population raster.</source>
-        <translation>Indiquez une seule source de population : un champ de population des bâtiments, un champ de recensement des unités d’agrégation, ou un raster de population.</translation>
-    </message>
-    <message>
-        <location filename="../processing/exposure.py" line="334"/>
-        <source>Census totals are distributed to buildings: choose a buildings layer as well.</source>
-        <translation>Les totaux du recensement sont répartis entre les bâtiments : choisissez aussi une couche de bâtiments.</translation>
-    </message>
-    <message>
-        <location filename="../processing/exposure.py" line="376"/>
-        <source>A displacement, demographic or needs setting cannot be read: {detail}. Write key=value pairs separated by &apos;;&apos;.</source>
-        <translation>Un réglage de déplacement, de démographie ou de besoins est illisible : {detail}. Écrivez des paires clé=valeur séparées par « ; ».</translation>
-    </message>
-    <message>
-        <location filename="../processing/exposure.py" line="387"/>
-        <source>outside every unit</source>
-        <translation>hors de toute unité</translation>
-    </message>
-    <message>
-        <location filename="../processing/exposure.py" line="487"/>
-        <source>{people} people of the census have no residential building in their unit and are not placed; they are reported as unplaced.</source>
-        <translation>{people} personnes du recensement n’ont aucun bâtiment résidentiel dans leur unité et ne sont pas placées ; elles sont signalées comme non placées.</translation>
-    </message>
-    <message>
-        <location filename="../processing/exposure.py" line="646"/>
-        <source>the feature has no geometry</source>
-        <translation>l’entité n’a pas de géométrie</translation>
-    </message>
-    <message>
-        <location filename="../processing/exposure.py" line="417"/>
-        <source>{layer}: {count} invalid geometries were repaired.</source>
-        <translation>{layer} : {count} géométries invalides ont été réparées.</translation>
-    </message>
-    <message>
-        <location filename="../processing/exposure.py" line="265"/>
-        <source>{count} hazard features have no geometry and are ignored.</source>
-        <translation>{count} entités d’aléa n’ont pas de géométrie et sont ignorées.</translation>
     </message>
 </context>
 <context>
@@ -909,22 +919,22 @@ Sorties : &lt;b&gt;Bâtiments exposés&lt;/b&gt;, &lt;b&gt;Équipements exposés
         <translation>l’entité n’a pas de géométrie</translation>
     </message>
     <message>
-        <location filename="../processing/facility_access.py" line="93"/>
+        <location filename="../processing/facility_access.py" line="94"/>
         <source>The households layer is empty.</source>
         <translation>La couche des ménages est vide.</translation>
     </message>
     <message>
-        <location filename="../processing/facility_access.py" line="95"/>
+        <location filename="../processing/facility_access.py" line="96"/>
         <source>The facilities layer is empty: give at least one facility.</source>
         <translation>La couche des équipements est vide : indiquez au moins un équipement.</translation>
     </message>
     <message>
-        <location filename="../processing/facility_access.py" line="98"/>
+        <location filename="../processing/facility_access.py" line="99"/>
         <source>Canceled: nothing was written.</source>
         <translation>Annulé : rien n’a été écrit.</translation>
     </message>
     <message>
-        <location filename="../processing/facility_access.py" line="107"/>
+        <location filename="../processing/facility_access.py" line="108"/>
         <source>No household is within {distance} m of a usable road. Check that the roads and the households cover the same area (and their CRS), or raise the maximum snapping distance.</source>
         <translation>Aucun ménage n’est à moins de {distance} m d’une route utilisable. Vérifiez que les routes et les ménages couvrent la même zone (et leur SCR), ou augmentez la distance d’accrochage maximale.</translation>
     </message>
@@ -938,7 +948,7 @@ Output: &lt;b&gt;Households with emergency access&lt;/b&gt;: facility_fid_dry, f
 Sortie : &lt;b&gt;Accès des secours aux ménages&lt;/b&gt; : facility_fid_dry, facility_name_dry, time_dry_s, distance_dry_m, facility_fid_flood, facility_name_flood, time_flood_s, distance_flood_m, delay_s, access_status (unchanged, delayed, loses_access, no_access_dry, no_road ou no_geometry) et access_label, et un &lt;b&gt;Résumé (JSON)&lt;/b&gt;.</translation>
     </message>
     <message>
-        <location filename="../processing/facility_access.py" line="160"/>
+        <location filename="../processing/facility_access.py" line="161"/>
         <source>{lost} households lose emergency access because of the flood, {delayed} are reached more than {minutes} min later, {unchanged} keep their access.</source>
         <translation>{lost} ménages perdent l’accès des secours à cause de l’inondation, {delayed} sont atteints plus de {minutes} min plus tard, {unchanged} gardent leur accès.</translation>
     </message>
@@ -1045,7 +1055,7 @@ Chaque couche a les colonnes osm_id, osm_type, name, category (un code stable), 
         <translation>GeoPackage (*.gpkg)</translation>
     </message>
     <message>
-        <location filename="../processing/osm_extract_pbf.py" line="189"/>
+        <location filename="../processing/osm_extract_pbf.py" line="190"/>
         <source>Rejected OSM objects</source>
         <translation>Objets OSM rejetés</translation>
     </message>
@@ -1075,42 +1085,42 @@ Chaque couche a les colonnes osm_id, osm_type, name, category (un code stable), 
         <translation>Surfaces en eau</translation>
     </message>
     <message>
-        <location filename="../processing/osm_extract_pbf.py" line="158"/>
+        <location filename="../processing/osm_extract_pbf.py" line="159"/>
         <source>Choose at least one theme to extract.</source>
         <translation>Choisissez au moins un thème à extraire.</translation>
     </message>
     <message>
-        <location filename="../processing/osm_extract_pbf.py" line="161"/>
+        <location filename="../processing/osm_extract_pbf.py" line="162"/>
         <source>Reading {path}</source>
         <translation>Lecture de {path}</translation>
     </message>
     <message>
-        <location filename="../processing/osm_extract_pbf.py" line="167"/>
+        <location filename="../processing/osm_extract_pbf.py" line="168"/>
         <source>OSM data timestamp: {timestamp}</source>
         <translation>Date des données OSM : {timestamp}</translation>
     </message>
     <message>
-        <location filename="../processing/osm_extract_pbf.py" line="195"/>
+        <location filename="../processing/osm_extract_pbf.py" line="196"/>
         <source>unknown</source>
         <translation>inconnue</translation>
     </message>
     <message>
-        <location filename="../processing/osm_extract_pbf.py" line="171"/>
+        <location filename="../processing/osm_extract_pbf.py" line="172"/>
         <source>{layer}: {count} features</source>
         <translation>{layer} : {count} entités</translation>
     </message>
     <message>
-        <location filename="../processing/osm_extract_pbf.py" line="177"/>
+        <location filename="../processing/osm_extract_pbf.py" line="178"/>
         <source>{count} {layer} rejected: {reason}</source>
         <translation>{layer} : {count} rejetés : {reason}</translation>
     </message>
     <message>
-        <location filename="../processing/osm_extract_pbf.py" line="190"/>
+        <location filename="../processing/osm_extract_pbf.py" line="191"/>
         <source>OSM objects of the chosen themes that got no usable geometry, with the reason.</source>
         <translation>Objets OSM des thèmes choisis qui n’ont pas reçu de géométrie utilisable, avec la raison.</translation>
     </message>
     <message>
-        <location filename="../processing/osm_extract_pbf.py" line="195"/>
+        <location filename="../processing/osm_extract_pbf.py" line="196"/>
         <source>Extracted by Refuge {version} from {source} (OSM data of {timestamp})</source>
         <translation>Extrait par Refuge {version} de {source} (données OSM du {timestamp})</translation>
     </message>
@@ -1118,18 +1128,103 @@ Chaque couche a les colonnes osm_id, osm_type, name, category (un code stable), 
 <context>
     <name>PrepareHazard</name>
     <message>
-        <location filename="../processing/prepare_hazard.py" line="56"/>
+        <location filename="../processing/prepare_hazard.py" line="58"/>
         <source>Prepare a hazard layer</source>
         <translation>Préparer une couche d’aléa</translation>
     </message>
     <message>
-        <location filename="../processing/prepare_hazard.py" line="59"/>
+        <location filename="../processing/prepare_hazard.py" line="61"/>
         <source>Hazard and exposure</source>
         <translation>Aléa et exposition</translation>
     </message>
     <message>
-        <location filename="../processing/prepare_hazard.py" line="65"/>
-        <source>Turns flood zones (polygons with a class field) or a flood depth raster into a clean hazard layer: one polygon per class (low, medium, high), valid, without overlaps (where zones overlap, the highest class wins), optionally clipped to an extent.
+        <location filename="../processing/prepare_hazard.py" line="91"/>
+        <source>Hazard zones</source>
+        <translation>Zones d’aléa</translation>
+    </message>
+    <message>
+        <location filename="../processing/prepare_hazard.py" line="93"/>
+        <source>Class field</source>
+        <translation>Champ de classe</translation>
+    </message>
+    <message>
+        <location filename="../processing/prepare_hazard.py" line="96"/>
+        <source>Value map</source>
+        <translation>Table de correspondance</translation>
+    </message>
+    <message>
+        <location filename="../processing/prepare_hazard.py" line="99"/>
+        <source>Extent</source>
+        <translation>Emprise</translation>
+    </message>
+    <message>
+        <location filename="../processing/prepare_hazard.py" line="102"/>
+        <source>Hazard classes</source>
+        <translation>Classes d’aléa</translation>
+    </message>
+    <message>
+        <location filename="../processing/prepare_hazard.py" line="104"/>
+        <source>Rejected zones</source>
+        <translation>Zones rejetées</translation>
+    </message>
+    <message>
+        <location filename="../processing/prepare_hazard.py" line="115"/>
+        <source>Give either hazard zones or a flood depth raster (exactly one of them).</source>
+        <translation>Indiquez soit des zones d’aléa, soit un raster de hauteur d’eau (exactement l’un des deux).</translation>
+    </message>
+    <message>
+        <location filename="../processing/prepare_hazard.py" line="132"/>
+        <source>No area is exposed: the hazard layer is empty.</source>
+        <translation>Aucune surface n’est exposée : la couche d’aléa est vide.</translation>
+    </message>
+    <message>
+        <location filename="../processing/prepare_hazard.py" line="176"/>
+        <source>Choose the class field of the hazard zones.</source>
+        <translation>Choisissez le champ de classe des zones d’aléa.</translation>
+    </message>
+    <message>
+        <location filename="../processing/prepare_hazard.py" line="180"/>
+        <source>The value map cannot be read: {detail}. Write it as value=class pairs separated by &apos;;&apos;, e.g. YES=high; NO=dry.</source>
+        <translation>La table de correspondance est illisible : {detail}. Écrivez-la en paires valeur=classe séparées par « ; », par exemple YES=high; NO=dry.</translation>
+    </message>
+    <message>
+        <location filename="../processing/prepare_hazard.py" line="185"/>
+        <source>The hazard zones layer is empty.</source>
+        <translation>La couche des zones d’aléa est vide.</translation>
+    </message>
+    <message>
+        <location filename="../processing/prepare_hazard.py" line="190"/>
+        <source>The value map matches none of the values of {field} ({values}). Edit the value map so that it names these values.</source>
+        <translation>La table de correspondance ne correspond à aucune valeur de {field} ({values}). Modifiez-la pour qu’elle nomme ces valeurs.</translation>
+    </message>
+    <message>
+        <location filename="../processing/prepare_hazard.py" line="194"/>
+        <source>{count} invalid zone geometries were repaired.</source>
+        <translation>{count} géométries de zones invalides ont été réparées.</translation>
+    </message>
+    <message>
+        <location filename="../processing/prepare_hazard.py" line="222"/>
+        <source>the zone has no geometry</source>
+        <translation>la zone n’a pas de géométrie</translation>
+    </message>
+    <message>
+        <location filename="../processing/prepare_hazard.py" line="223"/>
+        <source>invalid geometry that could not be repaired</source>
+        <translation>géométrie invalide qui n’a pas pu être réparée</translation>
+    </message>
+    <message>
+        <location filename="../processing/prepare_hazard.py" line="224"/>
+        <source>the value of the class field is not in the value map</source>
+        <translation>la valeur du champ de classe ne figure pas dans la table de correspondance</translation>
+    </message>
+    <message>
+        <location filename="../processing/prepare_hazard.py" line="225"/>
+        <source>the zone is not a polygon</source>
+        <translation>la zone n’est pas un polygone</translation>
+    </message>
+    <message>
+        <location filename="../processing/prepare_hazard.py" line="67"/>
+        <source>Turns flood zones (polygons with a class field) or a flood depth raster into a clean hazard layer: one polygon per class (low, medium, high), valid, without overlaps (where zones overlap, the highest class wins), optionally clipped to an extent or to area polygons.
 
 &lt;b&gt;Hazard zones&lt;/b&gt;: polygons; use either zones or a depth raster.
 &lt;b&gt;Class field&lt;/b&gt;: the field of the zones holding their class.
@@ -1139,9 +1234,10 @@ Chaque couche a les colonnes osm_id, osm_type, name, category (un code stable), 
 &lt;b&gt;Upper bound of low depths (m)&lt;/b&gt; and &lt;b&gt;Upper bound of medium depths (m)&lt;/b&gt;: low below the first, medium up to the second, high from the second (0.5 m and 1.5 m by default).
 &lt;b&gt;Minimum flood depth (m)&lt;/b&gt;: depths at or below it are dry.
 &lt;b&gt;Extent&lt;/b&gt; (optional): clip the hazard to this extent.
+&lt;b&gt;Area polygons&lt;/b&gt; (optional): clip the hazard to these polygons (a commune, a neighbourhood), any CRS; with an extent too, to both.
 &lt;b&gt;Hazard classes&lt;/b&gt;: the output, with hazard_class (1 low, 2 medium, 3 high), labels in English and French and the area in m² (on the WGS 84 ellipsoid).
 &lt;b&gt;Rejected zones&lt;/b&gt;: zones whose value is not in the value map or whose geometry is empty or beyond repair, with the reason.</source>
-        <translation>Transforme des zones inondables (polygones avec un champ de classe) ou un raster de hauteur d’eau en une couche d’aléa propre : un polygone par classe (faible, moyen, fort), valide, sans recouvrement (là où des zones se recouvrent, la classe la plus forte l’emporte), éventuellement découpé à une emprise.
+        <translation>Transforme des zones inondables (polygones avec un champ de classe) ou un raster de hauteur d’eau en une couche d’aléa propre : un polygone par classe (faible, moyen, fort), valide, sans recouvrement (là où des zones se recouvrent, la classe la plus forte l’emporte), éventuellement découpé à une emprise ou à des polygones de zone.
 
 &lt;b&gt;Zones d’aléa&lt;/b&gt; : polygones ; utilisez soit des zones, soit un raster de hauteur d’eau.
 &lt;b&gt;Champ de classe&lt;/b&gt; : le champ des zones qui porte leur classe.
@@ -1151,93 +1247,19 @@ Chaque couche a les colonnes osm_id, osm_type, name, category (un code stable), 
 &lt;b&gt;Borne supérieure des hauteurs faibles (m)&lt;/b&gt; et &lt;b&gt;Borne supérieure des hauteurs moyennes (m)&lt;/b&gt; : faible sous la première, moyen jusqu’à la seconde, fort à partir de la seconde (0,5 m et 1,5 m par défaut).
 &lt;b&gt;Hauteur d’eau minimale (m)&lt;/b&gt; : les hauteurs inférieures ou égales sont sèches.
 &lt;b&gt;Emprise&lt;/b&gt; (facultatif) : découpe l’aléa à cette emprise.
+&lt;b&gt;Polygones de zone&lt;/b&gt; (facultatif) : découpe l’aléa à ces polygones (une commune, un quartier), dans tout SCR ; avec une emprise aussi, aux deux.
 &lt;b&gt;Classes d’aléa&lt;/b&gt; : la sortie, avec hazard_class (1 faible, 2 moyen, 3 fort), les libellés en anglais et en français et la surface en m² (sur l’ellipsoïde WGS 84).
 &lt;b&gt;Zones rejetées&lt;/b&gt; : zones dont la valeur ne figure pas dans la table de correspondance ou dont la géométrie est vide ou irréparable, avec la raison.</translation>
     </message>
     <message>
-        <location filename="../processing/prepare_hazard.py" line="86"/>
-        <source>Hazard zones</source>
-        <translation>Zones d’aléa</translation>
+        <location filename="../processing/prepare_hazard.py" line="100"/>
+        <source>Area polygons</source>
+        <translation>Polygones de zone</translation>
     </message>
     <message>
-        <location filename="../processing/prepare_hazard.py" line="88"/>
-        <source>Class field</source>
-        <translation>Champ de classe</translation>
-    </message>
-    <message>
-        <location filename="../processing/prepare_hazard.py" line="91"/>
-        <source>Value map</source>
-        <translation>Table de correspondance</translation>
-    </message>
-    <message>
-        <location filename="../processing/prepare_hazard.py" line="94"/>
-        <source>Extent</source>
-        <translation>Emprise</translation>
-    </message>
-    <message>
-        <location filename="../processing/prepare_hazard.py" line="95"/>
-        <source>Hazard classes</source>
-        <translation>Classes d’aléa</translation>
-    </message>
-    <message>
-        <location filename="../processing/prepare_hazard.py" line="97"/>
-        <source>Rejected zones</source>
-        <translation>Zones rejetées</translation>
-    </message>
-    <message>
-        <location filename="../processing/prepare_hazard.py" line="107"/>
-        <source>Give either hazard zones or a flood depth raster (exactly one of them).</source>
-        <translation>Indiquez soit des zones d’aléa, soit un raster de hauteur d’eau (exactement l’un des deux).</translation>
-    </message>
-    <message>
-        <location filename="../processing/prepare_hazard.py" line="125"/>
-        <source>No area is exposed: the hazard layer is empty.</source>
-        <translation>Aucune surface n’est exposée : la couche d’aléa est vide.</translation>
-    </message>
-    <message>
-        <location filename="../processing/prepare_hazard.py" line="148"/>
-        <source>Choose the class field of the hazard zones.</source>
-        <translation>Choisissez le champ de classe des zones d’aléa.</translation>
-    </message>
-    <message>
-        <location filename="../processing/prepare_hazard.py" line="152"/>
-        <source>The value map cannot be read: {detail}. Write it as value=class pairs separated by &apos;;&apos;, e.g. YES=high; NO=dry.</source>
-        <translation>La table de correspondance est illisible : {detail}. Écrivez-la en paires valeur=classe séparées par « ; », par exemple YES=high; NO=dry.</translation>
-    </message>
-    <message>
-        <location filename="../processing/prepare_hazard.py" line="157"/>
-        <source>The hazard zones layer is empty.</source>
-        <translation>La couche des zones d’aléa est vide.</translation>
-    </message>
-    <message>
-        <location filename="../processing/prepare_hazard.py" line="162"/>
-        <source>The value map matches none of the values of {field} ({values}). Edit the value map so that it names these values.</source>
-        <translation>La table de correspondance ne correspond à aucune valeur de {field} ({values}). Modifiez-la pour qu’elle nomme ces valeurs.</translation>
-    </message>
-    <message>
-        <location filename="../processing/prepare_hazard.py" line="166"/>
-        <source>{count} invalid zone geometries were repaired.</source>
-        <translation>{count} géométries de zones invalides ont été réparées.</translation>
-    </message>
-    <message>
-        <location filename="../processing/prepare_hazard.py" line="194"/>
-        <source>the zone has no geometry</source>
-        <translation>la zone n’a pas de géométrie</translation>
-    </message>
-    <message>
-        <location filename="../processing/prepare_hazard.py" line="195"/>
-        <source>invalid geometry that could not be repaired</source>
-        <translation>géométrie invalide qui n’a pas pu être réparée</translation>
-    </message>
-    <message>
-        <location filename="../processing/prepare_hazard.py" line="196"/>
-        <source>the value of the class field is not in the value map</source>
-        <translation>la valeur du champ de classe ne figure pas dans la table de correspondance</translation>
-    </message>
-    <message>
-        <location filename="../processing/prepare_hazard.py" line="197"/>
-        <source>the zone is not a polygon</source>
-        <translation>la zone n’est pas un polygone</translation>
+        <location filename="../processing/prepare_hazard.py" line="167"/>
+        <source>The area layer holds no polygon: choose a layer of polygons, or leave the area empty to keep the whole hazard.</source>
+        <translation>La couche de zone ne contient aucun polygone : choisissez une couche de polygones, ou laissez la zone vide pour garder tout l’aléa.</translation>
     </message>
 </context>
 <context>
@@ -1269,7 +1291,7 @@ Chaque couche a les colonnes osm_id, osm_type, name, category (un code stable), 
         <translation>Le champ {field} n’existe pas dans la couche.</translation>
     </message>
     <message>
-        <location filename="../processing/fastio.py" line="130"/>
+        <location filename="../processing/fastio.py" line="127"/>
         <source>The layer {layer} has no coordinate reference system. Set its CRS in the layer properties, then run again.</source>
         <translation>La couche {layer} n’a pas de système de coordonnées de référence. Définissez son SCR dans les propriétés de la couche, puis relancez.</translation>
     </message>

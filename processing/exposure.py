@@ -24,13 +24,14 @@ from ..core.exposure import population as population_tools
 from ..core.exposure.needs import DEMOGRAPHICS, NEEDS
 from ..core.exposure.population import RESIDENTIAL_VALUES
 from ..core.geometry import repair
+from ..core.hazard import zones as zone_tools
 from ..core.hazard.definitions import CLASS_BY_CODE, CLASSES
 from ..core.osm.themes import CRITICAL_CATEGORIES, EMERGENCY_SHELTER_CATEGORIES
 from . import compat, fastio, messages
 from .base import RefugeAlgorithm, guarded_run
 from .depth import DepthRasterParameters
 from .i18n_labels import class_label
-from .layers import SourceArrays, add_features
+from .layers import SourceArrays, add_features, crs_text
 from .styles import HazardStyler
 from .writer import write_json
 
@@ -172,12 +173,15 @@ class Exposure(DepthRasterParameters, RefugeAlgorithm):
             "weighted by the area inside each class. Give one population source only.\n"
             "<b>Displacement rate per class</b> (low=0; medium=0.5; high=1 by default), "
             "<b>Demographic ratios</b> and <b>Minimum needs per displaced person</b> (Sphere "
-            "Handbook defaults) give the displaced population, its breakdown and its needs.\n"
+            "Handbook defaults, and staple food in kg per week) give the displaced population, "
+            "its breakdown and its needs.\n"
             "<b>Facilities</b> (points or polygons) and <b>Facility category field</b>: "
-            "hospitals, clinics, schools, kindergartens, fire stations and police are flagged "
+            "hospitals, clinics, schools, kindergartens, fire stations, police and emergency "
+            "shelters (evacuation centres, social shelters, assembly points) are flagged "
             "critical.\n"
-            "<b>Roads</b>: lines, split where they cross class boundaries; lengths in metres "
-            "on the WGS 84 ellipsoid.\n"
+            "<b>Roads</b>: lines, split where they cross class and unit boundaries (a section "
+            "running along a boundary counts once, in the higher class and the first unit); "
+            "lengths in metres on the WGS 84 ellipsoid.\n"
             "<b>Aggregation units</b> (polygons, optional) and <b>Unit name field</b>: a building "
             "or facility counts in the unit holding a point inside it.\n"
             "Outputs: <b>Exposed buildings</b>, <b>Exposed facilities</b>, <b>Exposed road "
@@ -346,7 +350,7 @@ class Exposure(DepthRasterParameters, RefugeAlgorithm):
             source, arrays = self._source(parameters, name, context, steps, fast_output)
             if arrays is not None:
                 handler(parameters, context, steps, run, arrays, source)
-        self._population_raster(parameters, context, run)
+        self._population_raster(parameters, context, run, steps)
         if run.population_by_class is not None:
             self._needs(parameters, context, run)
         _cancel_check(steps)
@@ -374,14 +378,22 @@ class Exposure(DepthRasterParameters, RefugeAlgorithm):
             raise QgsProcessingException(self.tr(
                 "Census totals are distributed to buildings: choose a buildings layer as well."))
 
-    def _population_raster(self, parameters, context, run):
+    def _population_raster(self, parameters, context, run, feedback):
         raster = self.parameterAsRasterLayer(parameters, self.POPULATION_RASTER, context)
         if raster is None:
             return
+        if not raster.crs().isValid():
+            raise QgsProcessingException(self.tr(
+                "The population raster has no coordinate reference system. Set its CRS in the layer "
+                "properties, then run again."))
         from ..core.exposure.raster import area_weighted_sum, read_raster
 
         grid = self.run_engine(read_raster, raster.source(), 1)
-        target = grid.crs_wkt or "EPSG:4326"
+        if grid.nodata is None:
+            feedback.pushWarning(self.tr(
+                "The population raster declares no nodata value: every pixel is read as a number of "
+                "people."))
+        target = grid.crs_wkt or crs_text(raster.crs())
         zones = run.hazard.zones_wgs84()
         codes = sorted(zones)
         local = analysis.crs_tools.reproject([zones[c] for c in codes], "EPSG:4326", target)
@@ -400,8 +412,9 @@ class Exposure(DepthRasterParameters, RefugeAlgorithm):
             table = np.zeros((run.unit_count + 1, len(CLASS_BY_CODE)))
             unit_totals = np.nan_to_num(area_weighted_sum(grid, unit_local))
             for code, zone in zip(codes, local):
-                table[:-1, code] = np.nan_to_num(
-                    area_weighted_sum(grid, shapely.intersection(unit_local, zone)))
+                # Polygonal parts only: a unit touching a zone along an edge shares a line with it.
+                shares = [zone_tools.polygonal(g) for g in shapely.intersection(unit_local, zone)]
+                table[:-1, code] = np.nan_to_num(area_weighted_sum(grid, shares))
             table[:-1, 0] = unit_totals - table[:-1, 1:].sum(axis=1)
             # The last row, outside every unit, holds the rest: rows then add up to the class totals.
             table[-1] = [by_class[code] for code in CLASS_BY_CODE] - table[:-1].sum(axis=0)

@@ -18,6 +18,8 @@ def test_value_map_ignores_case_and_spaces():
     value_map = ValueMap.parse("YES = high;  no=dry, Flood  Prone=medium")
     values = ("YES", "yes", " Yes ", "NO", "no", "flood prone", "FLOOD   PRONE", "maybe", None)
     assert [value_map.classify(v) for v in values] == [3, 3, 3, 0, 0, 2, 2, None, None]
+    numbers = ValueMap.parse("3=high; 1 = low")  # a numeric class field reads 3.0
+    assert [numbers.classify(v) for v in (3.0, 3, "3", 1.0, 2.0, 3.5)] == [3, 3, 3, 1, None, None]
     with pytest.raises(ValueError):
         ValueMap.parse("yes=catastrophic")
     with pytest.raises(ValueError):
@@ -91,6 +93,19 @@ def test_a_road_along_a_shared_boundary_counts_once():
     result = analysis.roads_exposure([road], "EPSG:4326", hazard, units, "EPSG:4326")
     assert result["length_m"].sum() == pytest.approx(GEOD.geometry_length(road), rel=1e-9)
     assert set(result["classes"].tolist()) == {3} and set(result["unit"].tolist()) == {0}
+
+
+def test_summaries_by_class_unit_and_category():
+    classes = [0, 3, 3, 1, 2, 3]
+    units = [0, 0, 1, -1, 1, 1]  # -1: outside every unit
+    weights = [10.0, 1.0, 2.0, 4.0, None, float("nan")]  # missing weights count as 0
+    assert analysis.summary_by_class(classes) == {0: 1, 1: 1, 2: 1, 3: 3}
+    assert analysis.summary_by_class(classes, weights) == {0: 10.0, 1: 4.0, 2: 0.0, 3: 3.0}
+    table = analysis.summary_by_unit(classes, units, 2, weights)
+    assert table.tolist() == [[10.0, 0.0, 0.0, 1.0], [0.0, 0.0, 0.0, 2.0], [0.0, 4.0, 0.0, 0.0]]
+    by_type = analysis.summary_by_category(classes, ["house", "house", None, "school", "house", "school"])
+    assert by_type == {"": {0: 0, 1: 0, 2: 0, 3: 1}, "house": {0: 1, 1: 0, 2: 1, 3: 1},
+                       "school": {0: 0, 1: 1, 2: 0, 3: 1}}
 
 
 def test_geodesic_lengths_and_equal_area_areas():

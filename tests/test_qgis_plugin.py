@@ -100,6 +100,32 @@ def test_french_translation_compiled():
         == "Extraire les couches OSM d’un fichier .pbf"
 
 
+def test_shared_messages_are_translated_whatever_their_context(qgis_app):
+    """messages.tr() finds strings pylupdate filed under "@default" and under "messages"."""
+    import os
+    import xml.etree.ElementTree as ET
+
+    from qgis.PyQt.QtCore import QCoreApplication, QTranslator
+    from refuge import PLUGIN_DIR
+    from refuge.processing import messages
+
+    translator = QTranslator()
+    assert translator.load(os.path.join(PLUGIN_DIR, "i18n", "refuge_fr.qm"))
+    QCoreApplication.installTranslator(translator)
+    try:
+        checked = 0
+        for context in ET.parse(os.path.join(PLUGIN_DIR, "i18n", "refuge_fr.ts")).getroot().iter("context"):
+            if context.find("name").text not in ("@default", "messages"):
+                continue
+            for message in context.iter("message"):
+                source = message.find("source").text
+                assert messages.tr(source) == message.find("translation").text, source
+                checked += 1
+        assert checked > 10
+    finally:
+        QCoreApplication.removeTranslator(translator)
+
+
 def test_algorithms_refuse_to_run_with_a_broken_geometry_stack(qgis_app, monaco_pbf, tmp_path):
     """With shapely on another GEOS than QGIS, nothing is computed and the fix is named."""
     from qgis.core import QgsApplication, QgsProcessingException

@@ -77,7 +77,12 @@ def classify_value(value, thresholds, min_value=0.0):
 
 
 def normalise(text):
-    """Case- and spacing-insensitive form of a class value: ' Yes ' -> 'yes'."""
+    """Case- and spacing-insensitive form of a class value: ' Yes ' -> 'yes'.
+
+    A whole number read from a numeric field (3.0) is written as the map writes it (3).
+    """
+    if isinstance(text, float) and text.is_integer():
+        text = int(text)
     return re.sub(r"\s+", " ", str(text)).strip().casefold()
 
 
