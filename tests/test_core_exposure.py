@@ -85,6 +85,12 @@ def test_a_road_along_a_shared_boundary_counts_once():
         for geometry, code in zip(pieces.geometries, pieces.codes):
             length[int(code)] = length.get(int(code), 0) + geometry.length
         assert length == pytest.approx({owner: 1.0, 0: 1.0})
+    # Along the edge, then touching the low zone's corner at a point and leaving: the overlay gives
+    # the low zone a line and a point; only lengths count.
+    road = shapely.LineString([(1, 0), (1, 1), (0.5, 2), (0, 1), (-1, 3)])
+    pieces = overlay.split_lines([road], index)
+    assert sorted((int(c), round(g.length, 9)) for g, c in zip(pieces.geometries, pieces.codes)) == [
+        (0, round(2 * 5 ** 0.5 / 2, 9)), (0, round(5 ** 0.5, 9)), (3, 1.0)]
     # The same through the engine, with units meeting on the road: the first unit wins.
     hazard = analysis.Hazard(zones={1: shapely.box(106.80, -6.20, 106.81, -6.17),
                                     3: shapely.box(106.81, -6.20, 106.82, -6.17)})

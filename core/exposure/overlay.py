@@ -230,6 +230,14 @@ def _once_along_boundaries(lines, line, codes, cut, outside_length, prefer_highe
     # Preferred pieces first, each line's pieces in turn.
     rank_codes = -codes[pairs] if prefer_highest else codes[pairs]
     pairs = pairs[np.lexsort((rank_codes, line[pairs]))]
+    # Only the linear parts carry length (an overlay may add points where a line touches a corner),
+    # and line-on-line overlays are supported by every GEOS version.
+    members, member_owner = shapely.get_parts(cut[pairs], return_index=True)
+    parts, part_member = shapely.get_parts(members, return_index=True)  # multi-lines -> lines
+    part_owner = member_owner[part_member]
+    linear = shapely.get_type_id(parts) == 1
+    for position, pair in enumerate(pairs.tolist()):
+        cut[pair] = shapely.MultiLineString(list(parts[linear & (part_owner == position)]))
     held = {}
     for pair in pairs.tolist():
         owner = int(line[pair])
