@@ -4,87 +4,87 @@
 <context>
     <name>@default</name>
     <message>
-        <location filename="../processing/messages.py" line="23"/>
+        <location filename="../processing/messages.py" line="29"/>
         <source>Canceled: nothing was written.</source>
         <translation>Annulé : rien n’a été écrit.</translation>
     </message>
     <message>
-        <location filename="../processing/messages.py" line="25"/>
+        <location filename="../processing/messages.py" line="31"/>
         <source>The file {path} does not exist. Choose an existing file.</source>
         <translation>Le fichier {path} n’existe pas. Choisissez un fichier existant.</translation>
     </message>
     <message>
-        <location filename="../processing/messages.py" line="27"/>
+        <location filename="../processing/messages.py" line="33"/>
         <source>The file {path} is empty (0 bytes). Download it again or choose another file.</source>
         <translation>Le fichier {path} est vide (0 octet). Téléchargez-le à nouveau ou choisissez un autre fichier.</translation>
     </message>
     <message>
-        <location filename="../processing/messages.py" line="30"/>
+        <location filename="../processing/messages.py" line="36"/>
         <source>The file {path} is not an OpenStreetMap .pbf file. Choose a file ending in .osm.pbf, for example an extract from download.geofabrik.de.</source>
         <translation>Le fichier {path} n’est pas un fichier OpenStreetMap .pbf. Choisissez un fichier se terminant par .osm.pbf, par exemple un extrait de download.geofabrik.de.</translation>
     </message>
     <message>
-        <location filename="../processing/messages.py" line="33"/>
+        <location filename="../processing/messages.py" line="39"/>
         <source>The file {path} is truncated: it has {actual} bytes but its content needs {expected}. The download was probably interrupted; download it again.</source>
         <translation>Le fichier {path} est tronqué : il fait {actual} octets mais son contenu en exige {expected}. Le téléchargement a sans doute été interrompu ; téléchargez-le à nouveau.</translation>
     </message>
     <message>
-        <location filename="../processing/messages.py" line="37"/>
+        <location filename="../processing/messages.py" line="43"/>
         <source>The file {path} is damaged and cannot be decoded ({detail}). Download it again.</source>
         <translation>Le fichier {path} est endommagé et ne peut pas être décodé ({detail}). Téléchargez-le à nouveau.</translation>
     </message>
     <message>
-        <location filename="../processing/messages.py" line="40"/>
+        <location filename="../processing/messages.py" line="46"/>
         <source>The area to extract ({area}) does not overlap the data in the file ({data}). Choose an area inside the file&apos;s extent, or leave the area empty to extract the whole file.</source>
         <translation>La zone à extraire ({area}) ne recoupe pas les données du fichier ({data}). Choisissez une zone dans l’emprise du fichier, ou laissez la zone vide pour extraire tout le fichier.</translation>
     </message>
     <message>
-        <location filename="../processing/messages.py" line="44"/>
+        <location filename="../processing/messages.py" line="50"/>
         <source>The area to extract is empty. Draw a larger extent or choose a layer with polygons, or leave the area empty to extract the whole file.</source>
         <translation>La zone à extraire est vide. Tracez une emprise plus grande ou choisissez une couche de polygones, ou laissez la zone vide pour extraire tout le fichier.</translation>
     </message>
     <message>
-        <location filename="../processing/messages.py" line="47"/>
+        <location filename="../processing/messages.py" line="53"/>
         <source>Cannot write {path}: {detail}. Choose another output file.</source>
         <translation>Impossible d’écrire {path} : {detail}. Choisissez un autre fichier de sortie.</translation>
     </message>
     <message>
-        <location filename="../processing/messages.py" line="50"/>
+        <location filename="../processing/messages.py" line="56"/>
         <source>The Python package {package} is missing or unusable ({detail}). See the Refuge README, section Installation, to install it.</source>
         <translation>Le paquet Python {package} est absent ou inutilisable ({detail}). Consultez le README de Refuge, section Installation, pour l’installer.</translation>
     </message>
     <message>
-        <location filename="../processing/messages.py" line="64"/>
+        <location filename="../processing/messages.py" line="70"/>
         <source>some nodes of the way are missing from the file (clipped extract)</source>
         <translation>des nœuds du chemin manquent dans le fichier (extrait découpé)</translation>
     </message>
     <message>
-        <location filename="../processing/messages.py" line="65"/>
+        <location filename="../processing/messages.py" line="71"/>
         <source>fewer than two distinct points</source>
         <translation>moins de deux points distincts</translation>
     </message>
     <message>
-        <location filename="../processing/messages.py" line="66"/>
+        <location filename="../processing/messages.py" line="72"/>
         <source>the way is not a closed ring, so it cannot be an area</source>
         <translation>le chemin n’est pas un anneau fermé et ne peut donc pas être une surface</translation>
     </message>
     <message>
-        <location filename="../processing/messages.py" line="67"/>
+        <location filename="../processing/messages.py" line="73"/>
         <source>the multipolygon could not be assembled (member ways missing from the file or rings not closed)</source>
         <translation>le multipolygone n’a pas pu être assemblé (chemins membres absents du fichier ou anneaux non fermés)</translation>
     </message>
     <message>
-        <location filename="../processing/messages.py" line="69"/>
+        <location filename="../processing/messages.py" line="75"/>
         <source>invalid geometry that could not be repaired</source>
         <translation>géométrie invalide qui n’a pas pu être réparée</translation>
     </message>
     <message>
-        <location filename="../processing/messages.py" line="75"/>
+        <location filename="../processing/messages.py" line="81"/>
         <source>Refuge cannot run its algorithms because of its Python dependencies:</source>
         <translation>Refuge ne peut pas exécuter ses algorithmes à cause de ses dépendances Python :</translation>
     </message>
     <message>
-        <location filename="../processing/messages.py" line="77"/>
+        <location filename="../processing/messages.py" line="83"/>
         <source>Install shapely 2 built against the same GEOS as QGIS, and pyosmium, as the Refuge README explains (section Installation), then restart QGIS.</source>
         <translation>Installez shapely 2 compilé avec la même bibliothèque GEOS que QGIS, ainsi que pyosmium, comme l’explique le README de Refuge (section Installation), puis redémarrez QGIS.</translation>
     </message>
@@ -327,7 +327,7 @@
         <translation>Le raster de hauteur d’eau n’a pas de système de coordonnées de référence. Définissez son SCR dans les propriétés de la couche, puis relancez.</translation>
     </message>
     <message>
-        <location filename="../processing/depth.py" line="73"/>
+        <location filename="../processing/depth.py" line="64"/>
         <source>The depth raster declares no nodata value: every pixel is read as a depth.</source>
         <translation>Le raster de hauteur d’eau ne déclare pas de valeur nodata : chaque pixel est lu comme une hauteur.</translation>
     </message>
@@ -509,62 +509,57 @@
         <translation>les identifiants de nœuds ne correspondent pas aux sommets de la route</translation>
     </message>
     <message>
-        <location filename="../processing/evacuation_access.py" line="178"/>
-        <source>Canceled: nothing was written.</source>
-        <translation>Annulé : rien n’a été écrit.</translation>
-    </message>
-    <message>
-        <location filename="../processing/evacuation_access.py" line="196"/>
+        <location filename="../processing/evacuation_access.py" line="192"/>
         <source>The households layer is empty.</source>
         <translation>La couche des ménages est vide.</translation>
     </message>
     <message>
-        <location filename="../processing/evacuation_access.py" line="198"/>
+        <location filename="../processing/evacuation_access.py" line="194"/>
         <source>The shelters layer is empty: give at least one shelter.</source>
         <translation>La couche des abris est vide : indiquez au moins un abri.</translation>
     </message>
     <message>
-        <location filename="../processing/evacuation_access.py" line="202"/>
+        <location filename="../processing/evacuation_access.py" line="198"/>
         <source>{count} households have no population value: counted as 0 people.</source>
         <translation>{count} ménages n’ont pas de valeur de population : comptés pour 0 personne.</translation>
     </message>
     <message>
-        <location filename="../processing/evacuation_access.py" line="214"/>
+        <location filename="../processing/evacuation_access.py" line="210"/>
         <source>All {count} shelters are inside the hazard zone (or have no geometry): no safe shelter remains. Add shelters outside the hazard, or check the hazard layer.</source>
         <translation>Les {count} abris sont tous dans la zone d’aléa (ou sans géométrie) : il ne reste aucun abri sûr. Ajoutez des abris hors de l’aléa, ou vérifiez la couche d’aléa.</translation>
     </message>
     <message>
-        <location filename="../processing/evacuation_access.py" line="233"/>
+        <location filename="../processing/evacuation_access.py" line="229"/>
         <source>No household is within {distance} m of a usable road. Check that the roads and the households cover the same area (and their CRS), or raise the maximum snapping distance.</source>
         <translation>Aucun ménage n’est à moins de {distance} m d’une route utilisable. Vérifiez que les routes et les ménages couvrent la même zone (et leur SCR), ou augmentez la distance d’accrochage maximale.</translation>
     </message>
     <message>
-        <location filename="../processing/evacuation_access.py" line="243"/>
+        <location filename="../processing/evacuation_access.py" line="239"/>
         <source>The capacity-constrained assignment needs the shelters&apos; capacity field.</source>
         <translation>L’affectation sous contrainte de capacité nécessite le champ de capacité des abris.</translation>
     </message>
     <message>
-        <location filename="../processing/evacuation_access.py" line="245"/>
+        <location filename="../processing/evacuation_access.py" line="241"/>
         <source>Assigning households to shelters within their capacity.</source>
         <translation>Affectation des ménages aux abris dans la limite de leur capacité.</translation>
     </message>
     <message>
-        <location filename="../processing/evacuation_access.py" line="334"/>
+        <location filename="../processing/evacuation_access.py" line="330"/>
         <source>{reachable} households reach a safe shelter, {at} are at one, {isolated} are cut off by the flood, {none} have no shelter reachable even without the flood, {no_road} have no road nearby.</source>
         <translation>{reachable} ménages atteignent un abri sûr, {at} y sont déjà, {isolated} sont isolés par l’inondation, {none} n’ont aucun abri accessible même sans inondation, {no_road} n’ont pas de route à proximité.</translation>
     </message>
     <message>
-        <location filename="../processing/evacuation_access.py" line="350"/>
+        <location filename="../processing/evacuation_access.py" line="346"/>
         <source>The route expression is not valid: {error}</source>
         <translation>L’expression des itinéraires n’est pas valide : {error}</translation>
     </message>
     <message>
-        <location filename="../processing/evacuation_access.py" line="459"/>
+        <location filename="../processing/evacuation_access.py" line="455"/>
         <source>The isochrone bands cannot be read: write minutes separated by commas, for example 5, 10, 15, 30.</source>
         <translation>Les tranches d’isochrones sont illisibles : écrivez des minutes séparées par des virgules, par exemple 5, 10, 15, 30.</translation>
     </message>
     <message>
-        <location filename="../processing/evacuation_access.py" line="463"/>
+        <location filename="../processing/evacuation_access.py" line="459"/>
         <source>Give isochrone bands in minutes above 0, e.g. 5, 10, 15, 30.</source>
         <translation>Indiquez des tranches d’isochrones en minutes, supérieures à 0, par exemple 5, 10, 15, 30.</translation>
     </message>
@@ -611,7 +606,7 @@ Sorties : &lt;b&gt;Accès des ménages&lt;/b&gt; (statut : reachable, at_shelter
         <translation>Champ de classe d’aléa</translation>
     </message>
     <message>
-        <location filename="../processing/exposure.py" line="558"/>
+        <location filename="../processing/exposure.py" line="554"/>
         <source>Buildings</source>
         <translation>Bâtiments</translation>
     </message>
@@ -641,7 +636,7 @@ Sorties : &lt;b&gt;Accès des ménages&lt;/b&gt; (statut : reachable, at_shelter
         <translation>Raster de population</translation>
     </message>
     <message>
-        <location filename="../processing/exposure.py" line="588"/>
+        <location filename="../processing/exposure.py" line="584"/>
         <source>Facilities</source>
         <translation>Équipements</translation>
     </message>
@@ -766,27 +761,27 @@ Sorties : &lt;b&gt;Accès des ménages&lt;/b&gt; (statut : reachable, at_shelter
         <translation>Les totaux du recensement sont répartis entre les bâtiments : choisissez aussi une couche de bâtiments.</translation>
     </message>
     <message>
-        <location filename="../processing/exposure.py" line="432"/>
+        <location filename="../processing/exposure.py" line="428"/>
         <source>A displacement, demographic or needs setting cannot be read: {detail}. Write key=value pairs separated by &apos;;&apos;.</source>
         <translation>Un réglage de déplacement, de démographie ou de besoins est illisible : {detail}. Écrivez des paires clé=valeur séparées par « ; ».</translation>
     </message>
     <message>
-        <location filename="../processing/exposure.py" line="444"/>
+        <location filename="../processing/exposure.py" line="440"/>
         <source>outside every unit</source>
         <translation>hors de toute unité</translation>
     </message>
     <message>
-        <location filename="../processing/exposure.py" line="580"/>
+        <location filename="../processing/exposure.py" line="576"/>
         <source>{people} people of the census have no residential building in their unit and are not placed; they are reported as unplaced.</source>
         <translation>{people} personnes du recensement n’ont aucun bâtiment résidentiel dans leur unité et ne sont pas placées ; elles sont signalées comme non placées.</translation>
     </message>
     <message>
-        <location filename="../processing/exposure.py" line="769"/>
+        <location filename="../processing/exposure.py" line="753"/>
         <source>the feature has no geometry</source>
         <translation>l’entité n’a pas de géométrie</translation>
     </message>
     <message>
-        <location filename="../processing/exposure.py" line="480"/>
+        <location filename="../processing/exposure.py" line="476"/>
         <source>{layer}: {count} invalid geometries were repaired.</source>
         <translation>{layer} : {count} géométries invalides ont été réparées.</translation>
     </message>
@@ -796,12 +791,12 @@ Sorties : &lt;b&gt;Accès des ménages&lt;/b&gt; (statut : reachable, at_shelter
         <translation>{count} entités d’aléa n’ont pas de géométrie et sont ignorées.</translation>
     </message>
     <message>
-        <location filename="../processing/exposure.py" line="386"/>
+        <location filename="../processing/exposure.py" line="387"/>
         <source>The population raster has no coordinate reference system. Set its CRS in the layer properties, then run again.</source>
         <translation>Le raster de population n’a pas de système de coordonnées de référence. Définissez son SCR dans les propriétés de la couche, puis relancez.</translation>
     </message>
     <message>
-        <location filename="../processing/exposure.py" line="393"/>
+        <location filename="../processing/exposure.py" line="387"/>
         <source>The population raster declares no nodata value: every pixel is read as a number of people.</source>
         <translation>Le raster de population ne déclare pas de valeur nodata : chaque pixel est lu comme un nombre de personnes.</translation>
     </message>
@@ -929,12 +924,7 @@ Sorties : &lt;b&gt;Bâtiments exposés&lt;/b&gt;, &lt;b&gt;Équipements exposés
         <translation>La couche des équipements est vide : indiquez au moins un équipement.</translation>
     </message>
     <message>
-        <location filename="../processing/facility_access.py" line="99"/>
-        <source>Canceled: nothing was written.</source>
-        <translation>Annulé : rien n’a été écrit.</translation>
-    </message>
-    <message>
-        <location filename="../processing/facility_access.py" line="108"/>
+        <location filename="../processing/facility_access.py" line="107"/>
         <source>No household is within {distance} m of a usable road. Check that the roads and the households cover the same area (and their CRS), or raise the maximum snapping distance.</source>
         <translation>Aucun ménage n’est à moins de {distance} m d’une route utilisable. Vérifiez que les routes et les ménages couvrent la même zone (et leur SCR), ou augmentez la distance d’accrochage maximale.</translation>
     </message>
@@ -948,7 +938,7 @@ Output: &lt;b&gt;Households with emergency access&lt;/b&gt;: facility_fid_dry, f
 Sortie : &lt;b&gt;Accès des secours aux ménages&lt;/b&gt; : facility_fid_dry, facility_name_dry, time_dry_s, distance_dry_m, facility_fid_flood, facility_name_flood, time_flood_s, distance_flood_m, delay_s, access_status (unchanged, delayed, loses_access, no_access_dry, no_road ou no_geometry) et access_label, et un &lt;b&gt;Résumé (JSON)&lt;/b&gt;.</translation>
     </message>
     <message>
-        <location filename="../processing/facility_access.py" line="161"/>
+        <location filename="../processing/facility_access.py" line="160"/>
         <source>{lost} households lose emergency access because of the flood, {delayed} are reached more than {minutes} min later, {unchanged} keep their access.</source>
         <translation>{lost} ménages perdent l’accès des secours à cause de l’inondation, {delayed} sont atteints plus de {minutes} min plus tard, {unchanged} gardent leur accès.</translation>
     </message>
@@ -1281,17 +1271,12 @@ Chaque couche a les colonnes osm_id, osm_type, name, category (un code stable), 
 <context>
     <name>messages</name>
     <message>
-        <location filename="../processing/layers.py" line="82"/>
-        <source>Canceled: nothing was written.</source>
-        <translation>Annulé : rien n’a été écrit.</translation>
-    </message>
-    <message>
-        <location filename="../processing/layers.py" line="58"/>
+        <location filename="../processing/layers.py" line="57"/>
         <source>The field {field} does not exist in the layer.</source>
         <translation>Le champ {field} n’existe pas dans la couche.</translation>
     </message>
     <message>
-        <location filename="../processing/fastio.py" line="127"/>
+        <location filename="../processing/fastio.py" line="126"/>
         <source>The layer {layer} has no coordinate reference system. Set its CRS in the layer properties, then run again.</source>
         <translation>La couche {layer} n’a pas de système de coordonnées de référence. Définissez son SCR dans les propriétés de la couche, puis relancez.</translation>
     </message>

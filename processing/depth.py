@@ -60,17 +60,21 @@ class DepthRasterParameters:
         raster = self.parameterAsRasterLayer(parameters, self.DEPTH, context)
         if raster is None:
             return None, None
+        band = self.parameterAsInt(parameters, self.BAND, context) or 1
+        return raster, self.read_grid(raster, band, feedback, QCoreApplication.translate(
+            "DepthRasterParameters",
+            "The depth raster has no coordinate reference system. Set its CRS in the layer "
+            "properties, then run again."), QCoreApplication.translate(
+            "DepthRasterParameters",
+            "The depth raster declares no nodata value: every pixel is read as a depth."))
+
+    def read_grid(self, raster, band, feedback, no_crs_message, no_nodata_message):
+        """The RasterGrid of a raster layer's band: refused without CRS, a warning without nodata."""
         if not raster.crs().isValid():
-            raise QgsProcessingException(QCoreApplication.translate(
-                "DepthRasterParameters",
-                "The depth raster has no coordinate reference system. Set its CRS in the layer "
-                "properties, then run again."))
+            raise QgsProcessingException(no_crs_message)
         from ..core.exposure.raster import read_raster
 
-        band = self.parameterAsInt(parameters, self.BAND, context) or 1
         grid = self.run_engine(read_raster, raster.source(), band)
         if grid.nodata is None:
-            feedback.pushWarning(QCoreApplication.translate(
-                "DepthRasterParameters",
-                "The depth raster declares no nodata value: every pixel is read as a depth."))
-        return raster, grid
+            feedback.pushWarning(no_nodata_message)
+        return grid

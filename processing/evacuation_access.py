@@ -23,7 +23,7 @@ from ..core.exposure.overlay import containing_unit
 from ..core.network import assignment
 from ..core.network.evacuation import evacuation_access
 from ..core.network.isochrones import isochrone_bands
-from . import compat
+from . import compat, messages
 from .base import RefugeAlgorithm, guarded_run
 from .fastio import read_arrays
 from .network import NetworkParameters, representative_lonlat
@@ -173,10 +173,6 @@ class EvacuationAccess(NetworkParameters, RefugeAlgorithm):
             return None
         return np.array([np.nan if v is None else float(v) for v in arrays.values(field)], dtype=np.float64)
 
-    def _cancel_check(self, feedback):
-        if feedback.isCanceled():
-            raise QgsProcessingException(self.tr("Canceled: nothing was written."))
-
     # -- main -----------------------------------------------------------------------------------
 
     @guarded_run
@@ -186,7 +182,7 @@ class EvacuationAccess(NetworkParameters, RefugeAlgorithm):
         steps = QgsProcessingMultiStepFeedback(6, feedback)
         road = self.read_network(parameters, context, steps)
         network = road.network
-        self._cancel_check(feedback)
+        messages.check_canceled(feedback)
 
         steps.setCurrentStep(1)
         h_source, households = read_arrays(self, parameters, self.HOUSEHOLDS, context, steps,
@@ -215,7 +211,7 @@ class EvacuationAccess(NetworkParameters, RefugeAlgorithm):
                 "All {count} shelters are inside the hazard zone (or have no geometry): no safe shelter "
                 "remains. Add shelters outside the hazard, or check the hazard layer.").format(
                 count=len(shelters)))
-        self._cancel_check(feedback)
+        messages.check_canceled(feedback)
 
         steps.setCurrentStep(2)
         projector = network.projector
@@ -223,7 +219,7 @@ class EvacuationAccess(NetworkParameters, RefugeAlgorithm):
 
         def progress(share, text=None):
             steps.setProgress(100.0 * share)
-            self._cancel_check(feedback)
+            messages.check_canceled(feedback)
 
         result = self.run_engine(
             evacuation_access, network, road.cut_speed_kmh, projector.to_xy(h_lonlat),
@@ -245,7 +241,7 @@ class EvacuationAccess(NetworkParameters, RefugeAlgorithm):
             steps.pushInfo(self.tr("Assigning households to shelters within their capacity."))
             assigned = self.run_engine(assignment.assign_with_capacity, result, people,
                                        np.nan_to_num(capacity, nan=0.0))
-        self._cancel_check(feedback)
+        messages.check_canceled(feedback)
 
         steps.setCurrentStep(3)
         outputs = {}
@@ -278,7 +274,7 @@ class EvacuationAccess(NetworkParameters, RefugeAlgorithm):
                                          households, keep, columns)
         if destination:
             outputs[self.HOUSEHOLDS_OUTPUT] = destination
-        self._cancel_check(feedback)
+        messages.check_canceled(feedback)
 
         # Shelters.
         load = result.shelter_population
@@ -312,10 +308,10 @@ class EvacuationAccess(NetworkParameters, RefugeAlgorithm):
         self._write_routes(parameters, context, steps, h_source, households, result, s_fids, outputs)
         self._write_roads(parameters, context, steps, road, outputs)
         units_summary = self._write_units(parameters, context, steps, h_lonlat, result, people, outputs)
-        self._cancel_check(feedback)
+        messages.check_canceled(feedback)
         steps.setCurrentStep(5)
         self._write_isochrones(parameters, context, steps, result.router, projector, outputs)
-        self._cancel_check(feedback)
+        messages.check_canceled(feedback)
         reasons = self.reason_labels()
         destination = write_table(self, parameters, self.REJECTS, context, steps, [
             ("layer", "text", [r[0] for r in rejects]),

@@ -345,7 +345,7 @@ class Exposure(DepthRasterParameters, RefugeAlgorithm):
                 (self.BUILDINGS, self._buildings, self.BUILDINGS_OUTPUT),
                 (self.FACILITIES, self._facilities, None),
                 (self.ROADS, self._roads, None)), start=2):
-            _cancel_check(steps)
+            messages.check_canceled(steps)
             steps.setCurrentStep(step)
             source, arrays = self._source(parameters, name, context, steps, fast_output)
             if arrays is not None:
@@ -353,7 +353,7 @@ class Exposure(DepthRasterParameters, RefugeAlgorithm):
         self._population_raster(parameters, context, run, steps)
         if run.population_by_class is not None:
             self._needs(parameters, context, run)
-        _cancel_check(steps)
+        messages.check_canceled(steps)
         steps.setCurrentStep(5)
         if run.units is not None:
             run.table_rows.extend(self._unit_rows(run.unit_names, run.unit_tables,
@@ -382,17 +382,13 @@ class Exposure(DepthRasterParameters, RefugeAlgorithm):
         raster = self.parameterAsRasterLayer(parameters, self.POPULATION_RASTER, context)
         if raster is None:
             return
-        if not raster.crs().isValid():
-            raise QgsProcessingException(self.tr(
-                "The population raster has no coordinate reference system. Set its CRS in the layer "
-                "properties, then run again."))
-        from ..core.exposure.raster import area_weighted_sum, read_raster
+        from ..core.exposure.raster import area_weighted_sum
 
-        grid = self.run_engine(read_raster, raster.source(), 1)
-        if grid.nodata is None:
-            feedback.pushWarning(self.tr(
-                "The population raster declares no nodata value: every pixel is read as a number of "
-                "people."))
+        grid = self.read_grid(raster, 1, feedback, self.tr(
+            "The population raster has no coordinate reference system. Set its CRS in the layer "
+            "properties, then run again."), self.tr(
+            "The population raster declares no nodata value: every pixel is read as a number of "
+            "people."))
         target = grid.crs_wkt or crs_text(raster.crs())
         zones = run.hazard.zones_wgs84()
         codes = sorted(zones)
@@ -543,18 +539,18 @@ class Exposure(DepthRasterParameters, RefugeAlgorithm):
         parts, repaired = [], 0
         blocks = _blocks(len(keep))
         for number, (start, stop) in enumerate(blocks):
-            _cancel_check(feedback)
+            messages.check_canceled(feedback)
             geometries, count, rings = repair(arrays.geometries[keep[start:stop]])
             repaired += count
             part = self.run_engine(analysis.buildings_exposure, geometries, arrays.crs, run.hazard,
                                    run.unit_geometries, run.units_crs, rings=rings)
             if writer is not None:
                 part_population = population[start:stop] if population is not None else None
-                writer.write(keep[start:stop], self._result_columns(run, part, "footprint_m2", None,
-                                                                    part_population))
+                writer.write(keep[start:stop],
+                             self._result_columns(run, part, "footprint_m2", part_population))
             parts.append(part)
             feedback.setProgress(100.0 * (number + 1) / len(blocks))
-        _cancel_check(feedback)
+        messages.check_canceled(feedback)
         self._report_repairs(feedback, self.tr("Buildings"), repaired)
         return analysis.FeatureExposure.concatenate(parts)
 
@@ -646,6 +642,10 @@ class Exposure(DepthRasterParameters, RefugeAlgorithm):
 
     def _write_features(self, parameters, name, context, feedback, run, source, arrays, keep, result,
                         size_name=None, critical=None):
+        """Input features read through QGIS (SourceArrays) and their results, to a feature sink.
+
+        File inputs copied to a GeoPackage go through _joined_writer instead.
+        """
         extra = [("hazard_class", QVariant.Int), ("hazard_label", QVariant.String),
                  ("max_depth_m", QVariant.Double)]
         if size_name:
@@ -656,10 +656,6 @@ class Exposure(DepthRasterParameters, RefugeAlgorithm):
         population = getattr(result, "population", None)
         if population is not None:
             extra.append(("population", QVariant.Double))
-        if isinstance(arrays, fastio.ArrowArrays):
-            self._write_features_fast(parameters, name, context, run, arrays, keep, result,
-                                      size_name, critical, population)
-            return
         fields = _copy_fields(source.fields(), extra)
         sink, dest = self.parameterAsSink(parameters, name, context, fields, source.wkbType(),
                                           source.sourceCrs())
@@ -687,18 +683,10 @@ class Exposure(DepthRasterParameters, RefugeAlgorithm):
         run.results[name] = dest
         self._style(context, dest)
 
-    def _write_features_fast(self, parameters, name, context, run, arrays, keep, result,
-                             size_name, critical, population):
-        """The same output as _write_features, copied and extended with GDAL (see fastio)."""
-        writer = self._joined_writer(parameters, name, context, run, arrays, size_name,
-                                     critical is not None, population is not None)
-        writer.write(keep, self._result_columns(run, result, size_name, critical, population))
-
-    def _joined_writer(self, parameters, name, context, run, arrays, size_name=None, critical=False,
-                       population=False):
+    def _joined_writer(self, parameters, name, context, run, arrays, size_name=None, population=False):
         """A fastio.JoinedWriter for an output copied from a file input, or None (feature sink).
 
-        Its columns are those of _write_features, in the same order. processAlgorithm
+        Its columns are those _write_features writes for buildings, in the same order. processAlgorithm
         closes it (or discards it when the run fails).
         """
         if not isinstance(arrays, fastio.ArrowArrays):
@@ -707,8 +695,6 @@ class Exposure(DepthRasterParameters, RefugeAlgorithm):
         columns = [("hazard_class", "integer"), ("hazard_label", "text"), ("max_depth_m", "real")]
         if size_name:
             columns.append((size_name, "real"))
-        if critical:
-            columns.append(("critical", "boolean"))
         columns.append(("unit", "text"))
         if population:
             columns.append(("population", "real"))
@@ -718,7 +704,7 @@ class Exposure(DepthRasterParameters, RefugeAlgorithm):
         self._style(context, destination)
         return writer
 
-    def _result_columns(self, run, result, size_name, critical, population):
+    def _result_columns(self, run, result, size_name, population):
         """{column: values} of a FeatureExposure (or a block of it) for a JoinedWriter."""
         classes = result.classes.astype(np.int64)
         labels = np.array([class_label(code) if code in CLASS_BY_CODE else None
@@ -728,8 +714,6 @@ class Exposure(DepthRasterParameters, RefugeAlgorithm):
             columns["max_depth_m"] = result.depth_m
         if size_name:
             columns[size_name] = result.size
-        if critical is not None:
-            columns["critical"] = critical.tolist()
         if result.unit is not None:
             # Unit names by index, with the last entry (index -1) for features outside every unit.
             names = np.array(list(run.unit_names or []) + [None], dtype=object)
@@ -797,11 +781,6 @@ class Exposure(DepthRasterParameters, RefugeAlgorithm):
             geometries.append(None if geometry.isNull() else bytes(geometry.asWkb()))
         add_features(sink, fields, rows, geometries, _NullFeedback())
         run.results[self.UNITS_OUTPUT] = dest
-
-
-def _cancel_check(feedback):
-    if feedback.isCanceled():
-        raise QgsProcessingException(messages.tr("Canceled: nothing was written."))
 
 
 # Buildings are analysed in blocks: writing one block's columns overlaps computing the next, and a

@@ -14,7 +14,7 @@ from qgis.core import (
 
 from .. import plugin_version
 from ..core.network.access import ACCESS_STATUSES, facility_access
-from . import compat
+from . import compat, messages
 from .base import RefugeAlgorithm, guarded_run
 from .fastio import read_arrays
 from .network import NetworkParameters, representative_lonlat
@@ -95,8 +95,7 @@ class FacilityAccess(NetworkParameters, RefugeAlgorithm):
         if facilities is None or not len(facilities):
             raise QgsProcessingException(self.tr(
                 "The facilities layer is empty: give at least one facility."))
-        if feedback.isCanceled():
-            raise QgsProcessingException(self.tr("Canceled: nothing was written."))
+        messages.check_canceled(feedback)
         projector = road.network.projector
         h_lonlat = representative_lonlat(households)
         f_lonlat = representative_lonlat(facilities)

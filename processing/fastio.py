@@ -82,8 +82,7 @@ class ArrowArrays:
                                                       f"MAX_FEATURES_IN_BATCH={_BATCH}"])
         total = max(1, layer.GetFeatureCount())
         for batch in stream:
-            if feedback.isCanceled():
-                raise QgsProcessingException(messages.tr("Canceled: nothing was written."))
+            messages.check_canceled(feedback)
             fids.append(np.asarray(batch[fid_column], dtype=np.int64))
             geometries.append(shapely.from_wkb(batch[geometry_column]))
             for key, values in batch.items():
@@ -382,7 +381,6 @@ class _PendingCopy:
         except BaseException:
             _remove_temporary(self.temporary)
             raise
-
 
     def discard(self):
         """Wait for the copy and delete it, unless a writer took it."""

@@ -35,8 +35,7 @@ class SourceArrays:
         wkb = []
         total = source.featureCount() or 1
         for position, feature in enumerate(source.getFeatures(request)):
-            if feedback.isCanceled():
-                raise QgsProcessingException(messages.tr("Canceled: nothing was written."))
+            messages.check_canceled(feedback)
             self.features.append(feature)
             geometry = feature.geometry()
             wkb.append(None if geometry.isNull() or geometry.isEmpty() else bytes(geometry.asWkb()))
@@ -78,8 +77,7 @@ def add_features(sink, fields, rows, geometries, feedback, progress_start=0.0, p
             feature.setGeometry(geometry)
         batch.append(feature)
         if len(batch) == 5000:
-            if feedback.isCanceled():
-                raise QgsProcessingException(messages.tr("Canceled: nothing was written."))
+            messages.check_canceled(feedback)
             sink.addFeatures(batch, compat.SINK_FAST_INSERT)
             batch = []
             feedback.setProgress(progress_start + (progress_end - progress_start) * position / total)

@@ -13,6 +13,12 @@ def tr(text):
     return translated if translated != text else QCoreApplication.translate("messages", text)
 
 
+def check_canceled(feedback):
+    """Stop the run when the user has pressed Cancel (the outputs are then discarded)."""
+    if feedback.isCanceled():
+        raise QgsProcessingException(tr("Canceled: nothing was written."))
+
+
 def _bounds(bounds):
     return "{:.5f}, {:.5f}, {:.5f}, {:.5f}".format(*bounds)
 

@@ -160,7 +160,7 @@ class PrepareHazard(DepthRasterParameters, RefugeAlgorithm):
         if source is not None:
             fastio.require_crs(self, self.AREA, source)
             arrays = SourceArrays(source, feedback)
-            geometries, _, _ = repair(arrays.geometries[~shapely.is_missing(arrays.geometries)])
+            geometries, _, _ = repair(arrays.geometries)  # features without geometry stay None
             polygons = zone_tools.polygonal(shapely.union_all(
                 crs_tools.reproject(geometries, arrays.crs, crs)))
             if polygons.is_empty:
