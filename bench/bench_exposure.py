@@ -7,8 +7,10 @@ buildings per class. Cases:
 * ``refuge``: ``processing.run('refuge:exposure', ...)`` with hazard polygons,
   buildings and 100 aggregation squares, writing the buildings, the units and
   the summary table to GeoPackages and the summary JSON (the whole algorithm);
-* ``refuge_memory``: the same with temporary (memory) output layers, the
-  Processing dialog's default and what the QGIS chains below use;
+* ``refuge_memory``: the same with ``TEMPORARY_OUTPUT`` outputs, the
+  Processing dialog's default: the buildings then go to a GeoPackage in
+  QGIS's temporary folder (Refuge's buildings output takes no memory layer),
+  the units and the summary table to memory layers, as the QGIS chains below;
 * ``floor``: bare shapely 2, one STRtree bulk query (``predicate='intersects'``)
   and ``numpy.maximum.at``; loading with ``osgeo.ogr`` + ``shapely.from_wkb`` is
   timed apart from the computation;
@@ -88,7 +90,7 @@ CASES = ("refuge", "refuge_memory", "floor", "native", "summary", "aggregate", "
 REFUGE_CASES = ("refuge", "refuge_memory")
 LABELS = {
     "refuge": "Refuge `refuge:exposure` (whole algorithm, GPKG outputs)",
-    "refuge_memory": "Refuge `refuge:exposure`, temporary (memory) outputs",
+    "refuge_memory": "Refuge `refuge:exposure`, temporary outputs (the dialog's default)",
     "floor": "Floor: shapely 2 STRtree bulk query + numpy max",
     "native": "QGIS `joinattributesbylocation` + 2 × `statisticsbycategories`",
     "summary": "QGIS `joinbylocationsummary` (max)",
@@ -528,7 +530,7 @@ def run_refuge(files, size, out, profile=None, memory=False):
     parameters = refuge_parameters(files, size, out)
     remove_outputs(parameters)
     if memory:
-        # What the Processing dialog does by default: temporary layers (JSON still to a file).
+        # What the Processing dialog does by default: temporary outputs (JSON still to a file).
         for key in ("BUILDINGS_OUTPUT", "UNITS_OUTPUT", "SUMMARY_TABLE"):
             parameters[key] = "TEMPORARY_OUTPUT"
     if profile is not None:
@@ -540,14 +542,18 @@ def run_refuge(files, size, out, profile=None, memory=False):
 
 
 def check_refuge_memory_outputs(results, parameters, size):
-    """check_refuge_outputs for a run whose layers are temporary (memory) layers."""
+    """check_refuge_outputs for a run with temporary outputs (buildings: a temporary GeoPackage)."""
     import numpy as np
+    from qgis.core import QgsVectorLayer
 
     with open(parameters["SUMMARY_JSON"], encoding="utf-8") as handle:
         summary = json.load(handle)
     json_counts = {int(code): float(value) for code, value in summary["buildings"]["count"].items()}
     per_building = np.full(size, -1, dtype=np.int64)
-    for feature in results["BUILDINGS_OUTPUT"].getFeatures():
+    buildings = results["BUILDINGS_OUTPUT"]
+    if isinstance(buildings, str):
+        buildings = QgsVectorLayer(buildings, "buildings", "ogr")
+    for feature in buildings.getFeatures():
         per_building[int(feature["bid"])] = int(feature["hazard_class"])
     units = list(results["UNITS_OUTPUT"].getFeatures())
     names = ("bldg_not_exposed", "bldg_low", "bldg_medium", "bldg_high")
@@ -1078,8 +1084,10 @@ def section(results, big, profile_rows, phases, vers, gpd_versions, repeat, prob
         "unit of each building and writing every building back to disk. The peers "
         "below do less (no areas, no units, no files written).",
         "- **Refuge, temporary outputs**: the same with BUILDINGS_OUTPUT, UNITS_OUTPUT and SUMMARY_TABLE "
-        "as `TEMPORARY_OUTPUT` (memory layers, the Processing dialog's default), like the QGIS chains "
-        "below; the JSON is still written.",
+        "as `TEMPORARY_OUTPUT`, the Processing dialog's default: the buildings go to a GeoPackage in "
+        "QGIS's temporary folder (Refuge's buildings output takes no memory layer, as GDAL's algorithms), "
+        "the units and the summary table to memory layers like the QGIS chains below; the JSON is still "
+        "written.",
         "- **Floor**: `shapely.STRtree(hazards).query(buildings, predicate='intersects')` + "
         "`numpy.maximum.at`: the least work that answers the question. Time = compute (tree + query + max); "
         "loading with `osgeo.ogr` + `shapely.from_wkb` is shown apart.",

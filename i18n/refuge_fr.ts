@@ -349,217 +349,217 @@
 </translation>
     </message>
     <message>
-        <location filename="../processing/evacuation_access.py" line="102"/>
+        <location filename="../processing/evacuation_access.py" line="104"/>
         <source>Households</source>
         <translation>Ménages</translation>
     </message>
     <message>
-        <location filename="../processing/evacuation_access.py" line="104"/>
+        <location filename="../processing/evacuation_access.py" line="106"/>
         <source>Population field</source>
         <translation>Champ de population</translation>
     </message>
     <message>
-        <location filename="../processing/evacuation_access.py" line="107"/>
+        <location filename="../processing/evacuation_access.py" line="109"/>
         <source>Shelters</source>
         <translation>Abris</translation>
     </message>
     <message>
-        <location filename="../processing/evacuation_access.py" line="109"/>
+        <location filename="../processing/evacuation_access.py" line="111"/>
         <source>Shelter name field</source>
         <translation>Champ du nom de l’abri</translation>
     </message>
     <message>
-        <location filename="../processing/evacuation_access.py" line="112"/>
+        <location filename="../processing/evacuation_access.py" line="114"/>
         <source>Capacity field</source>
         <translation>Champ de capacité</translation>
     </message>
     <message>
-        <location filename="../processing/evacuation_access.py" line="115"/>
+        <location filename="../processing/evacuation_access.py" line="117"/>
         <source>At-shelter distance (m)</source>
         <translation>Distance « déjà à l’abri » (m)</translation>
     </message>
     <message>
-        <location filename="../processing/evacuation_access.py" line="118"/>
+        <location filename="../processing/evacuation_access.py" line="120"/>
         <source>Capacity-constrained assignment</source>
         <translation>Affectation sous contrainte de capacité</translation>
     </message>
     <message>
-        <location filename="../processing/evacuation_access.py" line="120"/>
+        <location filename="../processing/evacuation_access.py" line="122"/>
         <source>Routes for (expression on households)</source>
         <translation>Itinéraires pour (expression sur les ménages)</translation>
     </message>
     <message>
-        <location filename="../processing/evacuation_access.py" line="123"/>
+        <location filename="../processing/evacuation_access.py" line="125"/>
         <source>Aggregation units</source>
         <translation>Unités d’agrégation</translation>
     </message>
     <message>
-        <location filename="../processing/evacuation_access.py" line="125"/>
+        <location filename="../processing/evacuation_access.py" line="127"/>
         <source>Unit name field</source>
         <translation>Champ du nom de l’unité</translation>
     </message>
     <message>
-        <location filename="../processing/evacuation_access.py" line="128"/>
+        <location filename="../processing/evacuation_access.py" line="130"/>
         <source>Time threshold (min)</source>
         <translation>Seuil de temps (min)</translation>
     </message>
     <message>
-        <location filename="../processing/evacuation_access.py" line="131"/>
+        <location filename="../processing/evacuation_access.py" line="133"/>
         <source>Isochrone bands (min)</source>
         <translation>Tranches d’isochrones (min)</translation>
     </message>
     <message>
-        <location filename="../processing/evacuation_access.py" line="134"/>
+        <location filename="../processing/evacuation_access.py" line="136"/>
         <source>Isochrone buffer (m)</source>
         <translation>Zone tampon des isochrones (m)</translation>
     </message>
     <message>
-        <location filename="../processing/evacuation_access.py" line="137"/>
+        <location filename="../processing/evacuation_access.py" line="139"/>
         <source>Households with access</source>
         <translation>Accès des ménages</translation>
     </message>
     <message>
-        <location filename="../processing/evacuation_access.py" line="137"/>
+        <location filename="../processing/evacuation_access.py" line="139"/>
         <source>Shelters with load</source>
         <translation>Charge des abris</translation>
     </message>
     <message>
-        <location filename="../processing/evacuation_access.py" line="137"/>
+        <location filename="../processing/evacuation_access.py" line="139"/>
         <source>Routes</source>
         <translation>Itinéraires</translation>
     </message>
     <message>
-        <location filename="../processing/evacuation_access.py" line="137"/>
+        <location filename="../processing/evacuation_access.py" line="139"/>
         <source>Road sections with flood status</source>
         <translation>Tronçons de routes avec état d’inondation</translation>
     </message>
     <message>
-        <location filename="../processing/evacuation_access.py" line="137"/>
+        <location filename="../processing/evacuation_access.py" line="139"/>
         <source>Access per unit</source>
         <translation>Accès par unité</translation>
     </message>
     <message>
-        <location filename="../processing/evacuation_access.py" line="137"/>
+        <location filename="../processing/evacuation_access.py" line="139"/>
         <source>Isochrones</source>
         <translation>Isochrones</translation>
     </message>
     <message>
-        <location filename="../processing/evacuation_access.py" line="137"/>
+        <location filename="../processing/evacuation_access.py" line="139"/>
         <source>Rejected features</source>
         <translation>Entités rejetées</translation>
     </message>
     <message>
-        <location filename="../processing/evacuation_access.py" line="147"/>
+        <location filename="../processing/evacuation_access.py" line="153"/>
         <source>Summary (JSON)</source>
         <translation>Résumé (JSON)</translation>
     </message>
     <message>
-        <location filename="../processing/evacuation_access.py" line="147"/>
+        <location filename="../processing/evacuation_access.py" line="153"/>
         <source>JSON (*.json)</source>
         <translation>JSON (*.json)</translation>
     </message>
     <message>
-        <location filename="../processing/evacuation_access.py" line="155"/>
+        <location filename="../processing/evacuation_access.py" line="161"/>
         <source>a safe shelter is reachable</source>
         <translation>un abri sûr est accessible</translation>
     </message>
     <message>
-        <location filename="../processing/evacuation_access.py" line="156"/>
+        <location filename="../processing/evacuation_access.py" line="162"/>
         <source>at a safe shelter</source>
         <translation>déjà à un abri sûr</translation>
     </message>
     <message>
-        <location filename="../processing/evacuation_access.py" line="157"/>
+        <location filename="../processing/evacuation_access.py" line="163"/>
         <source>cut off by the flood</source>
         <translation>isolé par l’inondation</translation>
     </message>
     <message>
-        <location filename="../processing/evacuation_access.py" line="158"/>
+        <location filename="../processing/evacuation_access.py" line="164"/>
         <source>no shelter reachable, even without the flood</source>
         <translation>aucun abri accessible, même sans inondation</translation>
     </message>
     <message>
-        <location filename="../processing/evacuation_access.py" line="159"/>
+        <location filename="../processing/evacuation_access.py" line="165"/>
         <source>no road within the snapping distance</source>
         <translation>aucune route à moins de la distance d’accrochage</translation>
     </message>
     <message>
-        <location filename="../processing/evacuation_access.py" line="160"/>
+        <location filename="../processing/evacuation_access.py" line="166"/>
         <source>safe</source>
         <translation>sûr</translation>
     </message>
     <message>
-        <location filename="../processing/evacuation_access.py" line="161"/>
+        <location filename="../processing/evacuation_access.py" line="167"/>
         <source>in the hazard zone: not a destination</source>
         <translation>dans la zone d’aléa : pas une destination</translation>
     </message>
     <message>
-        <location filename="../processing/evacuation_access.py" line="166"/>
+        <location filename="../processing/evacuation_access.py" line="172"/>
         <source>the feature has no geometry</source>
         <translation>l’entité n’a pas de géométrie</translation>
     </message>
     <message>
-        <location filename="../processing/evacuation_access.py" line="167"/>
+        <location filename="../processing/evacuation_access.py" line="173"/>
         <source>the road has no length (its vertices coincide)</source>
         <translation>la route n’a pas de longueur (ses sommets sont confondus)</translation>
     </message>
     <message>
-        <location filename="../processing/evacuation_access.py" line="168"/>
+        <location filename="../processing/evacuation_access.py" line="174"/>
         <source>the node ids do not match the road&apos;s vertices</source>
         <translation>les identifiants de nœuds ne correspondent pas aux sommets de la route</translation>
     </message>
     <message>
-        <location filename="../processing/evacuation_access.py" line="192"/>
+        <location filename="../processing/evacuation_access.py" line="199"/>
         <source>The households layer is empty.</source>
         <translation>La couche des ménages est vide.</translation>
     </message>
     <message>
-        <location filename="../processing/evacuation_access.py" line="194"/>
+        <location filename="../processing/evacuation_access.py" line="201"/>
         <source>The shelters layer is empty: give at least one shelter.</source>
         <translation>La couche des abris est vide : indiquez au moins un abri.</translation>
     </message>
     <message>
-        <location filename="../processing/evacuation_access.py" line="198"/>
+        <location filename="../processing/evacuation_access.py" line="205"/>
         <source>{count} households have no population value: counted as 0 people.</source>
         <translation>{count} ménages n’ont pas de valeur de population : comptés pour 0 personne.</translation>
     </message>
     <message>
-        <location filename="../processing/evacuation_access.py" line="210"/>
+        <location filename="../processing/evacuation_access.py" line="217"/>
         <source>All {count} shelters are inside the hazard zone (or have no geometry): no safe shelter remains. Add shelters outside the hazard, or check the hazard layer.</source>
         <translation>Les {count} abris sont tous dans la zone d’aléa (ou sans géométrie) : il ne reste aucun abri sûr. Ajoutez des abris hors de l’aléa, ou vérifiez la couche d’aléa.</translation>
     </message>
     <message>
-        <location filename="../processing/evacuation_access.py" line="229"/>
+        <location filename="../processing/evacuation_access.py" line="236"/>
         <source>No household is within {distance} m of a usable road. Check that the roads and the households cover the same area (and their CRS), or raise the maximum snapping distance.</source>
         <translation>Aucun ménage n’est à moins de {distance} m d’une route utilisable. Vérifiez que les routes et les ménages couvrent la même zone (et leur SCR), ou augmentez la distance d’accrochage maximale.</translation>
     </message>
     <message>
-        <location filename="../processing/evacuation_access.py" line="239"/>
+        <location filename="../processing/evacuation_access.py" line="246"/>
         <source>The capacity-constrained assignment needs the shelters&apos; capacity field.</source>
         <translation>L’affectation sous contrainte de capacité nécessite le champ de capacité des abris.</translation>
     </message>
     <message>
-        <location filename="../processing/evacuation_access.py" line="241"/>
+        <location filename="../processing/evacuation_access.py" line="248"/>
         <source>Assigning households to shelters within their capacity.</source>
         <translation>Affectation des ménages aux abris dans la limite de leur capacité.</translation>
     </message>
     <message>
-        <location filename="../processing/evacuation_access.py" line="330"/>
+        <location filename="../processing/evacuation_access.py" line="337"/>
         <source>{reachable} households reach a safe shelter, {at} are at one, {isolated} are cut off by the flood, {none} have no shelter reachable even without the flood, {no_road} have no road nearby.</source>
         <translation>{reachable} ménages atteignent un abri sûr, {at} y sont déjà, {isolated} sont isolés par l’inondation, {none} n’ont aucun abri accessible même sans inondation, {no_road} n’ont pas de route à proximité.</translation>
     </message>
     <message>
-        <location filename="../processing/evacuation_access.py" line="346"/>
+        <location filename="../processing/evacuation_access.py" line="353"/>
         <source>The route expression is not valid: {error}</source>
         <translation>L’expression des itinéraires n’est pas valide : {error}</translation>
     </message>
     <message>
-        <location filename="../processing/evacuation_access.py" line="455"/>
+        <location filename="../processing/evacuation_access.py" line="462"/>
         <source>The isochrone bands cannot be read: write minutes separated by commas, for example 5, 10, 15, 30.</source>
         <translation>Les tranches d’isochrones sont illisibles : écrivez des minutes séparées par des virgules, par exemple 5, 10, 15, 30.</translation>
     </message>
     <message>
-        <location filename="../processing/evacuation_access.py" line="459"/>
+        <location filename="../processing/evacuation_access.py" line="466"/>
         <source>Give isochrone bands in minutes above 0, e.g. 5, 10, 15, 30.</source>
         <translation>Indiquez des tranches d’isochrones en minutes, supérieures à 0, par exemple 5, 10, 15, 30.</translation>
     </message>
@@ -572,7 +572,7 @@
 &lt;b&gt;Routes for (expression on households)&lt;/b&gt;: chooses the households whose route lines are written (all when empty).
 &lt;b&gt;Aggregation units&lt;/b&gt; and &lt;b&gt;Unit name field&lt;/b&gt;: a summary per unit; &lt;b&gt;Time threshold (min)&lt;/b&gt;: households and people farther than this from a shelter.
 &lt;b&gt;Isochrone bands (min)&lt;/b&gt; and &lt;b&gt;Isochrone buffer (m)&lt;/b&gt;: the areas within each time of a safe shelter, along the roads and this far from them.
-Outputs: &lt;b&gt;Households with access&lt;/b&gt; (status: reachable, at_shelter, isolated_by_flood, no_shelter_reachable or no_road; shelter_fid, distance_m along the fastest route, travel_time_s, snap_distance_m, dry_time_s without the flood), &lt;b&gt;Shelters with load&lt;/b&gt;, &lt;b&gt;Routes&lt;/b&gt;, &lt;b&gt;Road sections with flood status&lt;/b&gt;, &lt;b&gt;Access per unit&lt;/b&gt;, &lt;b&gt;Isochrones&lt;/b&gt;, &lt;b&gt;Rejected features&lt;/b&gt; and &lt;b&gt;Summary (JSON)&lt;/b&gt;. Distances are geodesic metres (WGS 84); network costs exclude the snapping distance; stored numbers are not rounded.</source>
+Outputs: &lt;b&gt;Households with access&lt;/b&gt; (status: reachable, at_shelter, isolated_by_flood, no_shelter_reachable or no_road; shelter_fid, distance_m along the fastest route, travel_time_s, snap_distance_m, dry_time_s without the flood), &lt;b&gt;Shelters with load&lt;/b&gt;, &lt;b&gt;Routes&lt;/b&gt;, &lt;b&gt;Road sections with flood status&lt;/b&gt;, &lt;b&gt;Access per unit&lt;/b&gt;, &lt;b&gt;Isochrones&lt;/b&gt;, &lt;b&gt;Rejected features&lt;/b&gt; and &lt;b&gt;Summary (JSON)&lt;/b&gt;. Distances are geodesic metres (WGS 84); network costs exclude the snapping distance; stored numbers are not rounded. A temporary &lt;b&gt;Households with access&lt;/b&gt; output is a GeoPackage in QGIS&apos;s temporary folder, written at file speed: save it elsewhere to keep it.</source>
         <translation>&lt;b&gt;Ménages&lt;/b&gt; : points ou polygones de bâtiments (un point à l’intérieur du polygone est utilisé) ; &lt;b&gt;Champ de population&lt;/b&gt; : personnes par ménage (1 s’il n’est pas donné).
 &lt;b&gt;Abris&lt;/b&gt; : points ou polygones ; &lt;b&gt;Champ du nom de l’abri&lt;/b&gt; ; &lt;b&gt;Champ de capacité&lt;/b&gt; (personnes). Les abris situés dans l’aléa sont inondés et ne sont pas des destinations.
 &lt;b&gt;Distance « déjà à l’abri » (m)&lt;/b&gt; : un ménage aussi proche d’un abri sûr y est déjà.
@@ -580,7 +580,7 @@ Outputs: &lt;b&gt;Households with access&lt;/b&gt; (status: reachable, at_shelte
 &lt;b&gt;Itinéraires pour (expression sur les ménages)&lt;/b&gt; : choisit les ménages dont les lignes d’itinéraire sont écrites (tous si vide).
 &lt;b&gt;Unités d’agrégation&lt;/b&gt; et &lt;b&gt;Champ du nom de l’unité&lt;/b&gt; : un résumé par unité ; &lt;b&gt;Seuil de temps (min)&lt;/b&gt; : ménages et personnes plus éloignés que ce temps d’un abri.
 &lt;b&gt;Tranches d’isochrones (min)&lt;/b&gt; et &lt;b&gt;Zone tampon des isochrones (m)&lt;/b&gt; : les zones à moins de chaque temps d’un abri sûr, le long des routes et jusqu’à cette distance d’elles.
-Sorties : &lt;b&gt;Accès des ménages&lt;/b&gt; (statut : reachable, at_shelter, isolated_by_flood, no_shelter_reachable ou no_road ; shelter_fid, distance_m le long de l’itinéraire le plus rapide, travel_time_s, snap_distance_m, dry_time_s sans l’inondation), &lt;b&gt;Charge des abris&lt;/b&gt;, &lt;b&gt;Itinéraires&lt;/b&gt;, &lt;b&gt;Tronçons de routes avec état d’inondation&lt;/b&gt;, &lt;b&gt;Accès par unité&lt;/b&gt;, &lt;b&gt;Isochrones&lt;/b&gt;, &lt;b&gt;Entités rejetées&lt;/b&gt; et &lt;b&gt;Résumé (JSON)&lt;/b&gt;. Les distances sont des mètres géodésiques (WGS 84) ; les coûts réseau excluent la distance d’accrochage ; les nombres enregistrés ne sont pas arrondis.</translation>
+Sorties : &lt;b&gt;Accès des ménages&lt;/b&gt; (statut : reachable, at_shelter, isolated_by_flood, no_shelter_reachable ou no_road ; shelter_fid, distance_m le long de l’itinéraire le plus rapide, travel_time_s, snap_distance_m, dry_time_s sans l’inondation), &lt;b&gt;Charge des abris&lt;/b&gt;, &lt;b&gt;Itinéraires&lt;/b&gt;, &lt;b&gt;Tronçons de routes avec état d’inondation&lt;/b&gt;, &lt;b&gt;Accès par unité&lt;/b&gt;, &lt;b&gt;Isochrones&lt;/b&gt;, &lt;b&gt;Entités rejetées&lt;/b&gt; et &lt;b&gt;Résumé (JSON)&lt;/b&gt;. Les distances sont des mètres géodésiques (WGS 84) ; les coûts réseau excluent la distance d’accrochage ; les nombres enregistrés ne sont pas arrondis. Une sortie temporaire &lt;b&gt;Accès des ménages&lt;/b&gt; est un GeoPackage dans le dossier temporaire de QGIS, écrit à la vitesse d’un fichier : enregistrez-la ailleurs pour la conserver.</translation>
     </message>
 </context>
 <context>
@@ -596,207 +596,207 @@ Sorties : &lt;b&gt;Accès des ménages&lt;/b&gt; (statut : reachable, at_shelter
         <translation>Aléa et exposition</translation>
     </message>
     <message>
-        <location filename="../processing/exposure.py" line="292"/>
+        <location filename="../processing/exposure.py" line="298"/>
         <source>Hazard classes</source>
         <translation>Classes d’aléa</translation>
     </message>
     <message>
-        <location filename="../processing/exposure.py" line="198"/>
+        <location filename="../processing/exposure.py" line="200"/>
         <source>Hazard class field</source>
         <translation>Champ de classe d’aléa</translation>
     </message>
     <message>
-        <location filename="../processing/exposure.py" line="554"/>
+        <location filename="../processing/exposure.py" line="561"/>
         <source>Buildings</source>
         <translation>Bâtiments</translation>
     </message>
     <message>
-        <location filename="../processing/exposure.py" line="204"/>
+        <location filename="../processing/exposure.py" line="206"/>
         <source>Building type field</source>
         <translation>Champ du type de bâtiment</translation>
     </message>
     <message>
-        <location filename="../processing/exposure.py" line="207"/>
+        <location filename="../processing/exposure.py" line="209"/>
         <source>Population field</source>
         <translation>Champ de population</translation>
     </message>
     <message>
-        <location filename="../processing/exposure.py" line="210"/>
+        <location filename="../processing/exposure.py" line="212"/>
         <source>Building levels field</source>
         <translation>Champ du nombre de niveaux</translation>
     </message>
     <message>
-        <location filename="../processing/exposure.py" line="213"/>
+        <location filename="../processing/exposure.py" line="215"/>
         <source>Residential building types</source>
         <translation>Types de bâtiments résidentiels</translation>
     </message>
     <message>
-        <location filename="../processing/exposure.py" line="216"/>
+        <location filename="../processing/exposure.py" line="218"/>
         <source>Population raster</source>
         <translation>Raster de population</translation>
     </message>
     <message>
-        <location filename="../processing/exposure.py" line="584"/>
+        <location filename="../processing/exposure.py" line="591"/>
         <source>Facilities</source>
         <translation>Équipements</translation>
     </message>
     <message>
-        <location filename="../processing/exposure.py" line="220"/>
+        <location filename="../processing/exposure.py" line="222"/>
         <source>Facility category field</source>
         <translation>Champ de catégorie d’équipement</translation>
     </message>
     <message>
-        <location filename="../processing/exposure.py" line="223"/>
+        <location filename="../processing/exposure.py" line="225"/>
         <source>Roads</source>
         <translation>Routes</translation>
     </message>
     <message>
-        <location filename="../processing/exposure.py" line="336"/>
+        <location filename="../processing/exposure.py" line="343"/>
         <source>Aggregation units</source>
         <translation>Unités d’agrégation</translation>
     </message>
     <message>
-        <location filename="../processing/exposure.py" line="227"/>
+        <location filename="../processing/exposure.py" line="229"/>
         <source>Unit name field</source>
         <translation>Champ du nom de l’unité</translation>
     </message>
     <message>
-        <location filename="../processing/exposure.py" line="230"/>
+        <location filename="../processing/exposure.py" line="232"/>
         <source>Unit census population field</source>
         <translation>Champ de population recensée de l’unité</translation>
     </message>
     <message>
-        <location filename="../processing/exposure.py" line="233"/>
+        <location filename="../processing/exposure.py" line="235"/>
         <source>Displacement rate per class</source>
         <translation>Taux de déplacement par classe</translation>
     </message>
     <message>
-        <location filename="../processing/exposure.py" line="236"/>
+        <location filename="../processing/exposure.py" line="238"/>
         <source>Demographic ratios</source>
         <translation>Ratios démographiques</translation>
     </message>
     <message>
-        <location filename="../processing/exposure.py" line="239"/>
+        <location filename="../processing/exposure.py" line="241"/>
         <source>Minimum needs per displaced person</source>
         <translation>Besoins minimaux par personne déplacée</translation>
     </message>
     <message>
-        <location filename="../processing/exposure.py" line="242"/>
+        <location filename="../processing/exposure.py" line="244"/>
         <source>Exposed buildings</source>
         <translation>Bâtiments exposés</translation>
     </message>
     <message>
-        <location filename="../processing/exposure.py" line="242"/>
+        <location filename="../processing/exposure.py" line="244"/>
         <source>Exposed facilities</source>
         <translation>Équipements exposés</translation>
     </message>
     <message>
-        <location filename="../processing/exposure.py" line="242"/>
+        <location filename="../processing/exposure.py" line="244"/>
         <source>Exposed road sections</source>
         <translation>Tronçons de routes exposés</translation>
     </message>
     <message>
-        <location filename="../processing/exposure.py" line="242"/>
+        <location filename="../processing/exposure.py" line="244"/>
         <source>Exposure per unit</source>
         <translation>Exposition par unité</translation>
     </message>
     <message>
-        <location filename="../processing/exposure.py" line="242"/>
+        <location filename="../processing/exposure.py" line="244"/>
         <source>Exposure summary</source>
         <translation>Synthèse de l’exposition</translation>
     </message>
     <message>
-        <location filename="../processing/exposure.py" line="242"/>
+        <location filename="../processing/exposure.py" line="244"/>
         <source>Rejected features</source>
         <translation>Entités rejetées</translation>
     </message>
     <message>
-        <location filename="../processing/exposure.py" line="251"/>
+        <location filename="../processing/exposure.py" line="257"/>
         <source>Summary (JSON)</source>
         <translation>Résumé (JSON)</translation>
     </message>
     <message>
-        <location filename="../processing/exposure.py" line="251"/>
+        <location filename="../processing/exposure.py" line="257"/>
         <source>JSON (*.json)</source>
         <translation>JSON (*.json)</translation>
     </message>
     <message>
-        <location filename="../processing/exposure.py" line="254"/>
+        <location filename="../processing/exposure.py" line="260"/>
         <source>Hazard source</source>
         <translation>Source de l’aléa</translation>
     </message>
     <message>
-        <location filename="../processing/exposure.py" line="262"/>
+        <location filename="../processing/exposure.py" line="268"/>
         <source>Give either hazard classes or a flood depth raster (exactly one of them).</source>
         <translation>Indiquez soit des classes d’aléa, soit un raster de hauteur d’eau (exactement l’un des deux).</translation>
     </message>
     <message>
-        <location filename="../processing/exposure.py" line="271"/>
+        <location filename="../processing/exposure.py" line="277"/>
         <source>The hazard layer has no field {field}. Choose its class field, or prepare it with Prepare a hazard layer.</source>
         <translation>La couche d’aléa n’a pas de champ {field}. Choisissez son champ de classe, ou préparez-la avec Préparer une couche d’aléa.</translation>
     </message>
     <message>
-        <location filename="../processing/exposure.py" line="278"/>
+        <location filename="../processing/exposure.py" line="284"/>
         <source>The hazard layer is empty.</source>
         <translation>La couche d’aléa est vide.</translation>
     </message>
     <message>
-        <location filename="../processing/exposure.py" line="282"/>
+        <location filename="../processing/exposure.py" line="288"/>
         <source>The hazard class field holds values that are not classes ({values}): use 0 to 3, or prepare the layer with Prepare a hazard layer.</source>
         <translation>Le champ de classe d’aléa contient des valeurs qui ne sont pas des classes ({values}) : utilisez 0 à 3, ou préparez la couche avec Préparer une couche d’aléa.</translation>
     </message>
     <message>
-        <location filename="../processing/exposure.py" line="313"/>
+        <location filename="../processing/exposure.py" line="319"/>
         <source>Choose at least one exposure layer: buildings, facilities or roads.</source>
         <translation>Choisissez au moins une couche exposée : bâtiments, équipements ou routes.</translation>
     </message>
     <message>
-        <location filename="../processing/exposure.py" line="374"/>
+        <location filename="../processing/exposure.py" line="381"/>
         <source>Give one source of population only: a population field of the buildings, a census field of the aggregation units, or a population raster.</source>
         <translation>Indiquez une seule source de population : un champ de population des bâtiments, un champ de recensement des unités d’agrégation, ou un raster de population.</translation>
     </message>
     <message>
-        <location filename="../processing/exposure.py" line="378"/>
+        <location filename="../processing/exposure.py" line="385"/>
         <source>Census totals are distributed to buildings: choose a buildings layer as well.</source>
         <translation>Les totaux du recensement sont répartis entre les bâtiments : choisissez aussi une couche de bâtiments.</translation>
     </message>
     <message>
-        <location filename="../processing/exposure.py" line="428"/>
+        <location filename="../processing/exposure.py" line="435"/>
         <source>A displacement, demographic or needs setting cannot be read: {detail}. Write key=value pairs separated by &apos;;&apos;.</source>
         <translation>Un réglage de déplacement, de démographie ou de besoins est illisible : {detail}. Écrivez des paires clé=valeur séparées par « ; ».</translation>
     </message>
     <message>
-        <location filename="../processing/exposure.py" line="440"/>
+        <location filename="../processing/exposure.py" line="447"/>
         <source>outside every unit</source>
         <translation>hors de toute unité</translation>
     </message>
     <message>
-        <location filename="../processing/exposure.py" line="576"/>
+        <location filename="../processing/exposure.py" line="583"/>
         <source>{people} people of the census have no residential building in their unit and are not placed; they are reported as unplaced.</source>
         <translation>{people} personnes du recensement n’ont aucun bâtiment résidentiel dans leur unité et ne sont pas placées ; elles sont signalées comme non placées.</translation>
     </message>
     <message>
-        <location filename="../processing/exposure.py" line="753"/>
+        <location filename="../processing/exposure.py" line="760"/>
         <source>the feature has no geometry</source>
         <translation>l’entité n’a pas de géométrie</translation>
     </message>
     <message>
-        <location filename="../processing/exposure.py" line="476"/>
+        <location filename="../processing/exposure.py" line="483"/>
         <source>{layer}: {count} invalid geometries were repaired.</source>
         <translation>{layer} : {count} géométries invalides ont été réparées.</translation>
     </message>
     <message>
-        <location filename="../processing/exposure.py" line="289"/>
+        <location filename="../processing/exposure.py" line="295"/>
         <source>{count} hazard features have no geometry and are ignored.</source>
         <translation>{count} entités d’aléa n’ont pas de géométrie et sont ignorées.</translation>
     </message>
     <message>
-        <location filename="../processing/exposure.py" line="387"/>
+        <location filename="../processing/exposure.py" line="394"/>
         <source>The population raster has no coordinate reference system. Set its CRS in the layer properties, then run again.</source>
         <translation>Le raster de population n’a pas de système de coordonnées de référence. Définissez son SCR dans les propriétés de la couche, puis relancez.</translation>
     </message>
     <message>
-        <location filename="../processing/exposure.py" line="387"/>
+        <location filename="../processing/exposure.py" line="394"/>
         <source>The population raster declares no nodata value: every pixel is read as a number of people.</source>
         <translation>Le raster de population ne déclare pas de valeur nodata : chaque pixel est lu comme un nombre de personnes.</translation>
     </message>
@@ -815,7 +815,7 @@ Sorties : &lt;b&gt;Accès des ménages&lt;/b&gt; (statut : reachable, at_shelter
 &lt;b&gt;Facilities&lt;/b&gt; (points or polygons) and &lt;b&gt;Facility category field&lt;/b&gt;: hospitals, clinics, schools, kindergartens, fire stations, police and emergency shelters (evacuation centres, social shelters, assembly points) are flagged critical.
 &lt;b&gt;Roads&lt;/b&gt;: lines, split where they cross class and unit boundaries (a section running along a boundary counts once, in the higher class and the first unit); lengths in metres on the WGS 84 ellipsoid.
 &lt;b&gt;Aggregation units&lt;/b&gt; (polygons, optional) and &lt;b&gt;Unit name field&lt;/b&gt;: a building or facility counts in the unit holding a point inside it.
-Outputs: &lt;b&gt;Exposed buildings&lt;/b&gt;, &lt;b&gt;Exposed facilities&lt;/b&gt;, &lt;b&gt;Exposed road sections&lt;/b&gt; (inputs with hazard_class, hazard_label, max_depth_m and unit), &lt;b&gt;Exposure per unit&lt;/b&gt; (polygons with one column per class, ready for a choropleth), &lt;b&gt;Exposure summary&lt;/b&gt; (a table), &lt;b&gt;Rejected features&lt;/b&gt; (features without geometry) and &lt;b&gt;Summary (JSON)&lt;/b&gt;. Areas are computed on the WGS 84 ellipsoid; numbers are stored unrounded.</source>
+Outputs: &lt;b&gt;Exposed buildings&lt;/b&gt;, &lt;b&gt;Exposed facilities&lt;/b&gt;, &lt;b&gt;Exposed road sections&lt;/b&gt; (inputs with hazard_class, hazard_label, max_depth_m and unit), &lt;b&gt;Exposure per unit&lt;/b&gt; (polygons with one column per class, ready for a choropleth), &lt;b&gt;Exposure summary&lt;/b&gt; (a table), &lt;b&gt;Rejected features&lt;/b&gt; (features without geometry) and &lt;b&gt;Summary (JSON)&lt;/b&gt;. Areas are computed on the WGS 84 ellipsoid; numbers are stored unrounded. A temporary &lt;b&gt;Exposed buildings&lt;/b&gt; output is a GeoPackage in QGIS&apos;s temporary folder, written at file speed: save it elsewhere to keep it.</source>
         <translation>Compte ce qui est exposé à un aléa, par classe d’aléa et par unité d’agrégation : bâtiments (nombre, emprise au sol, population), équipements critiques et longueur de routes. Une entité qui touche plusieurs classes prend la plus forte.
 
 &lt;b&gt;Classes d’aléa&lt;/b&gt; : polygones avec un champ de classe (par exemple la sortie de Préparer une couche d’aléa) ; utilisez soit ceci, soit un raster de hauteur d’eau.
@@ -829,7 +829,7 @@ Outputs: &lt;b&gt;Exposed buildings&lt;/b&gt;, &lt;b&gt;Exposed facilities&lt;/b
 &lt;b&gt;Équipements&lt;/b&gt; (points ou polygones) et &lt;b&gt;Champ de catégorie d’équipement&lt;/b&gt; : hôpitaux, cliniques, écoles, maternelles, pompiers, police et abris d’urgence (centres d’évacuation, abris sociaux, points de rassemblement) sont signalés comme critiques.
 &lt;b&gt;Routes&lt;/b&gt; : lignes, découpées là où elles franchissent des limites de classes et d’unités (un tronçon qui longe une limite compte une fois, dans la classe la plus forte et la première unité) ; longueurs en mètres sur l’ellipsoïde WGS 84.
 &lt;b&gt;Unités d’agrégation&lt;/b&gt; (polygones, facultatif) et &lt;b&gt;Champ du nom de l’unité&lt;/b&gt; : un bâtiment ou un équipement compte dans l’unité qui contient un point situé à l’intérieur de lui.
-Sorties : &lt;b&gt;Bâtiments exposés&lt;/b&gt;, &lt;b&gt;Équipements exposés&lt;/b&gt;, &lt;b&gt;Tronçons de routes exposés&lt;/b&gt; (entités d’entrée avec hazard_class, hazard_label, max_depth_m et unit), &lt;b&gt;Exposition par unité&lt;/b&gt; (polygones avec une colonne par classe, prêts pour une carte choroplèthe), &lt;b&gt;Synthèse de l’exposition&lt;/b&gt; (une table), &lt;b&gt;Entités rejetées&lt;/b&gt; (entités sans géométrie) et &lt;b&gt;Résumé (JSON)&lt;/b&gt;. Les surfaces sont calculées sur l’ellipsoïde WGS 84 ; les nombres sont enregistrés sans arrondi.</translation>
+Sorties : &lt;b&gt;Bâtiments exposés&lt;/b&gt;, &lt;b&gt;Équipements exposés&lt;/b&gt;, &lt;b&gt;Tronçons de routes exposés&lt;/b&gt; (entités d’entrée avec hazard_class, hazard_label, max_depth_m et unit), &lt;b&gt;Exposition par unité&lt;/b&gt; (polygones avec une colonne par classe, prêts pour une carte choroplèthe), &lt;b&gt;Synthèse de l’exposition&lt;/b&gt; (une table), &lt;b&gt;Entités rejetées&lt;/b&gt; (entités sans géométrie) et &lt;b&gt;Résumé (JSON)&lt;/b&gt;. Les surfaces sont calculées sur l’ellipsoïde WGS 84 ; les nombres sont enregistrés sans arrondi. Une sortie temporaire &lt;b&gt;Bâtiments exposés&lt;/b&gt; est un GeoPackage dans le dossier temporaire de QGIS, écrit à la vitesse d’un fichier : enregistrez-la ailleurs pour la conserver.</translation>
     </message>
 </context>
 <context>
@@ -849,98 +849,98 @@ Sorties : &lt;b&gt;Bâtiments exposés&lt;/b&gt;, &lt;b&gt;Équipements exposés
 </translation>
     </message>
     <message>
-        <location filename="../processing/facility_access.py" line="57"/>
+        <location filename="../processing/facility_access.py" line="59"/>
         <source>Households</source>
         <translation>Ménages</translation>
     </message>
     <message>
-        <location filename="../processing/facility_access.py" line="59"/>
+        <location filename="../processing/facility_access.py" line="61"/>
         <source>Facilities</source>
         <translation>Équipements</translation>
     </message>
     <message>
-        <location filename="../processing/facility_access.py" line="61"/>
+        <location filename="../processing/facility_access.py" line="63"/>
         <source>Facility name field</source>
         <translation>Champ du nom de l’équipement</translation>
     </message>
     <message>
-        <location filename="../processing/facility_access.py" line="64"/>
+        <location filename="../processing/facility_access.py" line="66"/>
         <source>Delay threshold (min)</source>
         <translation>Seuil de retard (min)</translation>
     </message>
     <message>
-        <location filename="../processing/facility_access.py" line="67"/>
+        <location filename="../processing/facility_access.py" line="69"/>
         <source>Households with emergency access</source>
         <translation>Accès des secours aux ménages</translation>
     </message>
     <message>
-        <location filename="../processing/facility_access.py" line="69"/>
+        <location filename="../processing/facility_access.py" line="75"/>
         <source>Summary (JSON)</source>
         <translation>Résumé (JSON)</translation>
     </message>
     <message>
-        <location filename="../processing/facility_access.py" line="69"/>
+        <location filename="../processing/facility_access.py" line="75"/>
         <source>JSON (*.json)</source>
         <translation>JSON (*.json)</translation>
     </message>
     <message>
-        <location filename="../processing/facility_access.py" line="75"/>
+        <location filename="../processing/facility_access.py" line="81"/>
         <source>reached as without the flood</source>
         <translation>atteint comme sans inondation</translation>
     </message>
     <message>
-        <location filename="../processing/facility_access.py" line="76"/>
+        <location filename="../processing/facility_access.py" line="82"/>
         <source>reached later than the delay threshold</source>
         <translation>atteint avec un retard supérieur au seuil</translation>
     </message>
     <message>
-        <location filename="../processing/facility_access.py" line="77"/>
+        <location filename="../processing/facility_access.py" line="83"/>
         <source>no longer reached once flooded</source>
         <translation>plus atteint une fois le réseau inondé</translation>
     </message>
     <message>
-        <location filename="../processing/facility_access.py" line="78"/>
+        <location filename="../processing/facility_access.py" line="84"/>
         <source>not reached even without the flood</source>
         <translation>non atteint, même sans inondation</translation>
     </message>
     <message>
-        <location filename="../processing/facility_access.py" line="79"/>
+        <location filename="../processing/facility_access.py" line="85"/>
         <source>no road within the snapping distance</source>
         <translation>aucune route à moins de la distance d’accrochage</translation>
     </message>
     <message>
-        <location filename="../processing/facility_access.py" line="80"/>
+        <location filename="../processing/facility_access.py" line="86"/>
         <source>the feature has no geometry</source>
         <translation>l’entité n’a pas de géométrie</translation>
     </message>
     <message>
-        <location filename="../processing/facility_access.py" line="94"/>
+        <location filename="../processing/facility_access.py" line="101"/>
         <source>The households layer is empty.</source>
         <translation>La couche des ménages est vide.</translation>
     </message>
     <message>
-        <location filename="../processing/facility_access.py" line="96"/>
+        <location filename="../processing/facility_access.py" line="103"/>
         <source>The facilities layer is empty: give at least one facility.</source>
         <translation>La couche des équipements est vide : indiquez au moins un équipement.</translation>
     </message>
     <message>
-        <location filename="../processing/facility_access.py" line="107"/>
+        <location filename="../processing/facility_access.py" line="114"/>
         <source>No household is within {distance} m of a usable road. Check that the roads and the households cover the same area (and their CRS), or raise the maximum snapping distance.</source>
         <translation>Aucun ménage n’est à moins de {distance} m d’une route utilisable. Vérifiez que les routes et les ménages couvrent la même zone (et leur SCR), ou augmentez la distance d’accrochage maximale.</translation>
+    </message>
+    <message>
+        <location filename="../processing/facility_access.py" line="167"/>
+        <source>{lost} households lose emergency access because of the flood, {delayed} are reached more than {minutes} min later, {unchanged} keep their access.</source>
+        <translation>{lost} ménages perdent l’accès des secours à cause de l’inondation, {delayed} sont atteints plus de {minutes} min plus tard, {unchanged} gardent leur accès.</translation>
     </message>
     <message>
         <location filename="../processing/facility_access.py" line="44"/>
         <source>&lt;b&gt;Households&lt;/b&gt;: points or polygons. &lt;b&gt;Facilities&lt;/b&gt;: points or polygons; &lt;b&gt;Facility name field&lt;/b&gt;.
 &lt;b&gt;Delay threshold (min)&lt;/b&gt;: a household reached more than this later once flooded is delayed.
-Output: &lt;b&gt;Households with emergency access&lt;/b&gt;: facility_fid_dry, facility_name_dry, time_dry_s, distance_dry_m, facility_fid_flood, facility_name_flood, time_flood_s, distance_flood_m, delay_s, access_status (unchanged, delayed, loses_access, no_access_dry, no_road or no_geometry) and access_label, and a &lt;b&gt;Summary (JSON)&lt;/b&gt;.</source>
+Output: &lt;b&gt;Households with emergency access&lt;/b&gt;: facility_fid_dry, facility_name_dry, time_dry_s, distance_dry_m, facility_fid_flood, facility_name_flood, time_flood_s, distance_flood_m, delay_s, access_status (unchanged, delayed, loses_access, no_access_dry, no_road or no_geometry) and access_label, and a &lt;b&gt;Summary (JSON)&lt;/b&gt;. A temporary output is a GeoPackage in QGIS&apos;s temporary folder, written at file speed: save it elsewhere to keep it.</source>
         <translation>&lt;b&gt;Ménages&lt;/b&gt; : points ou polygones. &lt;b&gt;Équipements&lt;/b&gt; : points ou polygones ; &lt;b&gt;Champ du nom de l’équipement&lt;/b&gt;.
 &lt;b&gt;Seuil de retard (min)&lt;/b&gt; : un ménage atteint plus tard que ce seuil une fois inondé est retardé.
-Sortie : &lt;b&gt;Accès des secours aux ménages&lt;/b&gt; : facility_fid_dry, facility_name_dry, time_dry_s, distance_dry_m, facility_fid_flood, facility_name_flood, time_flood_s, distance_flood_m, delay_s, access_status (unchanged, delayed, loses_access, no_access_dry, no_road ou no_geometry) et access_label, et un &lt;b&gt;Résumé (JSON)&lt;/b&gt;.</translation>
-    </message>
-    <message>
-        <location filename="../processing/facility_access.py" line="160"/>
-        <source>{lost} households lose emergency access because of the flood, {delayed} are reached more than {minutes} min later, {unchanged} keep their access.</source>
-        <translation>{lost} ménages perdent l’accès des secours à cause de l’inondation, {delayed} sont atteints plus de {minutes} min plus tard, {unchanged} gardent leur accès.</translation>
+Sortie : &lt;b&gt;Accès des secours aux ménages&lt;/b&gt; : facility_fid_dry, facility_name_dry, time_dry_s, distance_dry_m, facility_fid_flood, facility_name_flood, time_flood_s, distance_flood_m, delay_s, access_status (unchanged, delayed, loses_access, no_access_dry, no_road ou no_geometry) et access_label, et un &lt;b&gt;Résumé (JSON)&lt;/b&gt;. Une sortie temporaire est un GeoPackage dans le dossier temporaire de QGIS, écrite à la vitesse d’un fichier : enregistrez-la ailleurs pour la conserver.</translation>
     </message>
 </context>
 <context>
@@ -1276,7 +1276,7 @@ Chaque couche a les colonnes osm_id, osm_type, name, category (un code stable), 
         <translation>Le champ {field} n’existe pas dans la couche.</translation>
     </message>
     <message>
-        <location filename="../processing/fastio.py" line="126"/>
+        <location filename="../processing/fastio.py" line="127"/>
         <source>The layer {layer} has no coordinate reference system. Set its CRS in the layer properties, then run again.</source>
         <translation>La couche {layer} n’a pas de système de coordonnées de référence. Définissez son SCR dans les propriétés de la couche, puis relancez.</translation>
     </message>

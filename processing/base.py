@@ -14,15 +14,19 @@ from . import fastio, messages
 from .dependencies import dependency_problems
 
 HELP_URL = "https://github.com/refuge-qgis/refuge#readme"
+# Output values naming a provider rather than a file (see resolve_file_outputs).
+_URI_SCHEMES = {"memory", "ogr", "postgres", "postgis", "spatialite", "mssql", "oracle", "hana",
+                "delimitedtext", "wfs", "virtual"}
 
 
 def guarded_run(process_algorithm):
     """Decorator of processAlgorithm: Python's cyclic GC paused during the run (see
-    :mod:`refuge.core.gcpause`), and input copies started for outputs deleted if it fails."""
+    :mod:`refuge.core.gcpause`), and Refuge's file outputs moved into place only if it succeeds
+    (see :func:`.fastio.outputs_moved_on_success`)."""
 
     @functools.wraps(process_algorithm)
     def wrapper(*args, **kwargs):
-        with gcpause.paused(), fastio.copies_discarded_on_error():
+        with gcpause.paused(), fastio.outputs_moved_on_success():
             return process_algorithm(*args, **kwargs)
 
     return wrapper
@@ -65,6 +69,36 @@ class RefugeAlgorithm(QgsProcessingAlgorithm):
         from . import compat
 
         context.setInvalidGeometryCheck(compat.GEOMETRY_NO_CHECK)
+
+    def resolve_file_outputs(self, parameters, context, names):
+        """``parameters`` with each output of ``names`` resolved, once, to the file it goes to.
+
+        Refuge writes large outputs of file inputs at file speed (see
+        :mod:`.fastio`), so these outputs do not support memory layers: a
+        temporary output is a file in QGIS's temporary Processing folder, as
+        for GDAL's algorithms. QGIS gives a temporary output a new file (and
+        one more layer to load) each time it is asked for its path, hence this
+        single resolution at the start of a run. Outputs to database tables or
+        layers of existing files are left as they are.
+        """
+        from qgis.core import QgsProcessing, QgsProcessingOutputLayerDefinition
+
+        resolved = dict(parameters)
+        for name in names:
+            value = parameters.get(name)
+            text = value.sink.staticValue() if isinstance(value, QgsProcessingOutputLayerDefinition) \
+                else value
+            if not isinstance(text, str) or not text:
+                continue
+            if text != QgsProcessing.TEMPORARY_OUTPUT and (
+                    "|" in text or text.split(":", 1)[0].lower() in _URI_SCHEMES):
+                continue
+            path = self.parameterAsOutputLayer(parameters, name, context)  # registers the layer to load
+            definition = QgsProcessingOutputLayerDefinition(path)
+            if isinstance(value, QgsProcessingOutputLayerDefinition):
+                definition.createOptions = value.createOptions
+            resolved[name] = definition
+        return resolved
 
     def run_engine(self, function, *args, **kwargs):
         """Call an engine function, turning its typed errors into translated ones."""

@@ -94,7 +94,9 @@ class EvacuationAccess(NetworkParameters, RefugeAlgorithm):
             "<b>Shelters with load</b>, <b>Routes</b>, <b>Road sections with flood status</b>, "
             "<b>Access per unit</b>, <b>Isochrones</b>, <b>Rejected features</b> and <b>Summary "
             "(JSON)</b>. Distances are geodesic metres (WGS 84); network costs exclude the "
-            "snapping distance; stored numbers are not rounded.")
+            "snapping distance; stored numbers are not rounded. A temporary <b>Households with "
+            "access</b> output is a GeoPackage in QGIS's temporary folder, written at file speed: save "
+            "it elsewhere to keep it.")
 
     def initAlgorithm(self, config=None):  # noqa: N802
         any_geometry = [compat.SOURCE_POINT, compat.SOURCE_POLYGON]
@@ -142,8 +144,12 @@ class EvacuationAccess(NetworkParameters, RefugeAlgorithm):
                 (self.UNITS_OUTPUT, self.tr("Access per unit"), compat.SOURCE_POLYGON, True),
                 (self.ISOCHRONES_OUTPUT, self.tr("Isochrones"), compat.SOURCE_POLYGON, False),
                 (self.REJECTS, self.tr("Rejected features"), compat.SOURCE_TABLE, True)):
-            self.addParameter(QgsProcessingParameterFeatureSink(
-                name, label, kind, optional=True, createByDefault=default))
+            sink = QgsProcessingParameterFeatureSink(name, label, kind, optional=True,
+                                                     createByDefault=default)
+            # A temporary households output is a GeoPackage file, written at file speed (see
+            # RefugeAlgorithm.resolve_file_outputs).
+            sink.setSupportsNonFileBasedOutput(name != self.HOUSEHOLDS_OUTPUT)
+            self.addParameter(sink)
         self.addParameter(QgsProcessingParameterFileDestination(
             self.SUMMARY_JSON, self.tr("Summary (JSON)"), self.tr("JSON (*.json)"), optional=True,
             createByDefault=True))
@@ -179,6 +185,7 @@ class EvacuationAccess(NetworkParameters, RefugeAlgorithm):
     def processAlgorithm(self, parameters, context, feedback):  # noqa: N802
         self.ensure_dependencies()
         self.repair_invalid_geometries(context)
+        parameters = self.resolve_file_outputs(parameters, context, [self.HOUSEHOLDS_OUTPUT])
         steps = QgsProcessingMultiStepFeedback(6, feedback)
         road = self.read_network(parameters, context, steps)
         network = road.network

@@ -189,7 +189,9 @@ class Exposure(DepthRasterParameters, RefugeAlgorithm):
             "<b>Exposure per unit</b> (polygons with one column per class, ready for a "
             "choropleth), <b>Exposure summary</b> (a table), <b>Rejected features</b> (features "
             "without geometry) and <b>Summary (JSON)</b>. Areas are computed on the WGS 84 "
-            "ellipsoid; numbers are stored unrounded.")
+            "ellipsoid; numbers are stored unrounded. A temporary <b>Exposed buildings</b> output is "
+            "a GeoPackage in QGIS's temporary folder, written at file speed: save it elsewhere to "
+            "keep it.")
 
     def initAlgorithm(self, config=None):  # noqa: N802
         any_geometry = [compat.SOURCE_POINT, compat.SOURCE_POLYGON]
@@ -246,8 +248,12 @@ class Exposure(DepthRasterParameters, RefugeAlgorithm):
                 (self.UNITS_OUTPUT, self.tr("Exposure per unit"), compat.SOURCE_POLYGON),
                 (self.SUMMARY_TABLE, self.tr("Exposure summary"), compat.SOURCE_TABLE),
                 (self.REJECTS, self.tr("Rejected features"), compat.SOURCE_TABLE)):
-            self.addParameter(QgsProcessingParameterFeatureSink(
-                name, label, kind, optional=True, createByDefault=True))
+            sink = QgsProcessingParameterFeatureSink(name, label, kind, optional=True,
+                                                     createByDefault=True)
+            # A temporary buildings output is a GeoPackage file, written at file speed (see
+            # RefugeAlgorithm.resolve_file_outputs); the other outputs are small.
+            sink.setSupportsNonFileBasedOutput(name != self.BUILDINGS_OUTPUT)
+            self.addParameter(sink)
         self.addParameter(QgsProcessingParameterFileDestination(
             self.SUMMARY_JSON, self.tr("Summary (JSON)"), self.tr("JSON (*.json)"), optional=True,
             createByDefault=True))
@@ -313,6 +319,7 @@ class Exposure(DepthRasterParameters, RefugeAlgorithm):
             raise QgsProcessingException(self.tr(
                 "Choose at least one exposure layer: buildings, facilities or roads."))
         self._check_population_sources(parameters)
+        parameters = self.resolve_file_outputs(parameters, context, [self.BUILDINGS_OUTPUT])
         steps = QgsProcessingMultiStepFeedback(6, feedback)
         hazard, hazard_kind = self._hazard(parameters, context, steps)
         run = _Run(hazard, results={"HAZARD_SOURCE": hazard_kind})

@@ -49,7 +49,9 @@ class FacilityAccess(NetworkParameters, RefugeAlgorithm):
             "Output: <b>Households with emergency access</b>: facility_fid_dry, facility_name_dry, "
             "time_dry_s, distance_dry_m, facility_fid_flood, facility_name_flood, time_flood_s, "
             "distance_flood_m, delay_s, access_status (unchanged, delayed, loses_access, "
-            "no_access_dry, no_road or no_geometry) and access_label, and a <b>Summary (JSON)</b>.")
+            "no_access_dry, no_road or no_geometry) and access_label, and a <b>Summary (JSON)</b>. "
+            "A temporary output is a GeoPackage in QGIS's temporary folder, written at file speed: "
+            "save it elsewhere to keep it.")
 
     def initAlgorithm(self, config=None):  # noqa: N802
         any_geometry = [compat.SOURCE_POINT, compat.SOURCE_POLYGON]
@@ -64,8 +66,12 @@ class FacilityAccess(NetworkParameters, RefugeAlgorithm):
         self.addParameter(QgsProcessingParameterNumber(
             self.DELAY_THRESHOLD_MIN, self.tr("Delay threshold (min)"), compat.NUMBER_DOUBLE,
             defaultValue=5.0, minValue=0.0))
-        self.addParameter(QgsProcessingParameterFeatureSink(
-            self.HOUSEHOLDS_OUTPUT, self.tr("Households with emergency access"), compat.SOURCE_ANY_GEOMETRY))
+        households = QgsProcessingParameterFeatureSink(
+            self.HOUSEHOLDS_OUTPUT, self.tr("Households with emergency access"), compat.SOURCE_ANY_GEOMETRY)
+        # A temporary output is a GeoPackage file, written at file speed (see
+        # RefugeAlgorithm.resolve_file_outputs).
+        households.setSupportsNonFileBasedOutput(False)
+        self.addParameter(households)
         self.addParameter(QgsProcessingParameterFileDestination(
             self.SUMMARY_JSON, self.tr("Summary (JSON)"), self.tr("JSON (*.json)"), optional=True,
             createByDefault=True))
@@ -84,6 +90,7 @@ class FacilityAccess(NetworkParameters, RefugeAlgorithm):
     def processAlgorithm(self, parameters, context, feedback):  # noqa: N802
         self.ensure_dependencies()
         self.repair_invalid_geometries(context)
+        parameters = self.resolve_file_outputs(parameters, context, [self.HOUSEHOLDS_OUTPUT])
         steps = QgsProcessingMultiStepFeedback(3, feedback)
         road = self.read_network(parameters, context, steps)
         steps.setCurrentStep(1)

@@ -9,6 +9,7 @@ written by copying the input with GDAL (C speed) and adding the result
 columns with one bulk SQL update. Anything else takes the ordinary path.
 """
 
+import dataclasses
 import os
 import sqlite3
 import threading
@@ -196,7 +197,9 @@ class JoinedWriter:
             pending = _PendingCopy(arrays.path, arrays.layer_name, destination)
         arrays.pending_copy = None
         self.destination = destination
-        self._arrays = arrays
+        # What the writer needs of the input, not its arrays: those are freed once analysed.
+        self._field_names = list(arrays.fields.names())
+        self._fids = arrays.fids if arrays.is_gpkg else np.arange(1, len(arrays) + 1)
         self._pending = pending
         self._kinds = dict(columns)
         self._written = []
@@ -218,7 +221,9 @@ class JoinedWriter:
     def close(self):
         """Wait for every block, finish the file and move it into place; returns its path.
 
-        Raises what a block's update raised (the temporary file is then deleted).
+        Inside :func:`outputs_moved_on_success` (a Refuge algorithm's run), the
+        file is moved into place when the run succeeds. Raises what a block's
+        update raised (the temporary file is then deleted).
         """
         try:
             self._executor.submit(self._finish).result()
@@ -227,6 +232,11 @@ class JoinedWriter:
             raise
         self._executor.shutdown()
         self._closed = True
+        scope = _current_scope()
+        if scope is not None:
+            scope.finished.append((self._pending.temporary, self.destination))
+        else:
+            os.replace(self._pending.temporary, self.destination)
         return self.destination
 
     def discard(self):
@@ -253,7 +263,7 @@ class JoinedWriter:
 
     def _open_copy(self, columns):
         self._table, fid_column = self._pending.result()
-        existing = {name.lower() for name in self._arrays.fields.names()} | {fid_column.lower()}
+        existing = {name.lower() for name in self._field_names} | {fid_column.lower()}
         self._names = {}
         for name in columns:
             unique = name
@@ -281,8 +291,6 @@ class JoinedWriter:
             (self._table,)).fetchall()
         for name, _ in self._triggers:
             connection.execute('DROP TRIGGER "{}"'.format(name.replace('"', '""')))
-        arrays = self._arrays
-        self._fids = arrays.fids if arrays.is_gpkg else np.arange(1, len(arrays) + 1)
 
     def _update(self, positions, values):
         if self._failed:
@@ -316,7 +324,6 @@ class JoinedWriter:
                                          ((int(f),) for f in dropped))
         self._connection.commit()
         self._close_connection()
-        os.replace(self._pending.temporary, self.destination)
 
     def _close_connection(self):
         if self._connection is not None:
@@ -327,26 +334,43 @@ class JoinedWriter:
 _SCOPES = threading.local()
 
 
-@contextmanager
-def copies_discarded_on_error():
-    """In this block, input copies started for outputs are deleted if the block fails.
+@dataclasses.dataclass
+class _RunScope:
+    copies: list = dataclasses.field(default_factory=list)  # _PendingCopy objects started
+    finished: list = dataclasses.field(default_factory=list)  # (temporary, destination) to move
 
-    Copies a writer has taken are its writer's to finish or discard; this
-    catches those no writer took yet (the run failed or was canceled between
-    reading an input and writing its output), without waiting for the garbage
-    collector.
+
+@contextmanager
+def outputs_moved_on_success():
+    """In this block, Refuge's file outputs are moved into place only if the whole block succeeds.
+
+    An output a :class:`JoinedWriter` finished waits under its temporary name
+    until the block ends: then every one is moved into place, or, if the
+    block failed or was canceled, deleted, so that a run leaves all its
+    outputs or none of them (and a previous output at the same path stays as
+    it was). Input copies started for outputs that no writer took yet are
+    deleted too, without waiting for the garbage collector.
     """
     stack = _SCOPES.__dict__.setdefault("stack", [])
-    started = []
-    stack.append(started)
+    scope = _RunScope()
+    stack.append(scope)
     try:
         yield
     except BaseException:
-        for copy in started:
+        for copy in scope.copies:
             copy.discard()
+        for temporary, _ in scope.finished:
+            _remove_temporary(temporary)
         raise
     finally:
         stack.pop()
+    for temporary, destination in scope.finished:
+        os.replace(temporary, destination)
+
+
+def _current_scope():
+    stack = getattr(_SCOPES, "stack", None)
+    return stack[-1] if stack else None
 
 
 class _PendingCopy:
@@ -368,9 +392,9 @@ class _PendingCopy:
         executor.shutdown(wait=False)
         self._finalizer = weakref.finalize(self, _discard_copy, self._future, self.temporary)
         self._taken = False
-        stack = getattr(_SCOPES, "stack", None)
-        if stack:
-            stack[-1].append(self)
+        scope = _current_scope()
+        if scope is not None:
+            scope.copies.append(self)
 
     def result(self):
         """(table, fid column) of the finished copy; raises what the copy raised."""

@@ -357,12 +357,16 @@ def test_cancel_stops_the_run(town, tmp_path, stop_at):
     # As the Cancel button does, once the progress bar passes `stop_at` percent.
     feedback.progressChanged.connect(lambda value: feedback.cancel() if value >= stop_at else None)
     target = tmp_path / "households.gpkg"
+    target.write_bytes(b"an earlier run's output")
     with pytest.raises(QgsProcessingException, match="Canceled"):
         processing.run("refuge:evacuation_access", town_parameters(
             town, HOUSEHOLDS_OUTPUT=str(target), SUMMARY_JSON=str(tmp_path / "s.json")), feedback=feedback)
     assert feedback.isCanceled()
     assert not (tmp_path / "s.json").exists()  # the summary comes last
-    assert target.exists() == (stop_at > 50.0)  # households are written halfway through
+    # Households are written halfway through, but moved into place only when the run succeeds:
+    # what was there before stays as it was.
+    assert target.read_bytes() == b"an earlier run's output"
+    assert not [name for name in os.listdir(tmp_path) if "refuge-tmp" in name]
 
 
 def test_memory_and_geopackage_outputs_agree(town):
@@ -382,3 +386,23 @@ def test_memory_and_geopackage_outputs_agree(town):
                       for f in features)
 
     assert rows(layer.getFeatures()) == rows(read(fast["HOUSEHOLDS_OUTPUT"]).getFeatures())
+
+
+def test_temporary_households_outputs_are_geopackages_written_at_file_speed(town):
+    """The Processing dialog's default temporary output: one GeoPackage in QGIS's temporary folder
+    (the fast path), not a memory layer, with the same rows as a named GeoPackage."""
+    from qgis.core import QgsProcessingUtils
+
+    temporary = run("refuge:evacuation_access", town_parameters(
+        town, HOUSEHOLDS_OUTPUT="TEMPORARY_OUTPUT"))["HOUSEHOLDS_OUTPUT"]
+    named = run("refuge:evacuation_access", town_parameters(town))["HOUSEHOLDS_OUTPUT"]
+    assert temporary.endswith(".gpkg") and temporary.startswith(QgsProcessingUtils.tempFolder())
+    assert sorted((f["people"], f["status"]) for f in read(temporary).getFeatures()) == \
+        sorted((f["people"], f["status"]) for f in read(named).getFeatures())
+    access = run("refuge:facility_access", {
+        "ROADS": town["roads"], "SPEED_FIELD": "speed", "HOUSEHOLDS": town["households"],
+        "FACILITIES": town["shelters"], "HAZARD": town["hazard"], "MAX_SNAP_DISTANCE": 100.0,
+        "HOUSEHOLDS_OUTPUT": "TEMPORARY_OUTPUT"})["HOUSEHOLDS_OUTPUT"]
+    assert access.endswith(".gpkg") and access.startswith(QgsProcessingUtils.tempFolder())
+    statuses = sorted(f["access_status"] for f in read(access).getFeatures())
+    assert len(statuses) == 8 and statuses.count("no_geometry") == 1  # listed with its status here

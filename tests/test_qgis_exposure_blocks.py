@@ -217,3 +217,52 @@ def test_block_writer_updates_discards_and_fails_cleanly(town, tmp_path):
     with pytest.raises(KeyError):
         writer.close()
     assert not [name for name in os.listdir(tmp_path) if name.startswith("failing")]
+
+
+def test_temporary_buildings_output_is_one_styled_geopackage_as_the_dialog_loads_it(town):
+    """What the Processing dialog does with its default, temporary outputs: the buildings go to one
+    GeoPackage in QGIS's temporary Processing folder (file speed, not a memory layer), loaded once,
+    styled, and the small outputs stay memory layers."""
+    from qgis.core import (
+        QgsApplication,
+        QgsCategorizedSymbolRenderer,
+        QgsProcessing,
+        QgsProcessingContext,
+        QgsProcessingFeedback,
+        QgsProcessingOutputLayerDefinition,
+        QgsProcessingUtils,
+        QgsProject,
+    )
+
+    from processing.gui.Postprocessing import handleAlgorithmResults
+
+    project = QgsProject.instance()
+    project.removeAllMapLayers()
+    context = QgsProcessingContext()
+    context.setProject(project)
+    feedback = QgsProcessingFeedback()
+    algorithm = QgsApplication.processingRegistry().createAlgorithmById("refuge:exposure")
+    temporary = {name: QgsProcessingOutputLayerDefinition(QgsProcessing.TEMPORARY_OUTPUT, project)
+                 for name in ("BUILDINGS_OUTPUT", "UNITS_OUTPUT", "SUMMARY_TABLE")}
+    results, ok = algorithm.run({"HAZARD": town["hazard"], "BUILDINGS": town["buildings"],
+                                 "AGGREGATION": town["units"], "AGGREGATION_NAME_FIELD": "name",
+                                 **temporary}, context, feedback)
+    assert ok
+    path = results["BUILDINGS_OUTPUT"]
+    assert path.endswith(".gpkg") and path.startswith(QgsProcessingUtils.tempFolder())
+    # Exactly one layer to load per output: asking QGIS twice for a temporary path gives two files.
+    assert len(context.layersToLoadOnCompletion()) == 3
+    handleAlgorithmResults(algorithm, context, feedback)
+    loaded = {layer.name(): layer for layer in project.mapLayers().values()}
+    assert set(loaded) == {"Exposed buildings", "Exposure per unit", "Exposure summary"}
+    buildings = loaded["Exposed buildings"]
+    assert buildings.providerType() == "ogr" and buildings.source().startswith(path)
+    assert buildings.featureCount() == SIZE - 3  # the three without geometry are rejected
+    assert isinstance(buildings.renderer(), QgsCategorizedSymbolRenderer)
+    assert buildings.renderer().classAttribute() == "hazard_class"
+    assert loaded["Exposure per unit"].providerType() == "memory"
+    truth, _ = expected(town)
+    written = {int(f["bid"]): (int(f["hazard_class"]), f["unit"] if not is_null(f["unit"]) else None)
+               for f in buildings.getFeatures()}
+    assert written == truth
+    project.removeAllMapLayers()
