@@ -319,7 +319,8 @@ class Exposure(DepthRasterParameters, RefugeAlgorithm):
             raise QgsProcessingException(self.tr(
                 "Choose at least one exposure layer: buildings, facilities or roads."))
         self._check_population_sources(parameters)
-        parameters = self.resolve_file_outputs(parameters, context, [self.BUILDINGS_OUTPUT])
+        if parameters.get(self.BUILDINGS) not in (None, ""):  # else no buildings output to load
+            parameters = self.resolve_file_outputs(parameters, context, [self.BUILDINGS_OUTPUT])
         steps = QgsProcessingMultiStepFeedback(6, feedback)
         hazard, hazard_kind = self._hazard(parameters, context, steps)
         run = _Run(hazard, results={"HAZARD_SOURCE": hazard_kind})

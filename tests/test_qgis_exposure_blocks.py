@@ -266,3 +266,13 @@ def test_temporary_buildings_output_is_one_styled_geopackage_as_the_dialog_loads
                for f in buildings.getFeatures()}
     assert written == truth
     project.removeAllMapLayers()
+
+    # Without buildings there is no buildings output, and no layer for the dialog to load.
+    context = QgsProcessingContext()
+    context.setProject(project)
+    algorithm = QgsApplication.processingRegistry().createAlgorithmById("refuge:exposure")
+    results, ok = algorithm.run({"HAZARD": town["hazard"], "FACILITIES": town["buildings"],
+                                 **temporary}, context, feedback)
+    assert ok and "BUILDINGS_OUTPUT" not in results
+    assert [details.name for details in context.layersToLoadOnCompletion().values()] == \
+        ["Exposure summary"]
