@@ -86,8 +86,7 @@ class RefugeAlgorithm(QgsProcessingAlgorithm):
         resolved = dict(parameters)
         for name in names:
             value = parameters.get(name)
-            text = value.sink.staticValue() if isinstance(value, QgsProcessingOutputLayerDefinition) \
-                else value
+            text = fastio.output_value(parameters, name)
             if not isinstance(text, str) or not text:
                 continue
             if text != QgsProcessing.TEMPORARY_OUTPUT and (

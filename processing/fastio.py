@@ -53,11 +53,17 @@ def direct_source(algorithm, parameters, name, context):
     return path, parts.get("layerName") or None, layer
 
 
-def gpkg_destination(parameters, name):
-    """The .gpkg path an output is to be written to, or None (then use a feature sink)."""
+def output_value(parameters, name):
+    """What an output parameter holds: a path, TEMPORARY_OUTPUT, a provider URI, or None."""
     value = parameters.get(name)
     if isinstance(value, QgsProcessingOutputLayerDefinition):
         value = value.sink.staticValue()
+    return value
+
+
+def gpkg_destination(parameters, name):
+    """The .gpkg path an output is to be written to, or None (then use a feature sink)."""
+    value = output_value(parameters, name)
     if not isinstance(value, str) or "|" in value or not value.lower().endswith(".gpkg"):
         return None
     return value
@@ -271,8 +277,8 @@ class JoinedWriter:
                 unique = "refuge_" + unique
             existing.add(unique.lower())
             self._names[name] = unique
-        self._quoted = '"' + self._table.replace('"', '""') + '"'
-        self._fid = '"' + fid_column.replace('"', '""') + '"'
+        self._quoted = _quote(self._table)
+        self._fid = _quote(fid_column)
         connection = sqlite3.connect(self._pending.temporary)
         self._connection = connection
         _register_gpkg_functions(connection)
@@ -280,8 +286,8 @@ class JoinedWriter:
         connection.execute("PRAGMA journal_mode = OFF")
         connection.execute("PRAGMA synchronous = OFF")
         for name, unique in self._names.items():
-            connection.execute(f'ALTER TABLE {self._quoted} ADD COLUMN "{unique}" '
-                               f'{_SQL_TYPES[self._kinds[name]]}')
+            connection.execute(f"ALTER TABLE {self._quoted} ADD COLUMN {_quote(unique)} "
+                               f"{_SQL_TYPES[self._kinds[name]]}")
         # The table's triggers keep its R-tree (and GDAL's feature count) in step with changes to
         # geometries, fids and rows; the updates below only fill the new columns, yet an UPDATE
         # on a table with triggers costs half as much again per row. They are set aside until the
@@ -290,7 +296,7 @@ class JoinedWriter:
             "SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND tbl_name = ?",
             (self._table,)).fetchall()
         for name, _ in self._triggers:
-            connection.execute('DROP TRIGGER "{}"'.format(name.replace('"', '""')))
+            connection.execute(f"DROP TRIGGER {_quote(name)}")
 
     def _update(self, positions, values):
         if self._failed:
@@ -303,7 +309,7 @@ class JoinedWriter:
                 column = _sql_values(self._kinds[name], data)
                 if any(value is not None for value in column):
                     bound.append(column)
-                    assigned.append(f'"{self._names[name]}" = ?')
+                    assigned.append(f"{_quote(self._names[name])} = ?")
             if assigned:
                 self._connection.executemany(
                     f"UPDATE {self._quoted} SET {', '.join(assigned)} WHERE {self._fid} = ?",
@@ -465,8 +471,7 @@ def _copy_single_layer_geopackage(path, layer_name, temporary):
         if len(tables) != 1 or (layer_name and tables[0] != layer_name):
             return None
         table = tables[0]
-        quoted = '"' + table.replace('"', '""') + '"'
-        keys = [row[1] for row in source.execute(f"PRAGMA table_info({quoted})") if row[5]]
+        keys = [row[1] for row in source.execute(f"PRAGMA table_info({_quote(table)})") if row[5]]
         if len(keys) != 1:
             return None
         target = sqlite3.connect(temporary)
@@ -482,6 +487,11 @@ def _copy_single_layer_geopackage(path, layer_name, temporary):
     finally:
         source.close()
     return table, keys[0]
+
+
+def _quote(identifier):
+    """An SQL identifier (table, column, trigger name), quoted whatever characters it holds."""
+    return '"' + identifier.replace('"', '""') + '"'
 
 
 def _register_gpkg_functions(connection):
