@@ -40,6 +40,13 @@ class FileNotFound(InputFileError):
         super().__init__(path, f"file not found: {path}")
 
 
+class UnreadableFileError(InputFileError):
+    """The file exists but cannot be read (permissions, or it is a folder)."""
+
+    def __init__(self, path):
+        super().__init__(path, f"file exists but cannot be read: {path}")
+
+
 class EmptyFileError(InputFileError):
     def __init__(self, path):
         super().__init__(path, f"file is empty: {path}")
@@ -95,12 +102,31 @@ class EmptyAreaError(RefugeError):
 
 
 class OutputError(RefugeError):
-    """The output could not be written (path not writable, same as input...)."""
+    """An output cannot be written, or was not written completely.
 
-    def __init__(self, path, detail):
+    ``reason`` is one of :data:`OUTPUT_REASONS`; ``other`` names what the
+    output collides with (an input file, another output); ``detail`` is a
+    technical detail for the log (GDAL's or the system's words, in English).
+    """
+
+    def __init__(self, path, reason, detail="", other=None):
         self.path = str(path)
+        self.reason = reason
         self.detail = detail
-        super().__init__(f"cannot write {path}: {detail}")
+        self.other = other
+        super().__init__(f"cannot write {path}: {reason}" + (f" ({detail})" if detail else "")
+                         + (f" [{other}]" if other else ""))
+
+
+OUTPUT_REASONS = (
+    "same_as_input",  # the output is an input file (also through links), or inside one
+    "shared_output",  # two outputs of the run would write the same file
+    "not_writable",  # the folder does not allow writing
+    "no_space",  # the disk (or quota) is full
+    "is_directory",  # the output names an existing folder
+    "write_failed",  # the writer reported an error
+    "incomplete",  # the file written does not hold what was written to it
+)
 
 
 class RasterReadError(InputFileError):

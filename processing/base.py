@@ -12,28 +12,73 @@ from ..core import gcpause
 from ..core.errors import RefugeError
 from . import fastio, messages
 from .dependencies import dependency_problems
+from .guard import RunGuard, file_target, output_value
 
 HELP_URL = "https://github.com/refuge-qgis/refuge#readme"
-# Output values naming a provider rather than a file (see resolve_file_outputs).
-_URI_SCHEMES = {"memory", "ogr", "postgres", "postgis", "spatialite", "mssql", "oracle", "hana",
-                "delimitedtext", "wfs", "virtual"}
 
 
 def guarded_run(process_algorithm):
-    """Decorator of processAlgorithm: Python's cyclic GC paused during the run (see
-    :mod:`refuge.core.gcpause`), and Refuge's file outputs moved into place only if it succeeds
-    (see :func:`.fastio.outputs_moved_on_success`)."""
+    """Decorator of processAlgorithm: the run inside a :class:`.guard.RunGuard`.
+
+    Before any work, the dependencies are checked, the algorithm's
+    ``check_parameters`` (when it has one) validates every parameter, and
+    every output is checked against every input and staged; after the run,
+    every output is checked and all are published together, or, when the run
+    fails or is canceled, none. Python's cyclic GC is paused during the run
+    (see :mod:`refuge.core.gcpause`). Whatever goes wrong reaches the user as
+    a translated message, never as a Python traceback.
+    """
 
     @functools.wraps(process_algorithm)
-    def wrapper(*args, **kwargs):
-        with gcpause.paused(), fastio.outputs_moved_on_success():
-            return process_algorithm(*args, **kwargs)
+    def wrapper(self, parameters, context, feedback):
+        guard = None
+        try:
+            with gcpause.paused():
+                self.ensure_dependencies()
+                self.check_sources(parameters, context)
+                check = getattr(self, "check_parameters", None)
+                if check is not None:
+                    check(parameters, context)
+                guard = RunGuard(self, parameters, context, feedback)
+                self._guard = guard
+                staged = guard.prepare()
+                with fastio.input_copies_discarded_on_error():
+                    results = process_algorithm(self, staged, context, feedback)
+                return guard.finish(results)
+        except BaseException as exc:
+            rename = guard.staging.renamer() if guard is not None else None
+            if guard is not None:
+                guard.abort()
+            raise messages.user_exception(exc, feedback, rename) from None
+        finally:
+            self._guard = None
 
     return wrapper
 
 
 class RefugeAlgorithm(QgsProcessingAlgorithm):
-    """Shared plumbing: translation, icon, dependency gate, error mapping."""
+    """Shared plumbing: translation, icon, dependency gate, error mapping, the run guard."""
+
+    _guard = None  # the RunGuard of the run in progress (see guarded_run)
+
+    def parameterAsSink(self, parameters, name, context, *args, **kwargs):  # noqa: N802
+        """QGIS's sink, tracked by the run guard: a refused feature is an error, the file is checked."""
+        sink, destination = super().parameterAsSink(parameters, name, context, *args, **kwargs)
+        if sink is not None and self._guard is not None:
+            sink = self._guard.track(sink, destination)
+        return sink, destination
+
+    def style_output(self, context, destination, factory):
+        """Give the layer ``destination`` loads as the post-processor ``factory()`` makes.
+
+        Set once the run's outputs have their final paths (the guard renames
+        the layers to load, and QGIS would delete a post-processor whose
+        layer is renamed).
+        """
+        if self._guard is not None:
+            self._guard.styles.append((destination, factory))
+        elif context.willLoadLayerOnCompletion(destination):
+            context.layerToLoadOnCompletionDetails(destination).setPostProcessor(factory())
 
     def tr(self, text):
         return QCoreApplication.translate(type(self).__name__, text)
@@ -86,18 +131,39 @@ class RefugeAlgorithm(QgsProcessingAlgorithm):
         resolved = dict(parameters)
         for name in names:
             value = parameters.get(name)
-            text = fastio.output_value(parameters, name)
+            text = output_value(parameters, name)
             if not isinstance(text, str) or not text:
                 continue
-            if text != QgsProcessing.TEMPORARY_OUTPUT and (
-                    "|" in text or text.split(":", 1)[0].lower() in _URI_SCHEMES):
-                continue
+            if text != QgsProcessing.TEMPORARY_OUTPUT:
+                target = file_target(text)
+                if target is None or target[1] is not None:
+                    continue  # a database table, or a layer added to an existing file
             path = self.parameterAsOutputLayer(parameters, name, context)  # registers the layer to load
             definition = QgsProcessingOutputLayerDefinition(path)
             if isinstance(value, QgsProcessingOutputLayerDefinition):
                 definition.createOptions = value.createOptions
             resolved[name] = definition
         return resolved
+
+    def read_setting(self, parameters, name, context, parse):
+        """``parse(text)`` of a settings parameter; a SettingError names the parameter."""
+        from ..core.settings import SettingError
+
+        try:
+            return parse(self.parameterAsString(parameters, name, context))
+        except SettingError as exc:
+            exc.parameter = self.parameterDefinition(name).description()
+            raise
+
+    def check_sources(self, parameters, context):
+        """Every vector input given: found, with a CRS, of a geometry type it accepts (before any work)."""
+        for definition in self.parameterDefinitions():
+            if definition.type() != "source" or parameters.get(definition.name()) in (None, ""):
+                continue
+            source = self.parameterAsSource(parameters, definition.name(), context)
+            if source is None:
+                raise QgsProcessingException(self.invalidSourceError(parameters, definition.name()))
+            fastio.check_source(self, definition.name(), source)
 
     def run_engine(self, function, *args, **kwargs):
         """Call an engine function, turning its typed errors into translated ones."""

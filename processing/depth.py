@@ -55,12 +55,31 @@ class DepthRasterParameters:
                 "({low} m).").format(minimum=min_depth, low=thresholds[0]))
         return thresholds, min_depth
 
+    def check_depth_parameters(self, parameters, context):
+        """The depth classes and the band checked (before any work)."""
+        self.depth_classes(parameters, context)
+        raster = self.parameterAsRasterLayer(parameters, self.DEPTH, context)
+        if raster is not None:
+            self.depth_band(parameters, context, raster)
+
+    def depth_band(self, parameters, context, raster):
+        """The band to read (1 when not given), refused when the raster has no such band."""
+        if parameters.get(self.BAND) in (None, ""):
+            return 1
+        band = self.parameterAsInt(parameters, self.BAND, context)
+        if not 1 <= band <= raster.bandCount():
+            raise QgsProcessingException(QCoreApplication.translate(
+                "DepthRasterParameters",
+                "The depth raster has no band {band}: it has {count}. Choose a band from 1 to "
+                "{count}.").format(band=band, count=raster.bandCount()))
+        return band
+
     def depth_grid(self, parameters, context, feedback):
         """(raster layer, RasterGrid) of the depth raster, or (None, None) when not given."""
         raster = self.parameterAsRasterLayer(parameters, self.DEPTH, context)
         if raster is None:
             return None, None
-        band = self.parameterAsInt(parameters, self.BAND, context) or 1
+        band = self.depth_band(parameters, context, raster)
         return raster, self.read_grid(raster, band, feedback, QCoreApplication.translate(
             "DepthRasterParameters",
             "The depth raster has no coordinate reference system. Set its CRS in the layer "

@@ -30,7 +30,9 @@ from ..core.osm.themes import CRITICAL_CATEGORIES, EMERGENCY_SHELTER_CATEGORIES
 from . import compat, fastio, messages
 from .base import RefugeAlgorithm, guarded_run
 from .depth import DepthRasterParameters
+from .hazard_input import read_zones
 from .i18n_labels import class_label
+from .labels import reason_labels
 from .layers import SourceArrays, add_features, crs_text
 from .styles import HazardStyler
 from .writer import write_json
@@ -261,42 +263,34 @@ class Exposure(DepthRasterParameters, RefugeAlgorithm):
 
     # -- inputs -----------------------------------------------------------------------------
 
-    def _hazard(self, parameters, context, feedback):
-        zones_source = self.parameterAsSource(parameters, self.HAZARD, context)
-        raster = self.parameterAsRasterLayer(parameters, self.DEPTH, context)
-        if (zones_source is None) == (raster is None):
+    def check_parameters(self, parameters, context):
+        """Every parameter checked before any work (called by guarded_run)."""
+        if all(parameters.get(name) in (None, "") for name in (
+                self.BUILDINGS, self.FACILITIES, self.ROADS)):
+            raise QgsProcessingException(self.tr(
+                "Choose at least one exposure layer: buildings, facilities or roads."))
+        self._check_population_sources(parameters)
+        if (parameters.get(self.HAZARD) in (None, "")) == (parameters.get(self.DEPTH) in (None, "")):
             raise QgsProcessingException(self.tr(
                 "Give either hazard classes or a flood depth raster (exactly one of them)."))
+        self.check_depth_parameters(parameters, context)
+        self._settings = {
+            self.DISPLACEMENT: self.read_setting(parameters, self.DISPLACEMENT, context,
+                                                 needs_tools.parse_displacement),
+            self.DEMOGRAPHICS: self.read_setting(parameters, self.DEMOGRAPHICS, context,
+                                                 needs_tools.parse_demographics),
+            self.NEEDS: self.read_setting(parameters, self.NEEDS, context, needs_tools.parse_needs),
+        }
+
+    def _hazard(self, parameters, context, feedback, run):
+        raster = self.parameterAsRasterLayer(parameters, self.DEPTH, context)
         thresholds, min_depth = self.depth_classes(parameters, context)
         if raster is not None:
             _, grid = self.depth_grid(parameters, context, feedback)
             return analysis.Hazard(grid=grid, thresholds=thresholds, min_value=min_depth), "raster"
-        fastio.require_crs(self, self.HAZARD, zones_source)
-        field = self.parameterAsString(parameters, self.HAZARD_FIELD, context) or "hazard_class"
-        if zones_source.fields().lookupField(field) < 0:
-            raise QgsProcessingException(self.tr(
-                "The hazard layer has no field {field}. Choose its class field, or prepare it "
-                "with Prepare a hazard layer.").format(field=field))
-        direct = fastio.direct_source(self, parameters, self.HAZARD, context)
-        arrays = fastio.ArrowArrays(*direct, feedback) if direct is not None else \
-            SourceArrays(zones_source, feedback, [field])
-        if not len(arrays):
-            raise QgsProcessingException(self.tr("The hazard layer is empty."))
-        values = arrays.values(field)
-        unknown = sorted({"NULL" if v is None else str(v) for v in values if _class_code(v) is None})
-        if unknown:
-            raise QgsProcessingException(self.tr(
-                "The hazard class field holds values that are not classes ({values}): use 0 to 3, "
-                "or prepare the layer with Prepare a hazard layer.").format(
-                values=", ".join(unknown[:10])))
-        codes = np.array([_class_code(v) for v in values])
-        valid = ~shapely.is_missing(arrays.geometries)
-        if not valid.all():
-            feedback.pushWarning(self.tr(
-                "{count} hazard features have no geometry and are ignored.").format(
-                count=int((~valid).sum())))
-        geometries = self._repaired(arrays.geometries[valid], feedback, self.tr("Hazard classes"))
-        return analysis.Hazard(polygons=geometries, codes=codes[valid], crs=arrays.crs), "zones"
+        zones = read_zones(self, parameters, context, feedback, self.HAZARD, self.HAZARD_FIELD)
+        run.rejects.extend(("hazard", fid, reason) for fid, reason in zones.rejects)
+        return analysis.Hazard(polygons=zones.polygons, codes=zones.codes, crs=zones.crs), "zones"
 
     def _source(self, parameters, name, context, feedback, fast_output=None):
         """(source, arrays with every attribute: outputs copy them) or (None, None).
@@ -310,20 +304,15 @@ class Exposure(DepthRasterParameters, RefugeAlgorithm):
 
     @guarded_run
     def processAlgorithm(self, parameters, context, feedback):  # noqa: N802
-        self.ensure_dependencies()
         self.repair_invalid_geometries(context)
         from qgis.core import QgsProcessingMultiStepFeedback
 
-        if all(parameters.get(name) in (None, "") for name in (
-                self.BUILDINGS, self.FACILITIES, self.ROADS)):
-            raise QgsProcessingException(self.tr(
-                "Choose at least one exposure layer: buildings, facilities or roads."))
-        self._check_population_sources(parameters)
         if parameters.get(self.BUILDINGS) not in (None, ""):  # else no buildings output to load
             parameters = self.resolve_file_outputs(parameters, context, [self.BUILDINGS_OUTPUT])
         steps = QgsProcessingMultiStepFeedback(6, feedback)
-        hazard, hazard_kind = self._hazard(parameters, context, steps)
-        run = _Run(hazard, results={"HAZARD_SOURCE": hazard_kind})
+        run = _Run(None)
+        run.hazard, hazard_kind = self._hazard(parameters, context, steps, run)
+        run.results = {"HAZARD_SOURCE": hazard_kind}
         try:
             self._run_steps(parameters, context, steps, run, hazard_kind)
         except BaseException:
@@ -340,7 +329,7 @@ class Exposure(DepthRasterParameters, RefugeAlgorithm):
         if run.units is not None:
             # Units without geometry hold nothing: they are listed in REJECTS, not in UNITS_OUTPUT.
             for index in run.units.null_geometry:
-                run.rejects.append(("units", run.units.feature_id(index), "no_geometry"))
+                run.rejects.append(("units", run.units.feature_id(index), run.units.reason(index)))
             run.units.geometries = self._repaired(run.units.geometries, steps,
                                                   self.tr("Aggregation units"))
         run.unit_names = self._unit_names(parameters, context, run.units)
@@ -425,17 +414,8 @@ class Exposure(DepthRasterParameters, RefugeAlgorithm):
             run.unit_tables["population"] = table
 
     def _needs(self, parameters, context, run):
-        try:
-            displacement = needs_tools.parse_displacement(
-                self.parameterAsString(parameters, self.DISPLACEMENT, context))
-            ratios = needs_tools.parse_pairs(
-                self.parameterAsString(parameters, self.DEMOGRAPHICS, context), DEMOGRAPHICS)
-            minimum = needs_tools.parse_pairs(
-                self.parameterAsString(parameters, self.NEEDS, context), NEEDS)
-        except ValueError as exc:
-            raise QgsProcessingException(self.tr(
-                "A displacement, demographic or needs setting cannot be read: {detail}. Write "
-                "key=value pairs separated by ';'.").format(detail=exc)) from exc
+        displacement, ratios, minimum = (self._settings[name] for name in (
+            self.DISPLACEMENT, self.DEMOGRAPHICS, self.NEEDS))
         report = needs_tools.displaced_needs(run.population_by_class, displacement, ratios, minimum)
         run.summary["displaced"] = {"people": report.displaced, "groups": report.groups,
                                 "needs": report.needs, "displacement_rates": displacement,
@@ -487,7 +467,7 @@ class Exposure(DepthRasterParameters, RefugeAlgorithm):
     def _valid(self, arrays, kind, run):
         """Positions of features with a geometry; the others go to rejects."""
         for index in arrays.null_geometry:
-            run.rejects.append((kind, arrays.feature_id(index), "no_geometry"))
+            run.rejects.append((kind, arrays.feature_id(index), arrays.reason(index)))
         return np.setdiff1d(np.arange(len(arrays)), arrays.null_geometry)
 
     def _buildings(self, parameters, context, feedback, run, arrays, source):
@@ -731,8 +711,7 @@ class Exposure(DepthRasterParameters, RefugeAlgorithm):
         return columns
 
     def _style(self, context, dest):
-        if context.willLoadLayerOnCompletion(dest):
-            context.layerToLoadOnCompletionDetails(dest).setPostProcessor(HazardStyler.create())
+        self.style_output(context, dest, HazardStyler.create)
 
     def _write_table(self, parameters, context, rows, results):
         fields = QgsFields()
@@ -758,8 +737,8 @@ class Exposure(DepthRasterParameters, RefugeAlgorithm):
                                           compat.WKB_NOGEOMETRY)
         if sink is None:
             return
-        label = self.tr("the feature has no geometry")
-        rows = [[layer, fid, reason, label] for layer, fid, reason in rejects]
+        labels = reason_labels()
+        rows = [[layer, fid, reason, labels[reason]] for layer, fid, reason in rejects]
         add_features(sink, fields, rows, [None] * len(rows), _NullFeedback())
         results[self.REJECTS] = dest
 
@@ -804,15 +783,6 @@ def _blocks(count):
     pieces = max(1, min(count // _BLOCK_MIN, max(_BLOCK_COUNT, -(-count // _BLOCK_MAX))))
     edges = np.linspace(0, count, pieces + 1).astype(np.int64)
     return [(int(a), int(b)) for a, b in zip(edges[:-1], edges[1:])]
-
-
-def _class_code(value):
-    """The hazard class code a field value holds (0 to 3, as a whole number), else None."""
-    try:
-        number = float(value)
-    except (TypeError, ValueError):
-        return None
-    return int(number) if number.is_integer() and int(number) in CLASS_BY_CODE else None
 
 
 def _number(value):

@@ -20,12 +20,13 @@ import numpy as np
 from qgis.core import (
     QgsProcessingException,
     QgsProcessingFeatureSourceDefinition,
-    QgsProcessingOutputLayerDefinition,
     QgsProviderRegistry,
 )
 
+from ..core import wkb
 from . import messages
-from .layers import SourceArrays, crs_text
+from .guard import output_value
+from .layers import FeatureArrays, SourceArrays, crs_text, dimension_label, dimensions_of, geometry_dimension
 
 try:
     import shapely
@@ -53,14 +54,6 @@ def direct_source(algorithm, parameters, name, context):
     return path, parts.get("layerName") or None, layer
 
 
-def output_value(parameters, name):
-    """What an output parameter holds: a path, TEMPORARY_OUTPUT, a provider URI, or None."""
-    value = parameters.get(name)
-    if isinstance(value, QgsProcessingOutputLayerDefinition):
-        value = value.sink.staticValue()
-    return value
-
-
 def gpkg_destination(parameters, name):
     """The .gpkg path an output is to be written to, or None (then use a feature sink)."""
     value = output_value(parameters, name)
@@ -69,10 +62,22 @@ def gpkg_destination(parameters, name):
     return value
 
 
-class ArrowArrays:
+# GDAL before 3.8.3 gives wrong values for Boolean fields of GeoPackage and FlatGeobuf layers in its
+# Arrow stream (OSGeo/gdal#8998, a bit shift error): those fields are read feature by feature instead.
+_ARROW_BOOLEAN_FIXED = (3, 8, 3)
+_ARROW_BOOLEAN_DRIVERS = {"GPKG", "FlatGeobuf"}
+
+
+def arrow_misreads_booleans(driver_name):
+    """True when this GDAL's Arrow stream misreads the Boolean fields of ``driver_name``'s layers."""
+    version = tuple(int(part) for part in gdal.__version__.split(".")[:3] if part.isdigit())
+    return driver_name in _ARROW_BOOLEAN_DRIVERS and version < _ARROW_BOOLEAN_FIXED
+
+
+class ArrowArrays(FeatureArrays):
     """A file layer read with GDAL's Arrow stream: the interface of SourceArrays, without features."""
 
-    def __init__(self, path, layer_name, qgis_layer, feedback):
+    def __init__(self, path, layer_name, qgis_layer, feedback, dimensions=None):
         self.path, self.layer_name = path, layer_name
         self.pending_copy = None  # the copy of this file an output starts from (write_joined)
         self.crs = crs_text(qgis_layer.crs())
@@ -80,27 +85,38 @@ class ArrowArrays:
         self.wkb_type = qgis_layer.wkbType()
         self.qgis_crs = qgis_layer.crs()
         dataset = ogr.Open(path)
-        self.is_gpkg = dataset.GetDriver().GetName() == "GPKG"
+        driver = dataset.GetDriver().GetName()
+        self.is_gpkg = driver == "GPKG"
         layer = dataset.GetLayerByName(layer_name) if layer_name else dataset.GetLayer(0)
         geometry_column = layer.GetGeometryColumn() or "wkb_geometry"
         fid_column = layer.GetFIDColumn() or "OGC_FID"
-        fids, geometries, columns = [], [], {}
+        definition = layer.GetLayerDefn()
+        booleans = [definition.GetFieldDefn(i).GetName() for i in range(definition.GetFieldCount())
+                    if definition.GetFieldDefn(i).GetSubType() == ogr.OFSTBoolean] \
+            if arrow_misreads_booleans(driver) else []
+        if booleans:
+            layer.SetIgnoredFields(booleans)
+        fids, parts, columns = [], [], {}
         stream = layer.GetArrowStreamAsNumPy(options=["INCLUDE_FID=YES",
                                                       f"MAX_FEATURES_IN_BATCH={_BATCH}"])
         total = max(1, layer.GetFeatureCount())
         for batch in stream:
             messages.check_canceled(feedback)
             fids.append(np.asarray(batch[fid_column], dtype=np.int64))
-            geometries.append(shapely.from_wkb(batch[geometry_column]))
+            parts.append(wkb.from_wkb(batch[geometry_column], dimensions))
             for key, values in batch.items():
                 if key not in (fid_column, geometry_column):
                     columns.setdefault(key, []).append(values)
             feedback.setProgress(100.0 * sum(len(f) for f in fids) / total)
+        stream = None
         self.fids = np.concatenate(fids) if fids else np.zeros(0, dtype=np.int64)
-        self.geometries = np.concatenate(geometries) if geometries else np.empty(0, dtype=object)
-        self._columns = columns
-        missing = shapely.is_missing(self.geometries) | shapely.is_empty(self.geometries)
-        self.null_geometry = list(np.flatnonzero(missing))
+        self._set_geometries(wkb.Geometries(
+            np.concatenate([p.geometries for p in parts]) if parts else np.empty(0, dtype=object),
+            np.concatenate([p.reasons for p in parts]) if parts else np.empty(0, dtype=object)))
+        self._columns = {key: _plain_column(chunks) for key, chunks in columns.items()}
+        if booleans:
+            layer.SetIgnoredFields([])
+            self._columns.update(_read_by_feature(layer, booleans, self.fids, feedback))
 
     def __len__(self):
         return len(self.fids)
@@ -113,18 +129,75 @@ class ArrowArrays:
         if field_name not in self._columns:
             raise QgsProcessingException(messages.tr(
                 "The field {field} does not exist in the layer.").format(field=field_name))
-        result = []
-        for chunk in self._columns[field_name]:
-            mask = np.ma.getmaskarray(chunk) if isinstance(chunk, np.ma.MaskedArray) else None
-            data = np.ma.getdata(chunk)
-            for i, value in enumerate(data.tolist()):
-                if mask is not None and mask[i]:
-                    result.append(None)
-                elif isinstance(value, bytes):
-                    result.append(value.decode("utf-8", "replace"))
-                else:
-                    result.append(value)
-        return result
+        return list(self._columns[field_name])
+
+
+def _plain_column(chunks):
+    """One column of Arrow batches as plain Python values (see FeatureArrays)."""
+    result = []
+    for chunk in chunks:
+        mask = np.ma.getmaskarray(chunk) if isinstance(chunk, np.ma.MaskedArray) else None
+        data = np.ma.getdata(chunk)
+        if data.dtype.kind == "M":  # dates and times: datetime64 -> date or datetime
+            unit = np.datetime_data(data.dtype)[0]
+            days = unit in ("D", "W", "M", "Y")
+            values = data.astype("datetime64[D]" if days else "datetime64[us]").tolist()
+        else:
+            values = data.tolist()
+        for i, value in enumerate(values):
+            if mask is not None and mask[i]:
+                result.append(None)
+            elif isinstance(value, bytes):
+                result.append(value.decode("utf-8", "replace"))
+            elif isinstance(value, float) and value != value and data.dtype.kind == "M":
+                result.append(None)
+            else:
+                result.append(value)
+    return result
+
+
+def _read_by_feature(layer, names, fids, feedback):
+    """{field: values in ``fids`` order} read with OGR's feature API (see arrow_misreads_booleans)."""
+    definition = layer.GetLayerDefn()
+    others = [definition.GetFieldDefn(i).GetName() for i in range(definition.GetFieldCount())
+              if definition.GetFieldDefn(i).GetName() not in names]
+    layer.SetIgnoredFields(others + ["OGR_GEOMETRY", "OGR_STYLE"])
+    indexes = [definition.GetFieldIndex(name) for name in names]
+    by_fid = {}
+    layer.ResetReading()
+    for count, feature in enumerate(layer):
+        if count % 50000 == 0:
+            messages.check_canceled(feedback)
+        by_fid[feature.GetFID()] = [bool(feature.GetFieldAsInteger(i)) if feature.IsFieldSetAndNotNull(i)
+                                    else None for i in indexes]
+    layer.SetIgnoredFields([])
+    empty = [None] * len(names)
+    rows = [by_fid.get(int(fid), empty) for fid in fids]
+    return {name: [row[k] for row in rows] for k, name in enumerate(names)}
+
+
+def text_in_numeric_column(path, layer_name, column):
+    """fids of the rows of a GeoPackage layer whose numeric ``column`` holds text (SQLite allows it)."""
+    connection = sqlite3.connect(f"file:{_uri_path(path)}?mode=ro", uri=True)
+    try:
+        table = layer_name or connection.execute(
+            "SELECT table_name FROM gpkg_contents LIMIT 1").fetchone()[0]
+        keys = [row[1] for row in connection.execute(f"PRAGMA table_info({_quote(table)})") if row[5]]
+        fid = keys[0] if keys else "rowid"
+        return [row[0] for row in connection.execute(
+            f"SELECT {_quote(fid)} FROM {_quote(table)} WHERE typeof({_quote(column)}) IN ('text', 'blob')")]
+    except sqlite3.Error:
+        return []
+    finally:
+        connection.close()
+
+
+def _uri_path(path):
+    """``path`` for an SQLite ``file:`` URI (``#``, ``?`` and ``%`` in folder names kept literal)."""
+    from urllib.parse import quote
+
+    text = os.path.abspath(path).replace(os.sep, "/")
+    return quote(text if text.startswith("/") else "/" + text, safe="/:")
 
 
 def require_crs(algorithm, name, source):
@@ -139,24 +212,53 @@ def read_arrays(algorithm, parameters, name, context, feedback, fast_output=None
     """(source, arrays) of a vector input, read with GDAL's Arrow stream when possible.
 
     ``fast_output``: the output this input is copied to; the fast path needs it
-    to be a GeoPackage (or ``always_fast`` when nothing is copied).
+    to be a GeoPackage (or ``always_fast`` when nothing is copied). The layer
+    must have a CRS and hold the geometry type the parameter accepts
+    (:func:`check_source`); each feature's geometry is read with
+    :func:`refuge.core.wkb.from_wkb`, so a feature of another type in a mixed
+    layer is set aside with its reason.
     """
     source = algorithm.parameterAsSource(parameters, name, context)
     if source is None:
         return None, None
-    require_crs(algorithm, name, source)
+    dimensions = check_source(algorithm, name, source)
     copy_to = fast_output and gpkg_destination(parameters, fast_output)
-    if always_fast or copy_to:
-        direct = direct_source(algorithm, parameters, name, context)
-        if direct is not None:
-            # The output starts as a copy of the input: made in the background while the input is read
-            # and analysed (sqlite and GDAL work without Python's lock).
-            pending = _PendingCopy(direct[0], direct[1], algorithm.parameterAsOutputLayer(
-                parameters, fast_output, context)) if copy_to else None
-            arrays = ArrowArrays(*direct, feedback)
-            arrays.pending_copy = pending
-            return source, arrays
-    return source, SourceArrays(source, feedback)
+    direct = direct_source(algorithm, parameters, name, context)
+    if direct is not None and (always_fast or copy_to):
+        # The output starts as a copy of the input: made in the background while the input is read
+        # and analysed (sqlite and GDAL work without Python's lock).
+        pending = _PendingCopy(direct[0], direct[1], algorithm.parameterAsOutputLayer(
+            parameters, fast_output, context)) if copy_to else None
+        arrays = ArrowArrays(*direct, feedback, dimensions=dimensions)
+        arrays.pending_copy = pending
+        return source, arrays
+    arrays = SourceArrays(source, feedback, dimensions=dimensions)
+    if direct is not None:
+        arrays.path, arrays.layer_name = direct[0], direct[1]
+    return source, arrays
+
+
+def check_source(algorithm, name, source):
+    """The geometry dimensions input ``name`` accepts, after refusing a layer that cannot fit them.
+
+    A layer without CRS, or whose declared geometry type is none of those the
+    parameter accepts (qgis_process does not check it), is refused with a
+    message naming the expected type. Layers of mixed or unknown type are
+    checked feature by feature when read.
+    """
+    require_crs(algorithm, name, source)
+    definition = algorithm.parameterDefinition(name)
+    dimensions = dimensions_of(definition)
+    if dimensions is None:
+        return None
+    found = geometry_dimension(source.wkbType())
+    if found is not None and found not in dimensions:
+        expected = [dimension_label(d) for d in sorted(dimensions)]
+        raise QgsProcessingException(messages.tr(
+            "The layer {layer} holds {found}, but it must hold {expected}. Choose a layer of "
+            "{expected}.").format(layer=definition.description(), found=dimension_label(found),
+                                 expected=messages.tr(" or ").join(expected)))
+    return dimensions
 
 
 _SQL_TYPES = {"integer": "INTEGER", "real": "REAL", "text": "TEXT", "boolean": "BOOLEAN"}
@@ -225,11 +327,12 @@ class JoinedWriter:
         self._executor.submit(self._update, positions, dict(values))
 
     def close(self):
-        """Wait for every block, finish the file and move it into place; returns its path.
+        """Wait for every block, finish the file and move it to its destination; returns its path.
 
-        Inside :func:`outputs_moved_on_success` (a Refuge algorithm's run), the
-        file is moved into place when the run succeeds. Raises what a block's
-        update raised (the temporary file is then deleted).
+        The destination of a Refuge algorithm's output is itself staged: the
+        run guard publishes it with the run's other outputs (see
+        :mod:`.guard`). Raises what a block's update raised (the temporary
+        file is then deleted).
         """
         try:
             self._executor.submit(self._finish).result()
@@ -238,11 +341,7 @@ class JoinedWriter:
             raise
         self._executor.shutdown()
         self._closed = True
-        scope = _current_scope()
-        if scope is not None:
-            scope.finished.append((self._pending.temporary, self.destination))
-        else:
-            os.replace(self._pending.temporary, self.destination)
+        os.replace(self._pending.temporary, self.destination)
         return self.destination
 
     def discard(self):
@@ -343,20 +442,12 @@ _SCOPES = threading.local()
 @dataclasses.dataclass
 class _RunScope:
     copies: list = dataclasses.field(default_factory=list)  # _PendingCopy objects started
-    finished: list = dataclasses.field(default_factory=list)  # (temporary, destination) to move
 
 
 @contextmanager
-def outputs_moved_on_success():
-    """In this block, Refuge's file outputs are moved into place only if the whole block succeeds.
-
-    An output a :class:`JoinedWriter` finished waits under its temporary name
-    until the block ends: then every one is moved into place, or, if the
-    block failed or was canceled, deleted, so that a run leaves all its
-    outputs or none of them (and a previous output at the same path stays as
-    it was). Input copies started for outputs that no writer took yet are
-    deleted too, without waiting for the garbage collector.
-    """
+def input_copies_discarded_on_error():
+    """In this block, input copies started for outputs (see :func:`read_arrays`) that no writer
+    took are deleted as soon as the block fails, without waiting for the garbage collector."""
     stack = _SCOPES.__dict__.setdefault("stack", [])
     scope = _RunScope()
     stack.append(scope)
@@ -365,13 +456,9 @@ def outputs_moved_on_success():
     except BaseException:
         for copy in scope.copies:
             copy.discard()
-        for temporary, _ in scope.finished:
-            _remove_temporary(temporary)
         raise
     finally:
         stack.pop()
-    for temporary, destination in scope.finished:
-        os.replace(temporary, destination)
 
 
 def _current_scope():
@@ -465,7 +552,7 @@ def _copy_single_layer_geopackage(path, layer_name, temporary):
     row by row (most of the time of a GDAL copy of a million features). Sources
     with other tables are copied by GDAL instead, so that the output holds one layer.
     """
-    source = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    source = sqlite3.connect(f"file:{_uri_path(path)}?mode=ro", uri=True)
     try:
         tables = [row[0] for row in source.execute("SELECT table_name FROM gpkg_contents")]
         if len(tables) != 1 or (layer_name and tables[0] != layer_name):

@@ -3,7 +3,7 @@
 from qgis.core import QgsProcessingException
 from qgis.PyQt.QtCore import QCoreApplication
 
-from ..core import errors
+from ..core import errors, settings
 
 
 def tr(text):
@@ -50,13 +50,134 @@ def error_message(exc):
         return tr("The area to extract is empty. Draw a larger extent or choose a layer with "
                   "polygons, or leave the area empty to extract the whole file.")
     if isinstance(exc, errors.OutputError):
-        return tr("Cannot write {path}: {detail}. Choose another output file.").format(
-            path=exc.path, detail=exc.detail)
+        return output_messages()[exc.reason].format(path=exc.path, other=exc.other)
+    if isinstance(exc, settings.SettingError):
+        return setting_message(exc)
+    if isinstance(exc, errors.RasterBandError):
+        return tr("The raster {path} has no band {band}: it has {count}. Choose a band from 1 to "
+                  "{count}.").format(path=exc.path, band=exc.band, count=exc.band_count)
+    if isinstance(exc, errors.RotatedRasterError):
+        return tr("The raster {path} is rotated or sheared: Refuge reads north-up rasters only. Warp "
+                  "it to a north-up grid first (Raster > Projections > Warp).").format(path=exc.path)
+    if isinstance(exc, errors.UngeoreferencedRasterError):
+        return tr("The raster {path} has no georeferencing: its pixels cannot be placed on the map. "
+                  "Georeference it first.").format(path=exc.path)
+    if isinstance(exc, errors.RasterReadError):
+        return tr("The file {path} cannot be read as a raster. Check that it is a raster GDAL can "
+                  "open (a GeoTIFF for example) and that it is complete.").format(path=exc.path)
+    if isinstance(exc, errors.UnreadableFileError):
+        return tr("The file {path} exists but cannot be read (permission denied, or it is a "
+                  "folder). Check its permissions, or choose another file.").format(path=exc.path)
     if isinstance(exc, errors.MissingDependencyError):
         return tr("The Python package {package} is missing or unusable ({detail}). See the "
                   "Refuge README, section Installation, to install it.").format(
             package=exc.package, detail=exc.detail)
     return str(exc)
+
+
+def _number_text(value):
+    return "{:g}".format(value)
+
+
+def setting_message(exc):
+    """The translated sentence of a :class:`refuge.core.settings.SettingError`."""
+    parameter = exc.parameter or tr("A setting")
+    if exc.problem == "out_of_range":
+        if exc.high is None:
+            rule = (tr("above {low}") if exc.low_open else tr("at least {low}")).format(
+                low=_number_text(exc.low))
+        else:
+            rule = tr("between {low} and {high}").format(low=_number_text(exc.low),
+                                                         high=_number_text(exc.high))
+        return tr("{parameter}: '{part}' is out of range: the value must be {rule}.").format(
+            parameter=parameter, part=exc.part, rule=rule)
+    texts = {
+        "not_pair": tr("{parameter}: '{part}' is not of the form key=value. Write pairs such as "
+                       "low=0.5; medium=0 separated by ';'."),
+        "unknown_key": tr("{parameter}: '{part}' is not a key of this setting. The keys are: {allowed}."),
+        "not_number": tr("{parameter}: '{part}' does not give a number (write 0.5 or 0,5)."),
+        "duplicate_key": tr("{parameter}: '{part}' gives a key a second time: give each key once."),
+        "not_class": tr("{parameter}: '{part}' is not a hazard class: write low, medium, high or dry "
+                        "(or faible, moyen, fort, sec)."),
+        "empty": tr("{parameter} is empty: give at least one value."),
+    }
+    return texts[exc.problem].format(parameter=parameter, part=exc.part, allowed=", ".join(exc.allowed))
+
+
+def output_messages():
+    """Translated message of each OutputError reason code (:data:`refuge.core.errors.OUTPUT_REASONS`)."""
+    return {
+        "same_as_input": tr("The output {path} would overwrite the input {other}: Refuge never writes "
+                            "over its inputs. Choose another output file."),
+        "shared_output": tr("The output {path} is also chosen for {other}: each output needs a file of "
+                            "its own (or a layer of its own in a GeoPackage). Choose another file."),
+        "not_writable": tr("Cannot write {path}: the folder does not allow writing (permissions, or a "
+                           "read-only disk). Choose another folder."),
+        "no_space": tr("Not enough space on the disk to write {path}. Free some space or choose another "
+                       "disk: nothing was written."),
+        "is_directory": tr("The output {path} is a folder: give the name of a file inside it."),
+        "write_failed": tr("Could not write {path}: nothing was written. Choose another output file or "
+                           "folder."),
+        "incomplete": tr("The file {path} could not be written completely (the disk may be full): "
+                         "nothing was written. Free some space or choose another output."),
+    }
+
+
+def user_exception(exc, feedback=None, rename=None):
+    """The QgsProcessingException a user sees for ``exc``, whatever it is: never a traceback.
+
+    Refuge's typed errors get their translated sentence; system errors (a
+    full disk, a permission) are said in words that name the file; anything
+    unexpected gets a translated sentence naming the error's kind, its
+    technical detail and the traceback going to QGIS's message log only.
+    ``rename`` turns the staged paths of a run into the paths the user chose.
+    """
+    if isinstance(exc, QgsProcessingException):
+        return exc
+    detail = None
+    if isinstance(exc, errors.RefugeError):
+        message = error_message(exc)
+        detail = getattr(exc, "detail", None)
+    elif isinstance(exc, OSError):
+        message, detail = _system_error(exc), exc.strerror or str(exc)
+    elif isinstance(exc, MemoryError):
+        message = tr("Not enough memory for this run: close other programs, or run it on a smaller area.")
+    elif isinstance(exc, KeyboardInterrupt):
+        message = tr("Canceled: nothing was written.")
+    else:
+        import traceback
+
+        from qgis.core import QgsMessageLog
+
+        QgsMessageLog.logMessage("".join(traceback.format_exception(type(exc), exc, exc.__traceback__)),
+                                 "Refuge")
+        message = tr("Refuge stopped on an unexpected error ({kind}): nothing was written. Please report "
+                     "it with the log of this run (the technical detail is in QGIS's message log, tab "
+                     "Refuge).").format(kind=type(exc).__name__)
+        detail = str(exc)
+    if rename is not None:
+        message = rename(message)
+        detail = rename(detail) if detail else detail
+    if detail and feedback is not None:
+        feedback.pushInfo(tr("Technical detail: {detail}").format(detail=detail))
+    return QgsProcessingException(message)
+
+
+def _system_error(exc):
+    import errno
+
+    path = exc.filename or "?"
+    if exc.errno in (errno.ENOSPC, getattr(errno, "EDQUOT", errno.ENOSPC)):
+        return output_messages()["no_space"].format(path=path)
+    if exc.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
+        return tr("Permission denied for {path}: check its permissions or choose another file or "
+                  "folder.").format(path=path)
+    if exc.errno == errno.ENOENT:
+        return tr("The file or folder {path} does not exist.").format(path=path)
+    if exc.errno == errno.EISDIR:
+        return tr("{path} is a folder, where a file was expected.").format(path=path)
+    return tr("The system could not read or write {path} (error {code}).").format(
+        path=path, code=errno.errorcode.get(exc.errno, exc.errno))
 
 
 def processing_exception(exc):

@@ -1,7 +1,6 @@
 """Road network, flood cut and point inputs shared by the access algorithms."""
 
 import dataclasses
-import re
 
 import numpy as np
 from qgis.core import (
@@ -14,6 +13,7 @@ from qgis.core import (
 )
 
 from ..core import crs as crs_tools
+from ..core import settings
 from ..core.exposure.overlay import ZoneIndex, max_class
 from ..core.network import flood
 from ..core.network.graph import Projector, build_network, line_speeds, local_crs
@@ -122,25 +122,14 @@ def flag_values(values):
 
 
 def parse_class_rules(text):
-    """{class code: speed factor} from 'low=0.5; medium=0; high=0' (ValueError when unreadable)."""
-    rules = {}
-    # ';' separates pairs; a comma does too when a key follows it, else it is a decimal comma.
-    for item in re.split(r";|,(?=\s*[A-Za-z0-9_]+\s*=)", str(text or "")):
-        if not item.strip():
-            continue
-        key, _, value = item.partition("=")
-        key = key.strip().lower()
-        code = CLASS_KEYS.get(key)
-        if code is None:
-            try:
-                code = int(key)
-            except ValueError:
-                raise ValueError(key) from None
-        factor = float(value.strip().replace(",", "."))
-        if not 0.0 <= factor <= 1.0:
-            raise ValueError(item.strip())
-        rules[code] = factor
-    return rules
+    """{class code: speed factor} from 'low=0.5; medium=0; high=0' (see refuge.core.settings).
+
+    Factors lie between 0 (impassable) and 1 (no slowdown): a factor above 1
+    would speed roads up.
+    """
+    given = settings.numbers(text, {1: None, 2: None, 3: None}, key=settings.class_key,
+                             ranges={code: (0.0, 1.0, False) for code in (1, 2, 3)})
+    return {code: factor for code, factor in given.items() if factor is not None}
 
 
 class NetworkParameters(DepthRasterParameters):

@@ -145,8 +145,7 @@ class PrepareHazard(DepthRasterParameters, RefugeAlgorithm):
         add_features(sink, hazard_fields(), rows, [shapely.to_wkb(g) for g in geometries], feedback)
         results = {self.OUTPUT: dest}
         self._write_rejects(parameters, context, rejects, results)
-        if context.willLoadLayerOnCompletion(dest):
-            context.layerToLoadOnCompletionDetails(dest).setPostProcessor(HazardStyler.create())
+        self.style_output(context, dest, HazardStyler.create)
         return results
 
     def _clip_area(self, parameters, context, feedback, target, crs):

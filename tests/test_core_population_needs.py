@@ -39,7 +39,7 @@ def test_displaced_needs_follow_sphere_defaults():
 
 def test_settings_are_parsed_and_checked():
     assert needs.parse_displacement("low=0.1; medium = 0,6") == {0: 0.0, 1: 0.1, 2: 0.6, 3: 1.0}
-    assert needs.parse_pairs("water_l_day=20", needs.NEEDS)["water_l_day"] == 20
+    assert needs.parse_needs("water_l_day=20")["water_l_day"] == 20
     for bad in ("high=2", "extreme=1", "low=a lot", "low"):
         with pytest.raises(ValueError):
             needs.parse_displacement(bad)

@@ -20,8 +20,7 @@ Numbers are never rounded here; reports round for display only.
 
 from dataclasses import dataclass, field
 
-from ..hazard.definitions import CLASS_BY_KEY
-from ..settings import key_value_pairs
+from .. import settings
 
 DISPLACEMENT = {0: 0.0, 1: 0.0, 2: 0.5, 3: 1.0}
 DEMOGRAPHICS = {"women": 0.50, "under5": 0.08, "aged60": 0.14, "disability": 0.16}
@@ -29,35 +28,27 @@ NEEDS = {"water_l_day": 15.0, "food_kcal_day": 2100.0, "food_kg_week": 2.8, "she
          "people_per_toilet": 20.0, "household_size": 5.0}
 
 
-def parse_pairs(text, defaults, key_type=str):
-    """{key: float} from 'key=value; key=value' (';' or new lines), over ``defaults``.
-
-    A decimal comma is accepted ('0,5'). ``key_type`` converts each key
-    (lower-cased) to a key of ``defaults``; unknown keys and values that are
-    not numbers raise ValueError naming them.
-    """
-    result = dict(defaults)
-    for key, value in key_value_pairs(text):
-        try:
-            key = key_type(key.lower())
-        except (KeyError, ValueError):
-            raise ValueError(f"unknown key '{key}'") from None
-        if key not in defaults:
-            raise ValueError(f"unknown key '{key}'")
-        try:
-            result[key] = float(value.replace(",", "."))
-        except ValueError:
-            raise ValueError(f"'{value}' is not a number") from None
-    return result
+# Allowed ranges (low, high, low excluded): rates and ratios are shares of people; needs are
+# quantities per person, and the two "people per ..." divide the displaced people.
+DISPLACEMENT_RANGE = (0.0, 1.0, False)
+DEMOGRAPHICS_RANGE = (0.0, 1.0, False)
+NEEDS_RANGES = {key: (0.0, None, key in ("people_per_toilet", "household_size")) for key in NEEDS}
 
 
 def parse_displacement(text):
-    """Displacement rates by class code from 'low=0; medium=0.5; high=1'."""
-    rates = parse_pairs(text, DISPLACEMENT, key_type=lambda key: CLASS_BY_KEY[key].code)
-    for code, rate in rates.items():
-        if not 0.0 <= rate <= 1.0:
-            raise ValueError(f"the displacement rate of class {code} must be between 0 and 1")
-    return rates
+    """Displacement rates by class code from 'low=0; medium=0.5; high=1' (see refuge.core.settings)."""
+    return settings.numbers(text, DISPLACEMENT, key=settings.class_key,
+                            ranges={code: DISPLACEMENT_RANGE for code in DISPLACEMENT})
+
+
+def parse_demographics(text):
+    """Demographic ratios (shares of the displaced, 0 to 1) from 'women=0.5; under5=0.08'."""
+    return settings.numbers(text, DEMOGRAPHICS, ranges={key: DEMOGRAPHICS_RANGE for key in DEMOGRAPHICS})
+
+
+def parse_needs(text):
+    """Minimum needs per displaced person from 'water_l_day=15; household_size=5' (see NEEDS_RANGES)."""
+    return settings.numbers(text, NEEDS, ranges=NEEDS_RANGES)
 
 
 @dataclass

@@ -6,10 +6,9 @@ Labels are given in English and French; colours come from the Okabe-Ito
 palette, readable with the common forms of colour-blindness.
 """
 
-import re
 from dataclasses import dataclass
 
-from ..settings import key_value_pairs
+from .. import settings
 
 NOT_EXPOSED = 0
 
@@ -76,23 +75,7 @@ def classify_value(value, thresholds, min_value=0.0):
     return 3
 
 
-def normalise(text):
-    """Case- and spacing-insensitive form of a class value: ' Yes ' -> 'yes'.
-
-    A whole number read from a numeric field (3.0) is written as the map writes it (3).
-    """
-    if isinstance(text, float) and text.is_integer():
-        text = int(text)
-    return re.sub(r"\s+", " ", str(text)).strip().casefold()
-
-
-# Words accepted on the right-hand side of a value map, in both languages.
-_CLASS_WORDS = {
-    "not_exposed": 0, "none": 0, "dry": 0, "no": 0, "non": 0, "sec": 0, "0": 0,
-    "low": 1, "faible": 1, "1": 1,
-    "medium": 2, "moyen": 2, "moderate": 2, "2": 2,
-    "high": 3, "fort": 3, "élevé": 3, "eleve": 3, "3": 3,
-}
+normalise = settings.normalise
 
 
 @dataclass(frozen=True)
@@ -109,17 +92,10 @@ class ValueMap:
     def parse(cls, text):
         """From 'YES=high; no = dry' (separators ';' or ',' or new lines).
 
-        Raises ValueError naming the part that cannot be read.
+        Raises :class:`refuge.core.settings.SettingError` (a ValueError) naming the part that
+        cannot be read, also for a value given twice.
         """
-        pairs = []
-        for value, target in key_value_pairs(text, ";,\n", split_at_last=True):
-            code = _CLASS_WORDS.get(normalise(target))
-            if code is None:
-                raise ValueError(f"'{target}' is not a class (low, medium, high or dry)")
-            pairs.append((normalise(value), code))
-        if not pairs:
-            raise ValueError("the value map is empty")
-        return cls(tuple(pairs))
+        return cls(tuple(settings.class_map(text)))
 
     def classify(self, value):
         """Class code of a field value, or None when the map does not cover it."""

@@ -72,14 +72,14 @@ def check_output_path(path, inputs=()):
     for source in inputs:
         if source and os.path.exists(source) and os.path.exists(target) \
                 and os.path.samefile(source, target):
-            raise OutputError(target, "the output would overwrite an input file")
+            raise OutputError(target, "same_as_input", other=source)
     parent = os.path.dirname(target)
     try:
         os.makedirs(parent, exist_ok=True)
     except OSError as exc:
-        raise OutputError(target, exc.strerror or str(exc)) from exc
+        raise OutputError(target, "not_writable", exc.strerror or str(exc)) from exc
     if not os.access(parent, os.W_OK):
-        raise OutputError(target, "the folder is not writable")
+        raise OutputError(target, "not_writable")
     return target
 
 
@@ -103,7 +103,7 @@ def write_geopackage(path, layers, feedback=None, dataset_metadata=None, inputs=
         driver = ogr.GetDriverByName("GPKG")
         dataset = driver.CreateDataSource(temporary)
         if dataset is None:
-            raise OutputError(target, "GDAL could not create the GeoPackage")
+            raise OutputError(target, "write_failed", "GDAL could not create the GeoPackage")
         for key, value in (dataset_metadata or {}).items():
             dataset.SetMetadataItem(key, str(value))
         for spec in layers:
@@ -134,7 +134,7 @@ def _write_layer(dataset, spec, feedback, done, total):
     layer = dataset.CreateLayer(spec.name, srs, getattr(ogr, _GEOMETRY_TYPES[spec.geometry]),
                                 options=options)
     if layer is None:
-        raise OutputError(dataset.GetDescription(), f"cannot create layer {spec.name}")
+        raise OutputError(dataset.GetDescription(), "write_failed", f"cannot create layer {spec.name}")
     for name, kind in spec.fields:
         field_type, subtype = _FIELD_TYPES[kind]
         definition = ogr.FieldDefn(name, getattr(ogr, field_type))
@@ -158,7 +158,8 @@ def _write_layer(dataset, spec, feedback, done, total):
         if wkb is not None:
             feature.SetGeometryDirectly(ogr.CreateGeometryFromWkb(wkb))
         if layer.CreateFeature(feature) != 0:
-            raise OutputError(dataset.GetDescription(), f"cannot write a feature of {spec.name}")
+            raise OutputError(dataset.GetDescription(), "write_failed",
+                              f"cannot write a feature of {spec.name}")
         done += 1
         if done % 2000 == 0:
             check_canceled(feedback)

@@ -1,0 +1,236 @@
+"""Input geometries made safe for GEOS: every valid WKB becomes a 2D linear geometry or a reason.
+
+Readers hand the engine WKB written by QGIS or GDAL, and valid WKB is wider
+than what GEOS 3.11 can safely compute with:
+
+- curves (CIRCULARSTRING, COMPOUNDCURVE, CURVEPOLYGON, MULTISURFACE...) and
+  the surface types (TRIANGLE, TIN, POLYHEDRALSURFACE) are not read at all
+  ("Unknown WKB type 10"); they are linearised by OGR, as QGIS does to draw them;
+- an EMPTY part inside a collection (``MULTIPOINT(EMPTY, (1 1))``) or an EMPTY
+  interior ring is read, and then crashes the process in
+  ``point_on_surface`` or ``union`` (a segmentation fault: no exception to
+  catch); such parts are dropped;
+- rings that are not closed, or lines of one point, are refused by GEOS's reader;
+  OGR closes the rings, and what still cannot be read is rejected;
+- a ring of fewer than four coordinates encloses nothing, and GEOS's overlay
+  refuses it: dropped (a polygon left with nothing is :data:`DEGENERATE`);
+- NaN or infinite coordinates have no place on a map and make envelopes and
+  indexes meaningless;
+- Z and M are of no use to a 2D analysis and are dropped (M is dropped by
+  GEOS's reader already).
+
+:func:`from_wkb` returns, for each input, a geometry or ``None`` with the
+reason code (one of :data:`REASONS`). The fast path (plain 2D polygons, lines
+and points, the vast majority) costs a few vectorised shapely calls; only
+the items that need it go through Python.
+"""
+
+from dataclasses import dataclass
+
+import numpy as np
+
+try:
+    import shapely
+except ImportError:  # pragma: no cover - reported by refuge.core.deps
+    shapely = None
+
+try:
+    from osgeo import gdal, ogr
+except ImportError:  # pragma: no cover - reported by refuge.core.deps
+    gdal = ogr = None
+
+# Reason codes of an input geometry the engine cannot use (the label table translates them).
+NO_GEOMETRY = "no_geometry"
+UNREADABLE = "unreadable_geometry"
+BAD_COORDINATES = "invalid_coordinates"
+WRONG_TYPE = "wrong_geometry_type"
+DEGENERATE = "degenerate_geometry"
+REASONS = (NO_GEOMETRY, UNREADABLE, BAD_COORDINATES, WRONG_TYPE, DEGENERATE)
+_MIN_RING = 4  # coordinates of the smallest ring (a closed triangle); GEOS's overlay refuses fewer
+
+POINT, LINE, POLYGON = 0, 1, 2  # topological dimensions
+
+_MULTI_TYPES = (4, 5, 6)  # MultiPoint, MultiLineString, MultiPolygon (shapely type ids)
+_COLLECTION = 7
+_CHUNK = 200_000
+
+
+@dataclass
+class Geometries:
+    """Geometries read from WKB: ``geometries[i]`` is None exactly where ``reasons[i]`` is a code."""
+
+    geometries: np.ndarray  # object array of shapely geometries or None
+    reasons: np.ndarray  # object array of reason codes (None where the geometry is usable)
+
+    def rejected(self):
+        """Positions of the inputs without a usable geometry."""
+        return np.flatnonzero(self.reasons != None)  # noqa: E711 - elementwise on an object array
+
+
+def from_wkb(items, dimensions=None):
+    """:class:`Geometries` of WKB ``items`` (bytes or None), each safe for GEOS or rejected.
+
+    ``dimensions``: the topological dimensions the caller accepts (for
+    example ``{POINT, POLYGON}`` for buildings); a geometry of another
+    dimension is rejected as :data:`WRONG_TYPE`, and a geometry collection
+    keeps only its parts of the highest accepted dimension.
+    """
+    wkb = np.empty(len(items), dtype=object)
+    # GDAL's Arrow batches are masked arrays (masked: no geometry) of bytes, or of fixed-size numpy
+    # voids when every WKB has the same size.
+    masked = np.ma.getmaskarray(items) if isinstance(items, np.ma.MaskedArray) else np.zeros(len(items), bool)
+    data = np.ma.getdata(items) if isinstance(items, np.ma.MaskedArray) else items
+    raw = [None if hidden or item is None else bytes(item) for item, hidden in zip(data, masked)]
+    wkb[:] = [item if item else None for item in raw]
+    reasons = np.full(len(wkb), None, dtype=object)
+    geometries = shapely.from_wkb(wkb, on_invalid="ignore") if len(wkb) else np.empty(0, dtype=object)
+    geometries = np.asarray(geometries, dtype=object)
+    unread = np.flatnonzero(shapely.is_missing(geometries) & (wkb != None))  # noqa: E711
+    for i in unread:
+        geometries[i] = _through_ogr(wkb[i])
+        if geometries[i] is None:
+            reasons[i] = UNREADABLE
+    _drop_z(geometries)
+    drawn = ~shapely.is_empty(geometries) & ~shapely.is_missing(geometries)
+    _drop_empty_parts(geometries)
+    degenerate = drawn & shapely.is_empty(geometries)
+    geometries[degenerate] = None
+    reasons[degenerate] = DEGENERATE
+    bad = _bad_coordinates(geometries)
+    geometries[bad] = None
+    reasons[bad] = BAD_COORDINATES
+    if dimensions is not None:
+        _keep_dimensions(geometries, reasons, set(dimensions))
+    missing = (shapely.is_missing(geometries) | shapely.is_empty(geometries)) & (reasons == None)  # noqa: E711
+    geometries[missing] = None
+    reasons[missing] = NO_GEOMETRY
+    return Geometries(geometries, reasons)
+
+
+def _through_ogr(wkb):
+    """A shapely geometry from WKB GEOS refuses (curves, surfaces, open rings), or None."""
+    if ogr is None:
+        return None
+    gdal.PushErrorHandler("CPLQuietErrorHandler")  # the reason code says it; no GDAL noise in the log
+    try:
+        geometry = ogr.CreateGeometryFromWkb(wkb)
+    finally:
+        gdal.PopErrorHandler()
+    if geometry is None:
+        return None
+    if geometry.HasCurveGeometry():
+        geometry = geometry.GetLinearGeometry()
+    flat = ogr.GT_Flatten(geometry.GetGeometryType())
+    if flat == ogr.wkbTriangle:
+        geometry = ogr.ForceToPolygon(geometry)
+    elif flat in (ogr.wkbTIN, ogr.wkbPolyhedralSurface):
+        geometry = ogr.ForceToMultiPolygon(geometry)
+    geometry.Set3D(False)
+    geometry.SetMeasured(False)
+    geometry.CloseRings()
+    return shapely.from_wkb(bytes(geometry.ExportToIsoWkb()), on_invalid="ignore")
+
+
+def _drop_z(geometries):
+    has_z = shapely.has_z(geometries)
+    if has_z.any():
+        geometries[has_z] = shapely.force_2d(geometries[has_z])
+
+
+def _drop_empty_parts(geometries):
+    """Remove EMPTY parts and EMPTY or degenerate rings, in place (only where there are some).
+
+    A ring of fewer than four coordinates encloses nothing: as an interior
+    ring it is dropped; as an exterior ring it drops its polygon.
+    """
+    types = shapely.get_type_id(geometries)
+    collection = np.flatnonzero(types == _COLLECTION)
+    for i in collection:  # rare: handled one by one, recursively
+        geometries[i] = _clean(geometries[i])
+    multi = np.flatnonzero(np.isin(types, _MULTI_TYPES))
+    dirty = set()
+    if len(multi):
+        parts, owner = shapely.get_parts(geometries[multi], return_index=True)
+        dirty.update(multi[np.unique(owner[shapely.is_empty(parts)])].tolist())
+        polygon_parts = shapely.get_type_id(parts) == 3
+        dirty.update(multi[np.unique(owner[polygon_parts][_has_bad_ring(parts[polygon_parts])])].tolist())
+    polygons = np.flatnonzero(types == 3)
+    if len(polygons):
+        dirty.update(polygons[_has_bad_ring(geometries[polygons])].tolist())
+    for i in dirty:
+        geometries[i] = _clean(geometries[i])
+
+
+def _has_bad_ring(polygons):
+    """Boolean per polygon: one of its rings is EMPTY (interior) or has fewer than four coordinates."""
+    result = np.zeros(len(polygons), dtype=bool)
+    filled = np.flatnonzero(~shapely.is_empty(polygons))
+    if len(filled):
+        rings, owner = shapely.get_rings(polygons[filled], return_index=True)
+        bad = shapely.get_num_coordinates(rings) < _MIN_RING
+        result[filled[np.unique(owner[bad])]] = True
+    return result
+
+
+def _clean(geometry):
+    """``geometry`` without EMPTY parts or rings (an EMPTY geometry when nothing is left)."""
+    kind = shapely.get_type_id(geometry)
+    if kind == 3:
+        if geometry.is_empty or len(geometry.exterior.coords) < _MIN_RING:
+            return shapely.Polygon()
+        holes = [ring for ring in geometry.interiors if len(ring.coords) >= _MIN_RING]
+        return shapely.Polygon(geometry.exterior, holes)
+    if kind in _MULTI_TYPES or kind == _COLLECTION:
+        parts = [_clean(part) for part in shapely.get_parts(geometry)]
+        parts = [part for part in parts if not part.is_empty]
+        if kind == _COLLECTION:
+            return shapely.GeometryCollection(parts)
+        return {4: shapely.MultiPoint, 5: shapely.MultiLineString, 6: shapely.MultiPolygon}[kind](parts)
+    return geometry
+
+
+def _bad_coordinates(geometries):
+    """Boolean per geometry: one of its coordinates is NaN or infinite."""
+    bad = np.zeros(len(geometries), dtype=bool)
+    for start in range(0, len(geometries), _CHUNK):
+        chunk = geometries[start:start + _CHUNK]
+        coordinates, owner = shapely.get_coordinates(chunk, return_index=True)
+        wrong = ~np.isfinite(coordinates).all(axis=1)
+        if wrong.any():
+            bad[start + np.unique(owner[wrong])] = True
+    return bad
+
+
+def _keep_dimensions(geometries, reasons, dimensions):
+    """Reject geometries of a dimension not in ``dimensions``; collections keep their best parts."""
+    present = ~shapely.is_missing(geometries)
+    types = shapely.get_type_id(geometries)
+    for i in np.flatnonzero(present & (types == _COLLECTION)):
+        geometries[i] = _best_parts(geometries[i], dimensions)
+    dims = shapely.get_dimensions(geometries)
+    wrong = present & ~shapely.is_missing(geometries) & ~shapely.is_empty(geometries) & \
+        ~np.isin(dims, sorted(dimensions))
+    wrong |= present & shapely.is_missing(geometries)  # a collection with no part of a wanted dimension
+    geometries[wrong] = None
+    reasons[wrong] = WRONG_TYPE
+
+
+def _best_parts(collection, dimensions):
+    """The parts of ``collection`` of its highest dimension in ``dimensions``, as one geometry, or None."""
+    parts = _flat_parts(collection)
+    if not parts:
+        return collection  # empty: rejected as without geometry
+    for dimension in sorted(dimensions, reverse=True):
+        chosen = [part for part in parts if shapely.get_dimensions(part) == dimension]
+        if chosen:
+            return chosen[0] if len(chosen) == 1 else shapely.union_all(chosen) if dimension == POLYGON \
+                else {POINT: shapely.MultiPoint, LINE: shapely.MultiLineString}[dimension](
+                    [p for c in chosen for p in shapely.get_parts(c)])
+    return None
+
+
+def _flat_parts(geometry):
+    """Single geometries of a (nested) collection, EMPTY ones left out."""
+    if shapely.get_type_id(geometry) in (*_MULTI_TYPES, _COLLECTION):
+        return [leaf for part in shapely.get_parts(geometry) for leaf in _flat_parts(part)]
+    return [] if geometry.is_empty else [geometry]
