@@ -19,6 +19,7 @@ from qgis.core import (
 )
 
 from .. import plugin_version
+from ..core import settings
 from ..core.exposure.overlay import containing_unit
 from ..core.network import assignment
 from ..core.network.evacuation import evacuation_access
@@ -26,6 +27,8 @@ from ..core.network.isochrones import isochrone_bands
 from . import compat, messages
 from .base import RefugeAlgorithm, guarded_run
 from .fastio import read_arrays
+from .labels import reject_rows
+from .layers import count_values
 from .network import NetworkParameters, representative_lonlat
 from .writer import write_json, write_table, write_with_columns
 
@@ -167,17 +170,20 @@ class EvacuationAccess(NetworkParameters, RefugeAlgorithm):
             "flooded": self.tr("in the hazard zone: not a destination"),
         }
 
-    def reason_labels(self):
-        return {
-            "no_geometry": self.tr("the feature has no geometry"),
-            "zero_length": self.tr("the road has no length (its vertices coincide)"),
-            "node_ids_mismatch": self.tr("the node ids do not match the road's vertices"),
-        }
-
-    def _numbers(self, arrays, field):
-        if not field:
-            return None
-        return np.array([np.nan if v is None else float(v) for v in arrays.values(field)], dtype=np.float64)
+    def check_parameters(self, parameters, context):
+        """Every parameter checked before any work (called by guarded_run)."""
+        self.check_network_parameters(parameters, context)
+        if parameters.get(self.ISOCHRONES_OUTPUT) not in (None, ""):
+            self._bands_min = self.read_setting(parameters, self.ISOCHRONE_BANDS, context,
+                                                settings.number_list)
+        if self.parameterAsBoolean(parameters, self.CAPACITY_ASSIGNMENT, context) and \
+                not self.parameterAsString(parameters, self.CAPACITY_FIELD, context):
+            raise QgsProcessingException(self.tr(
+                "The capacity-constrained assignment needs the shelters' capacity field."))
+        expression = self.parameterAsExpression(parameters, self.ROUTE_FILTER, context)
+        if expression and QgsExpression(expression).hasParserError():
+            raise QgsProcessingException(self.tr("The route expression is not valid: {error}").format(
+                error=QgsExpression(expression).parserErrorString()))
 
     # -- main -----------------------------------------------------------------------------------
 
@@ -199,12 +205,11 @@ class EvacuationAccess(NetworkParameters, RefugeAlgorithm):
             raise QgsProcessingException(self.tr("The households layer is empty."))
         if shelters is None or not len(shelters):
             raise QgsProcessingException(self.tr("The shelters layer is empty: give at least one shelter."))
-        population = self._numbers(households, self.parameterAsString(parameters, self.POPULATION_FIELD,
-                                                                     context))
+        population = count_values(self, households, parameters, self.POPULATION_FIELD, context)
         if population is not None and np.isnan(population).any():
             steps.pushWarning(self.tr("{count} households have no population value: counted as 0 people.")
                               .format(count=int(np.isnan(population).sum())))
-        capacity = self._numbers(shelters, self.parameterAsString(parameters, self.CAPACITY_FIELD, context))
+        capacity = count_values(self, shelters, parameters, self.CAPACITY_FIELD, context)
         name_field = self.parameterAsString(parameters, self.SHELTER_NAME_FIELD, context)
         shelter_names = [None if v is None else str(v) for v in shelters.values(name_field)] if name_field \
             else [None] * len(shelters)
@@ -242,9 +247,6 @@ class EvacuationAccess(NetworkParameters, RefugeAlgorithm):
 
         assigned = None
         if self.parameterAsBoolean(parameters, self.CAPACITY_ASSIGNMENT, context):
-            if capacity is None:
-                raise QgsProcessingException(self.tr(
-                    "The capacity-constrained assignment needs the shelters' capacity field."))
             steps.pushInfo(self.tr("Assigning households to shelters within their capacity."))
             assigned = self.run_engine(assignment.assign_with_capacity, result, people,
                                        np.nan_to_num(capacity, nan=0.0))
@@ -255,7 +257,8 @@ class EvacuationAccess(NetworkParameters, RefugeAlgorithm):
         labels = self.status_labels()
         keep = np.flatnonzero(~np.isnan(h_lonlat).any(axis=1))
         rejects = [("roads", road.arrays.feature_id(i), reason) for i, reason in road.rejects]
-        rejects += [("households", households.feature_id(int(i)), "no_geometry")
+        rejects += [("hazard", fid, reason) for fid, reason in road.zone_rejects]
+        rejects += [("households", households.feature_id(int(i)), households.reason(int(i)))
                     for i in np.setdiff1d(np.arange(len(households)), keep)]
         s_fids = np.array([shelters.feature_id(i) for i in range(len(shelters))], dtype=np.int64)
         shelter_of = result.shelter[keep]
@@ -289,7 +292,7 @@ class EvacuationAccess(NetworkParameters, RefugeAlgorithm):
         with np.errstate(divide="ignore", invalid="ignore"):
             ratio = np.where(cap > 0, load / cap, np.nan)
         s_keep = np.flatnonzero(~np.isnan(s_lonlat).any(axis=1))
-        rejects += [("shelters", shelters.feature_id(int(i)), "no_geometry")
+        rejects += [("shelters", shelters.feature_id(int(i)), shelters.reason(int(i)))
                     for i in np.setdiff1d(np.arange(len(shelters)), s_keep)]
         s_columns = [
             ("shelter_status", "text", result.shelter_status[s_keep]),
@@ -319,12 +322,8 @@ class EvacuationAccess(NetworkParameters, RefugeAlgorithm):
         steps.setCurrentStep(5)
         self._write_isochrones(parameters, context, steps, result.router, projector, outputs)
         messages.check_canceled(feedback)
-        reasons = self.reason_labels()
-        destination = write_table(self, parameters, self.REJECTS, context, steps, [
-            ("layer", "text", [r[0] for r in rejects]),
-            ("source_fid", "integer", [r[1] for r in rejects]),
-            ("reason_code", "text", [r[2] for r in rejects]),
-            ("reason", "text", [reasons[r[2]] for r in rejects])])
+        rejects = list(dict.fromkeys(rejects))  # a road may be set aside for one reason per part
+        destination = write_table(self, parameters, self.REJECTS, context, steps, reject_rows(rejects))
         if destination:
             outputs[self.REJECTS] = destination
 
@@ -349,9 +348,6 @@ class EvacuationAccess(NetworkParameters, RefugeAlgorithm):
             return
         expression = self.parameterAsExpression(parameters, self.ROUTE_FILTER, context)
         if expression:
-            if QgsExpression(expression).hasParserError():
-                raise QgsProcessingException(self.tr("The route expression is not valid: {error}").format(
-                    error=QgsExpression(expression).parserErrorString()))
             request = QgsFeatureRequest().setFilterExpression(expression).setNoAttributes()
             request.setFlags(request.flags() | QgsFeatureRequest.NoGeometry)
             wanted = {int(f.id()) for f in h_source.getFeatures(request)}
@@ -455,16 +451,7 @@ class EvacuationAccess(NetworkParameters, RefugeAlgorithm):
     def _write_isochrones(self, parameters, context, feedback, router, projector, outputs):
         if parameters.get(self.ISOCHRONES_OUTPUT) in (None, ""):
             return
-        text = self.parameterAsString(parameters, self.ISOCHRONE_BANDS, context)
-        try:
-            limits = sorted({float(v) for v in text.replace(";", ",").split(",") if v.strip()})
-        except ValueError as exc:
-            raise QgsProcessingException(self.tr(
-                "The isochrone bands cannot be read: write minutes separated by commas, for example "
-                "5, 10, 15, 30.")) from exc
-        if not limits or limits[0] <= 0:
-            raise QgsProcessingException(self.tr(
-                "Give isochrone bands in minutes above 0, e.g. 5, 10, 15, 30."))
+        limits = self._bands_min
         buffer_m = self.parameterAsDouble(parameters, self.ISOCHRONE_BUFFER, context)
         bands = self.run_engine(isochrone_bands, router, [60.0 * v for v in limits], buffer_m,
                                 projector.to_lonlat)

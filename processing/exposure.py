@@ -33,7 +33,7 @@ from .depth import DepthRasterParameters
 from .hazard_input import read_zones
 from .i18n_labels import class_label
 from .labels import reason_labels
-from .layers import SourceArrays, add_features, crs_text
+from .layers import add_features, crs_text
 from .styles import HazardStyler
 from .writer import write_json
 

@@ -17,8 +17,9 @@ from ..core.network.access import ACCESS_STATUSES, facility_access
 from . import compat, messages
 from .base import RefugeAlgorithm, guarded_run
 from .fastio import read_arrays
+from .labels import reject_rows
 from .network import NetworkParameters, representative_lonlat
-from .writer import write_json, write_with_columns
+from .writer import write_json, write_table, write_with_columns
 
 
 class FacilityAccess(NetworkParameters, RefugeAlgorithm):
@@ -27,6 +28,7 @@ class FacilityAccess(NetworkParameters, RefugeAlgorithm):
     FACILITY_NAME_FIELD = "FACILITY_NAME_FIELD"
     DELAY_THRESHOLD_MIN = "DELAY_THRESHOLD_MIN"
     HOUSEHOLDS_OUTPUT = "HOUSEHOLDS_OUTPUT"
+    REJECTS = "REJECTS"
     SUMMARY_JSON = "SUMMARY_JSON"
 
     def name(self):
@@ -49,7 +51,9 @@ class FacilityAccess(NetworkParameters, RefugeAlgorithm):
             "Output: <b>Households with emergency access</b>: facility_fid_dry, facility_name_dry, "
             "time_dry_s, distance_dry_m, facility_fid_flood, facility_name_flood, time_flood_s, "
             "distance_flood_m, delay_s, access_status (unchanged, delayed, loses_access, "
-            "no_access_dry, no_road or no_geometry) and access_label, and a <b>Summary (JSON)</b>. "
+            "no_access_dry, no_road or no_geometry) and access_label; <b>Rejected features</b>: the "
+            "roads, hazard zones, facilities and households set aside, with the reason; and a "
+            "<b>Summary (JSON)</b>. "
             "A temporary output is a GeoPackage in QGIS's temporary folder, written at file speed: "
             "save it elsewhere to keep it.")
 
@@ -72,6 +76,9 @@ class FacilityAccess(NetworkParameters, RefugeAlgorithm):
         # RefugeAlgorithm.resolve_file_outputs).
         households.setSupportsNonFileBasedOutput(False)
         self.addParameter(households)
+        self.addParameter(QgsProcessingParameterFeatureSink(
+            self.REJECTS, self.tr("Rejected features"), compat.SOURCE_TABLE, optional=True,
+            createByDefault=True))
         self.addParameter(QgsProcessingParameterFileDestination(
             self.SUMMARY_JSON, self.tr("Summary (JSON)"), self.tr("JSON (*.json)"), optional=True,
             createByDefault=True))
@@ -85,6 +92,10 @@ class FacilityAccess(NetworkParameters, RefugeAlgorithm):
             "no_road": self.tr("no road within the snapping distance"),
             "no_geometry": self.tr("the feature has no geometry"),
         }
+
+    def check_parameters(self, parameters, context):
+        """Every parameter checked before any work (called by guarded_run)."""
+        self.check_network_parameters(parameters, context)
 
     @guarded_run
     def processAlgorithm(self, parameters, context, feedback):  # noqa: N802
@@ -149,6 +160,17 @@ class FacilityAccess(NetworkParameters, RefugeAlgorithm):
                                          households, keep, columns)
         if destination:
             outputs[self.HOUSEHOLDS_OUTPUT] = destination
+        # Households without a geometry are in the output (status no_geometry) and in the rejects
+        # with their reason; facilities without one are only in the rejects.
+        rejects = [("roads", road.arrays.feature_id(i), reason) for i, reason in road.rejects]
+        rejects += [("hazard", fid, reason) for fid, reason in road.zone_rejects]
+        rejects += [(layer, arrays.feature_id(i), arrays.reason(i))
+                    for layer, arrays in (("households", households), ("facilities", facilities))
+                    for i in arrays.null_geometry]
+        rejects = list(dict.fromkeys(rejects))
+        destination = write_table(self, parameters, self.REJECTS, context, steps, reject_rows(rejects))
+        if destination:
+            outputs[self.REJECTS] = destination
         summary = {
             "generator": f"Refuge {plugin_version()}",
             "profile": road.profile.name,
@@ -158,6 +180,7 @@ class FacilityAccess(NetworkParameters, RefugeAlgorithm):
             "delay_threshold_s": threshold_s,
             "median_delay_s": float(np.nanmedian(access.delay_s)) if np.isfinite(access.delay_s).any()
             else None,
+            "rejected_features": len(rejects),
         }
         path = self.parameterAsFileOutput(parameters, self.SUMMARY_JSON, context)
         if path:

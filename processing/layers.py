@@ -102,6 +102,41 @@ class FeatureArrays:
         return [i for i in range(len(self)) if self.feature_id(i) in wanted]
 
 
+def count_values(algorithm, arrays, parameters, name, context):
+    """Values of the field chosen in parameter ``name`` that counts people (a population, a
+    capacity): float64 with NaN for NULL, or None when no field is chosen.
+
+    A value that is not a number, or a negative one, is refused with a message
+    naming the features: people cannot be counted from it.
+    """
+    field = algorithm.parameterAsString(parameters, name, context)
+    if not field:
+        return None
+    values, bad = arrays.numbers(field)
+    parameter = algorithm.parameterDefinition(name).description()
+    raw = arrays.values(field)
+    if bad:
+        raise QgsProcessingException(messages.tr(
+            "The field {field} ({parameter}) holds values that are not numbers: {examples}. Correct "
+            "them (or empty them), then run again.").format(
+            field=field, parameter=parameter, examples=_examples(arrays, bad, raw)))
+    negative = np.flatnonzero(values < 0)
+    if len(negative):
+        raise QgsProcessingException(messages.tr(
+            "The field {field} ({parameter}) holds negative values: {examples}. People and capacities "
+            "cannot be negative: correct them, then run again.").format(
+            field=field, parameter=parameter, examples=_examples(arrays, negative, raw)))
+    return values
+
+
+def _examples(arrays, positions, raw, most=5):
+    """'value (fid n), ...' of the first ``most`` positions, and how many more."""
+    shown = ", ".join(f"'{raw[i]}' (fid {arrays.feature_id(int(i))})" for i in list(positions)[:most])
+    if len(positions) > most:
+        shown += messages.tr(" and {count} more").format(count=len(positions) - most)
+    return shown
+
+
 def _number(value):
     """``value`` as a float (numbers, numeric text with a decimal point or comma), None when not one."""
     if value is None or isinstance(value, bool):

@@ -76,7 +76,7 @@ def error_message(exc):
 
 
 def _number_text(value):
-    return "{:g}".format(value)
+    return f"{value:g}"
 
 
 def setting_message(exc):

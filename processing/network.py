@@ -22,7 +22,7 @@ from ..core.network.topology import node_lines
 from . import compat
 from .depth import DepthRasterParameters
 from .fastio import read_arrays
-from .layers import SourceArrays
+from .hazard_input import read_zones
 from .messages import tr
 
 try:
@@ -48,6 +48,7 @@ class RoadNetwork:
     segment_class: np.ndarray = None
     segment_depth_m: np.ndarray = None
     hazard: object = None  # ("zones", ZoneIndex) or ("raster", grid, transformer to grid CRS)
+    zone_rejects: list = dataclasses.field(default_factory=list)  # [(fid, reason)] of hazard zones
     lines_left_out: int = 0
     default_class_lines: int = 0
     part_line: np.ndarray = None  # input road of each network line (multi-part roads give several)
@@ -249,11 +250,8 @@ class NetworkParameters(DepthRasterParameters):
             return arrays.values(fields[key]) if fields[key] else None
 
         count = len(arrays)
-        rejects = []
+        rejects = [(int(i), arrays.reason(i)) for i in arrays.null_geometry]
         lines = np.asarray(arrays.geometries, dtype=object)
-        missing = shapely.is_missing(lines) | shapely.is_empty(lines)
-        for i in np.flatnonzero(missing):
-            rejects.append((int(i), "no_geometry"))
         if source.sourceCrs().isGeographic():
             feedback.pushInfo(tr("The roads are in a geographic CRS ({crs}): lengths are measured on the "
                                  "WGS 84 ellipsoid and points are snapped in a local metric projection.")
@@ -272,7 +270,9 @@ class NetworkParameters(DepthRasterParameters):
             None if access is None else [access[i] for i in part_line],
             None if speed_field is None else [speed_field[i] for i in part_line])
         default_class_lines = len(parts) if classes is None else sum(1 for c in classes if c is None)
-        left_out = int((~np.isfinite(speeds)).sum())  # closed to the profile (not rejects)
+        closed = np.unique(part_line[~np.isfinite(speeds)])  # roads closed to the profile, in REJECTS
+        rejects.extend((int(i), "closed_to_profile") for i in closed)
+        left_out = len(closed)
         no_speed = 0 if speed_field is None else sum(
             1 for i, p in enumerate(part_line) if speed_field[p] is None and np.isfinite(speeds[i]))
         oneway = values(self.ONEWAY_FIELD)
@@ -335,12 +335,20 @@ class NetworkParameters(DepthRasterParameters):
     def profile_label(self, profile):
         return tr("walking") if profile.name == "walk" else tr("driving")
 
+    def check_network_parameters(self, parameters, context):
+        """The network's parameters checked before any work (see guarded_run)."""
+        if parameters.get(self.HAZARD) not in (None, "") and parameters.get(self.DEPTH) not in (None, ""):
+            raise QgsProcessingException(tr(
+                "Give hazard classes or a flood depth raster, not both."))
+        self.check_depth_parameters(parameters, context)
+        self.read_setting(parameters, self.CLASS_RULES, context, parse_class_rules)
+        if self.parameterAsDouble(parameters, self.MAX_SNAP_DISTANCE, context) <= 0:
+            raise QgsProcessingException(tr(
+                "The maximum snapping distance must be above 0 m: points join a road only within it."))
+
     def _flood_cut(self, parameters, context, feedback, road):
         zones_source = self.parameterAsSource(parameters, self.HAZARD, context)
         raster, grid = self.depth_grid(parameters, context, feedback)
-        if zones_source is not None and raster is not None:
-            raise QgsProcessingException(tr(
-                "Give hazard classes or a flood depth raster, not both."))
         network = road.network
         if zones_source is not None:
             field = self.parameterAsString(parameters, self.HAZARD_FIELD, context) or "hazard_class"
@@ -348,17 +356,12 @@ class NetworkParameters(DepthRasterParameters):
                 raise QgsProcessingException(tr(
                     "The hazard layer has no field {field}. Choose its class field, or prepare it with "
                     "Prepare a hazard layer.").format(field=field))
-            zones = SourceArrays(zones_source, feedback, [field])
-            codes = np.array([int(v) if v is not None else 0 for v in zones.values(field)])
-            polygons = crs_tools.reproject(zones.geometries, zones.crs, crs_tools.WGS84)
-            valid = ~(shapely.is_missing(polygons) | shapely.is_empty(polygons)) & (codes > 0)
-            index = ZoneIndex.from_polygons(shapely.make_valid(polygons[valid]), codes[valid])
-            try:
-                rules = parse_class_rules(self.parameterAsString(parameters, self.CLASS_RULES, context))
-            except ValueError as exc:
-                raise QgsProcessingException(tr(
-                    "The speed factors per class cannot be read near '{item}'. Write for example "
-                    "low=0.5; medium=0; high=0, with factors between 0 and 1.").format(item=exc)) from exc
+            zones = read_zones(self, parameters, context, feedback, self.HAZARD, self.HAZARD_FIELD)
+            road.zone_rejects = zones.rejects
+            polygons = crs_tools.reproject(zones.polygons, zones.crs, crs_tools.WGS84)
+            wet = zones.codes > 0
+            index = ZoneIndex.from_polygons(polygons[wet], zones.codes[wet])
+            rules = self.read_setting(parameters, self.CLASS_RULES, context, parse_class_rules)
             factors = dict(flood.DEFAULT_CLASS_FACTORS[road.profile.name])
             factors.update(rules)
             road.segment_class = flood.segment_classes(network, index)

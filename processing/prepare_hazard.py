@@ -14,14 +14,16 @@ from qgis.core import (
 from qgis.PyQt.QtCore import QVariant
 
 from ..core import crs as crs_tools
-from ..core import measure
+from ..core import measure, wkb
 from ..core.geometry import repair
 from ..core.hazard import zones as zone_tools
 from ..core.hazard.definitions import CLASS_BY_CODE, DEFAULT_VALUE_MAP, ValueMap
-from . import compat, fastio
+from ..core.settings import class_map
+from . import compat
 from .base import RefugeAlgorithm, guarded_run
 from .depth import DepthRasterParameters
 from .i18n_labels import class_label
+from .labels import reason_labels
 from .layers import SourceArrays, add_features, crs_text
 from .styles import HazardStyler
 
@@ -105,19 +107,26 @@ class PrepareHazard(DepthRasterParameters, RefugeAlgorithm):
             self.REJECTS, self.tr("Rejected zones"), compat.SOURCE_TABLE, optional=True,
             createByDefault=True))
 
+    def check_parameters(self, parameters, context):
+        """Every parameter checked before any work (called by guarded_run)."""
+        if (parameters.get(self.ZONES) in (None, "")) == (parameters.get(self.DEPTH) in (None, "")):
+            raise QgsProcessingException(self.tr(
+                "Give either hazard zones or a flood depth raster (exactly one of them)."))
+        self.check_depth_parameters(parameters, context)
+        if parameters.get(self.ZONES) not in (None, ""):
+            if not self.parameterAsString(parameters, self.CLASS_FIELD, context):
+                raise QgsProcessingException(self.tr("Choose the class field of the hazard zones."))
+            self._value_map = ValueMap(tuple(self.read_setting(parameters, self.VALUE_MAP, context,
+                                                               class_map)))
+
     @guarded_run
     def processAlgorithm(self, parameters, context, feedback):  # noqa: N802
-        self.ensure_dependencies()
         self.repair_invalid_geometries(context)
         zones_source = self.parameterAsSource(parameters, self.ZONES, context)
         raster = self.parameterAsRasterLayer(parameters, self.DEPTH, context)
-        if (zones_source is None) == (raster is None):
-            raise QgsProcessingException(self.tr(
-                "Give either hazard zones or a flood depth raster (exactly one of them)."))
         thresholds, min_depth = self.depth_classes(parameters, context)
         rejects = []
         if zones_source is not None:
-            fastio.require_crs(self, self.ZONES, zones_source)
             zones, crs, rejects = self._zones(parameters, context, feedback, zones_source)
         else:
             zones, crs = self._raster_zones(parameters, context, feedback, raster, thresholds,
@@ -157,8 +166,7 @@ class PrepareHazard(DepthRasterParameters, RefugeAlgorithm):
                                extent.yMaximum())
         source = self.parameterAsSource(parameters, self.AREA, context)
         if source is not None:
-            fastio.require_crs(self, self.AREA, source)
-            arrays = SourceArrays(source, feedback)
+            arrays = SourceArrays(source, feedback, dimensions={wkb.POLYGON})
             geometries, _, _ = repair(arrays.geometries)  # features without geometry stay None
             polygons = zone_tools.polygonal(shapely.union_all(
                 crs_tools.reproject(geometries, arrays.crs, crs)))
@@ -171,19 +179,18 @@ class PrepareHazard(DepthRasterParameters, RefugeAlgorithm):
 
     def _zones(self, parameters, context, feedback, source):
         field = self.parameterAsString(parameters, self.CLASS_FIELD, context)
-        if not field:
-            raise QgsProcessingException(self.tr("Choose the class field of the hazard zones."))
-        try:
-            value_map = ValueMap.parse(self.parameterAsString(parameters, self.VALUE_MAP, context))
-        except ValueError as exc:
+        if source.fields().lookupField(field) < 0:
             raise QgsProcessingException(self.tr(
-                "The value map cannot be read: {detail}. Write it as value=class pairs separated "
-                "by ';', e.g. YES=high; NO=dry.").format(detail=exc)) from exc
-        arrays = SourceArrays(source, feedback, [field])
+                "The hazard zones have no field {field}: choose their class field.").format(field=field))
+        arrays = SourceArrays(source, feedback, [field], dimensions={wkb.POLYGON})
         if not len(arrays):
             raise QgsProcessingException(self.tr("The hazard zones layer is empty."))
+        if len(arrays.null_geometry) == len(arrays):
+            raise QgsProcessingException(self.tr(
+                "No hazard zone has a usable polygon ({count} zones without one): check the layer, "
+                "or choose a layer of polygons.").format(count=len(arrays)))
         values = arrays.values(field)
-        result = zone_tools.classify_zones(arrays.geometries, values, value_map)
+        result = zone_tools.classify_zones(arrays.geometries, values, self._value_map)
         if (result.classes < 0).all():
             seen = sorted({str(v) for v in values if v is not None})[:10]
             raise QgsProcessingException(self.tr(
@@ -194,7 +201,10 @@ class PrepareHazard(DepthRasterParameters, RefugeAlgorithm):
                 count=int(result.repaired.sum())))
         keep = result.classes >= 0
         zones = zone_tools.resolve_overlaps(result.geometries[keep], result.classes[keep])
-        rejects = [(arrays.features[index].id(), reason, value)
+        # A zone the reader set aside says why: no geometry, another type, unreadable...
+        read_reasons = {"no_geometry": "empty_geometry", "wrong_geometry_type": "not_polygon"}
+        rejects = [(arrays.features[index].id(),
+                    read_reasons.get(arrays.reason(index), arrays.reason(index) or reason), value)
                    for index, reason, value in result.rejects]
         return zones, arrays.crs, rejects
 
@@ -217,12 +227,7 @@ class PrepareHazard(DepthRasterParameters, RefugeAlgorithm):
                                           compat.WKB_NOGEOMETRY)
         if sink is None:
             return
-        labels = {
-            "empty_geometry": self.tr("the zone has no geometry"),
-            "invalid_geometry": self.tr("invalid geometry that could not be repaired"),
-            "unmapped_value": self.tr("the value of the class field is not in the value map"),
-            "not_polygon": self.tr("the zone is not a polygon"),
-        }
+        labels = reason_labels()
         for fid, reason, value in rejects:
             feature = QgsFeature(fields)
             feature.setAttributes([int(fid), None if value is None else str(value), reason,
