@@ -56,10 +56,46 @@ def guarded_run(process_algorithm):
     return wrapper
 
 
+_UNBOUNDED = 1e300  # QGIS's default minimum and maximum of a number parameter are +-DBL_MAX
+
+
+def number_problem(definition, value):
+    """A translated sentence when ``value`` is not a number within ``definition``'s range, else None."""
+    if value is None or value == "" or not isinstance(value, (str, int, float)):
+        return None  # not given, or an expression (QgsProperty) QGIS evaluates itself
+    try:
+        number = float(str(value).strip().replace(",", "."))
+    except ValueError:
+        number = float("nan")
+    low, high = definition.minimum(), definition.maximum()
+    low = None if low < -_UNBOUNDED else low
+    high = None if high > _UNBOUNDED else high
+    if number == number and (low is None or number >= low) and (high is None or number <= high):
+        return None
+    if low is not None and high is not None:
+        rule = messages.tr("between {low} and {high}").format(low=f"{low:g}", high=f"{high:g}")
+    elif low is not None:
+        rule = messages.tr("at least {low}").format(low=f"{low:g}")
+    else:
+        rule = messages.tr("at most {high}").format(high=f"{high:g}")
+    return messages.tr("{parameter} must be a number {rule} (the value given is {value}).").format(
+        parameter=definition.description(), rule=rule, value=value)
+
+
 class RefugeAlgorithm(QgsProcessingAlgorithm):
     """Shared plumbing: translation, icon, dependency gate, error mapping, the run guard."""
 
     _guard = None  # the RunGuard of the run in progress (see guarded_run)
+
+    def checkParameterValues(self, parameters, context):  # noqa: N802
+        """QGIS's checks, with numbers out of range told with their allowed range."""
+        for definition in self.parameterDefinitions():
+            if definition.type() != "number":
+                continue
+            message = number_problem(definition, parameters.get(definition.name()))
+            if message:
+                return False, message
+        return super().checkParameterValues(parameters, context)
 
     def parameterAsSink(self, parameters, name, context, *args, **kwargs):  # noqa: N802
         """QGIS's sink, tracked by the run guard: a refused feature is an error, the file is checked."""
@@ -164,6 +200,19 @@ class RefugeAlgorithm(QgsProcessingAlgorithm):
             if source is None:
                 raise QgsProcessingException(self.invalidSourceError(parameters, definition.name()))
             fastio.check_source(self, definition.name(), source)
+
+    def warn_if_apart(self, feedback, label, bounds, other_label, other_bounds):
+        """Warn when two inputs do not even overlap: a result of "nothing" would then mislead."""
+        from ..core.geometry import bounds_gap_m
+
+        if bounds is None or other_bounds is None:
+            return
+        gap = bounds_gap_m(bounds, other_bounds)
+        if gap > 0:
+            feedback.pushWarning(messages.tr(
+                "{layer} and {other} do not overlap: about {km} km separate them, so nothing of one can "
+                "meet the other. Check that they cover the same area, and their coordinate reference "
+                "systems.").format(layer=label, other=other_label, km=f"{gap / 1000:.0f}"))
 
     def run_engine(self, function, *args, **kwargs):
         """Call an engine function, turning its typed errors into translated ones."""

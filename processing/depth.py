@@ -12,6 +12,18 @@ from ..core.hazard.definitions import FLOOD
 from . import compat
 
 
+def raster_lonlat_bounds(grid):
+    """Lon/lat bounds of a RasterGrid's extent (see refuge.core.geometry.lonlat_bounds)."""
+    import shapely
+
+    from ..core.geometry import lonlat_bounds
+
+    x0, dx, _, y0, _, dy = grid.geotransform
+    rows, columns = grid.values.shape
+    outline = shapely.box(x0, y0 + rows * dy, x0 + columns * dx, y0)
+    return lonlat_bounds([outline], grid.crs_wkt or "EPSG:4326")
+
+
 class DepthRasterParameters:
     """Mixin for algorithms that accept a flood depth raster and classify depths."""
 

@@ -213,6 +213,8 @@ class EvacuationAccess(NetworkParameters, RefugeAlgorithm):
         name_field = self.parameterAsString(parameters, self.SHELTER_NAME_FIELD, context)
         shelter_names = [None if v is None else str(v) for v in shelters.values(name_field)] if name_field \
             else [None] * len(shelters)
+        self.warn_apart_from_roads(steps, road, parameters, (self.HOUSEHOLDS, households),
+                                   (self.SHELTERS, shelters))
         h_lonlat = representative_lonlat(households)
         s_lonlat = representative_lonlat(shelters)
         s_class, s_depth = self.points_hazard(road, s_lonlat, parameters, context)
@@ -242,6 +244,15 @@ class EvacuationAccess(NetworkParameters, RefugeAlgorithm):
                 "No household is within {distance} m of a usable road. Check that the roads and the "
                 "households cover the same area (and their CRS), or raise the maximum snapping "
                 "distance.").format(distance=max_snap))
+        if not (result.shelter_status == "safe").any():
+            steps.pushWarning(self.tr(
+                "No safe shelter is within {distance} m of a usable road: no household can reach one. "
+                "Check that the shelters and the roads cover the same area (and their CRS), or raise the "
+                "maximum snapping distance.").format(distance=max_snap))
+        elif not np.isin(result.status, ["reachable", "at_shelter", "isolated_by_flood"]).any():
+            steps.pushWarning(self.tr(
+                "No household can reach a shelter, even without the flood: the households and the "
+                "shelters are on road networks that do not connect."))
         people = np.ones(len(households)) if population is None else np.nan_to_num(population)
         result.status[np.isnan(h_lonlat).any(axis=1)] = "no_geometry"  # rejected, counted apart
 

@@ -23,17 +23,17 @@ from ..core.exposure import needs as needs_tools
 from ..core.exposure import population as population_tools
 from ..core.exposure.needs import DEMOGRAPHICS, NEEDS
 from ..core.exposure.population import RESIDENTIAL_VALUES
-from ..core.geometry import repair
+from ..core.geometry import lonlat_bounds, repair
 from ..core.hazard import zones as zone_tools
 from ..core.hazard.definitions import CLASS_BY_CODE, CLASSES
 from ..core.osm.themes import CRITICAL_CATEGORIES, EMERGENCY_SHELTER_CATEGORIES
 from . import compat, fastio, messages
 from .base import RefugeAlgorithm, guarded_run
-from .depth import DepthRasterParameters
+from .depth import DepthRasterParameters, raster_lonlat_bounds
 from .hazard_input import read_zones
 from .i18n_labels import class_label
 from .labels import reason_labels
-from .layers import add_features, crs_text
+from .layers import add_features, count_values, crs_text
 from .styles import HazardStyler
 from .writer import write_json
 
@@ -59,6 +59,7 @@ class _Run:
     unit_tables: dict = dataclasses.field(default_factory=dict)
     results: dict = dataclasses.field(default_factory=dict)
     population_by_class: dict = None
+    hazard_bounds: tuple = None  # lon/lat bounds of the exposed classes (or of the depth raster)
     writes: list = dataclasses.field(default_factory=list)  # JoinedWriters of outputs being written
 
     def finish_writes(self, keep=True):
@@ -287,9 +288,11 @@ class Exposure(DepthRasterParameters, RefugeAlgorithm):
         thresholds, min_depth = self.depth_classes(parameters, context)
         if raster is not None:
             _, grid = self.depth_grid(parameters, context, feedback)
+            run.hazard_bounds = raster_lonlat_bounds(grid)
             return analysis.Hazard(grid=grid, thresholds=thresholds, min_value=min_depth), "raster"
         zones = read_zones(self, parameters, context, feedback, self.HAZARD, self.HAZARD_FIELD)
         run.rejects.extend(("hazard", fid, reason) for fid, reason in zones.rejects)
+        run.hazard_bounds = lonlat_bounds(zones.polygons[zones.codes > 0], zones.crs)
         return analysis.Hazard(polygons=zones.polygons, codes=zones.codes, crs=zones.crs), "zones"
 
     def _source(self, parameters, name, context, feedback, fast_output=None):
@@ -346,6 +349,9 @@ class Exposure(DepthRasterParameters, RefugeAlgorithm):
             steps.setCurrentStep(step)
             source, arrays = self._source(parameters, name, context, steps, fast_output)
             if arrays is not None:
+                self.warn_if_apart(steps, self.parameterDefinition(name).description(),
+                                   lonlat_bounds(arrays.geometries, arrays.crs),
+                                   self.tr("the hazard"), run.hazard_bounds)
                 handler(parameters, context, steps, run, arrays, source)
         self._population_raster(parameters, context, run, steps)
         if run.population_by_class is not None:
@@ -386,6 +392,12 @@ class Exposure(DepthRasterParameters, RefugeAlgorithm):
             "properties, then run again."), self.tr(
             "The population raster declares no nodata value: every pixel is read as a number of "
             "people."))
+        if np.nanmin(grid.values, initial=0.0) < 0:
+            raise QgsProcessingException(self.tr(
+                "The population raster holds negative values (down to {minimum:g}): people cannot be "
+                "negative. If they mark cells without data, set the raster's nodata value in the layer "
+                "properties (or fix the raster), then run again.").format(
+                minimum=float(np.nanmin(grid.values))))
         target = grid.crs_wkt or crs_text(raster.crs())
         zones = run.hazard.zones_wgs84()
         codes = sorted(zones)
@@ -477,8 +489,9 @@ class Exposure(DepthRasterParameters, RefugeAlgorithm):
         census_field = self.parameterAsString(parameters, self.UNIT_POPULATION_FIELD, context)
         population = None
         if population_field:
-            values = arrays.values(population_field)
-            population = np.array([_number(values[i]) for i in keep])
+            values = count_values(self, arrays, parameters, self.POPULATION_FIELD, context)
+            self._warn_null(feedback, values, keep, population_field)
+            population = np.nan_to_num(values[keep], nan=0.0)
         dasymetric = not population_field and census_field and run.units is not None
         writer = self._joined_writer(parameters, self.BUILDINGS_OUTPUT, context, run, arrays,
                                      size_name="footprint_m2",
@@ -542,10 +555,18 @@ class Exposure(DepthRasterParameters, RefugeAlgorithm):
         self._report_repairs(feedback, self.tr("Buildings"), repaired)
         return analysis.FeatureExposure.concatenate(parts)
 
+    def _warn_null(self, feedback, values, keep, field):
+        missing = int(np.isnan(values[keep]).sum())
+        if missing:
+            feedback.pushWarning(self.tr("{count} features have no value in {field}: counted as 0 people.")
+                                 .format(count=missing, field=field))
+
     def _dasymetric(self, parameters, context, feedback, run, arrays, keep, result, census_field,
                     type_field):
         """People per building from the units' census totals (footprint x levels)."""
-        totals = [_number(v) for v in run.units.values(census_field)]
+        census = count_values(self, run.units, parameters, self.UNIT_POPULATION_FIELD, context)
+        self._warn_null(feedback, census, np.arange(len(census)), census_field)
+        totals = np.nan_to_num(census, nan=0.0).tolist()
         levels_field = self.parameterAsString(parameters, self.LEVELS_FIELD, context)
         levels = None
         if levels_field:
@@ -783,13 +804,6 @@ def _blocks(count):
     pieces = max(1, min(count // _BLOCK_MIN, max(_BLOCK_COUNT, -(-count // _BLOCK_MAX))))
     edges = np.linspace(0, count, pieces + 1).astype(np.int64)
     return [(int(a), int(b)) for a, b in zip(edges[:-1], edges[1:])]
-
-
-def _number(value):
-    try:
-        return float(value)
-    except (TypeError, ValueError):
-        return 0.0
 
 
 class _NullFeedback:

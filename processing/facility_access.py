@@ -114,6 +114,8 @@ class FacilityAccess(NetworkParameters, RefugeAlgorithm):
             raise QgsProcessingException(self.tr(
                 "The facilities layer is empty: give at least one facility."))
         messages.check_canceled(feedback)
+        self.warn_apart_from_roads(steps, road, parameters, (self.HOUSEHOLDS, households),
+                                   (self.FACILITIES, facilities))
         projector = road.network.projector
         h_lonlat = representative_lonlat(households)
         f_lonlat = representative_lonlat(facilities)
@@ -126,6 +128,11 @@ class FacilityAccess(NetworkParameters, RefugeAlgorithm):
                 "No household is within {distance} m of a usable road. Check that the roads and the "
                 "households cover the same area (and their CRS), or raise the maximum snapping "
                 "distance.").format(distance=max_snap))
+        if not np.isin(access.status, ["unchanged", "delayed", "loses_access"]).any():
+            steps.pushWarning(self.tr(
+                "No household is reached from a facility, even without the flood: check that the "
+                "facilities are within {distance} m of a usable road, on the same road network as the "
+                "households.").format(distance=max_snap))
         steps.setCurrentStep(2)
         f_fids = np.array([facilities.feature_id(i) for i in range(len(facilities))], dtype=np.int64)
         name_field = self.parameterAsString(parameters, self.FACILITY_NAME_FIELD, context)

@@ -24,6 +24,7 @@ from qgis.core import (
 )
 
 from ..core import wkb
+from ..core.io import staging
 from . import messages
 from .guard import output_value
 from .layers import FeatureArrays, SourceArrays, crs_text, dimension_label, dimensions_of, geometry_dimension
@@ -336,8 +337,10 @@ class JoinedWriter:
         """
         try:
             self._executor.submit(self._finish).result()
-        except BaseException:
+        except BaseException as exc:
             self.discard()
+            if isinstance(exc, (sqlite3.Error, OSError)):
+                raise staging.output_error(self.destination, exc) from exc
             raise
         self._executor.shutdown()
         self._closed = True
@@ -495,8 +498,10 @@ class _PendingCopy:
         self._taken = True
         try:
             return self._future.result()
-        except BaseException:
+        except BaseException as exc:
             _remove_temporary(self.temporary)
+            if isinstance(exc, (sqlite3.Error, OSError)):
+                raise staging.output_error(self.destination, exc) from exc
             raise
 
     def discard(self):
@@ -539,7 +544,7 @@ def _copy_source(path, layer_name, table, temporary):
         options=[] if is_gpkg else ["-unsetFid"])
     copied = gdal.VectorTranslate(temporary, path, options=options)
     if copied is None:
-        raise OSError(f"GDAL could not copy {path}")
+        raise OSError(f"GDAL could not copy {path}: {gdal.GetLastErrorMsg()}")
     fid_column = copied.GetLayerByName(table).GetFIDColumn() or "fid"  # a GeoPackage keeps its own
     copied = None  # close: GDAL finishes the file (and its spatial index) here
     return table, fid_column

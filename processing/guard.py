@@ -273,11 +273,9 @@ class RunGuard:
 
     def write_error(self, destination, detail):
         """The OutputError for a failed write to ``destination`` (the disk may be full)."""
-        path = self.staging.final_path(destination.split("|")[0])
-        folder = _existing_parent(os.path.dirname(os.path.abspath(path)))
-        if _nearly_full(folder) or "full" in (detail or "").lower() or "space" in (detail or "").lower():
-            return OutputError(path, "no_space", detail)
-        return OutputError(path, "write_failed", detail)
+        staged = destination.split("|")[0]
+        error = staging_tools.output_error(staged, RuntimeError(detail or ""))
+        return OutputError(self.staging.final_path(staged), error.reason, detail)
 
     # -- after the run ----------------------------------------------------------------------------
 
@@ -326,7 +324,7 @@ class RunGuard:
         layer = sink.destination.split("|layername=")[1] if "|layername=" in sink.destination else None
         count = _feature_count(staged, layer)
         if count != sink.count:
-            reason = "no_space" if _nearly_full(os.path.dirname(staged)) else "incomplete"
+            reason = "no_space" if staging_tools.nearly_full(staged) else "incomplete"
             raise OutputError(self.staging.final_path(staged), reason,
                               f"{count} of {sink.count} features readable")
 
@@ -376,15 +374,3 @@ def _existing_parent(folder):
             return None
         folder = parent
     return folder or None
-
-
-_FULL_BYTES = 1 << 20  # under 1 MiB free, a failed write is taken to be a full disk
-
-
-def _nearly_full(folder):
-    import shutil
-
-    try:
-        return folder is not None and shutil.disk_usage(folder).free < _FULL_BYTES
-    except OSError:
-        return False

@@ -332,6 +332,16 @@ class NetworkParameters(DepthRasterParameters):
         self._flood_cut(parameters, context, feedback, road)
         return road
 
+    def warn_apart_from_roads(self, feedback, road, parameters, *inputs):
+        """Warn about point inputs ([(parameter name, arrays)]) that do not overlap the roads."""
+        from ..core.geometry import lonlat_bounds
+
+        roads = lonlat_bounds(road.arrays.geometries, road.arrays.crs)
+        for name, arrays in inputs:
+            self.warn_if_apart(feedback, self.parameterDefinition(name).description(),
+                               lonlat_bounds(arrays.geometries, arrays.crs),
+                               self.parameterDefinition(self.ROADS).description(), roads)
+
     def profile_label(self, profile):
         return tr("walking") if profile.name == "walk" else tr("driving")
 

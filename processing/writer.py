@@ -8,6 +8,7 @@ import numpy as np
 from qgis.core import QgsField, QgsFields
 from qgis.PyQt.QtCore import QVariant
 
+from ..core.io import staging
 from . import fastio
 from .layers import add_features
 
@@ -112,8 +113,40 @@ def write_table(algorithm, parameters, name, context, feedback, columns, geometr
 
 
 def write_json(path, data):
-    """Write ``data`` as UTF-8 JSON to ``path`` through a temporary file (never half-written)."""
+    """Write ``data`` as UTF-8 JSON to ``path`` through a temporary file (never half-written).
+
+    NaN and infinite numbers, which JSON cannot hold, are written as null.
+    Every write is checked: a full disk or a refused write raises
+    :class:`refuge.core.errors.OutputError` and leaves nothing behind.
+    """
+    text = json.dumps(_json_safe(data), ensure_ascii=False, indent=1, allow_nan=False)
     temporary = path + ".tmp"
-    with open(temporary, "w", encoding="utf-8") as handle:
-        json.dump(data, handle, ensure_ascii=False, indent=1)
-    os.replace(temporary, path)
+    try:
+        with open(temporary, "w", encoding="utf-8") as handle:
+            handle.write(text)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(temporary, path)
+    except OSError as exc:
+        if os.path.exists(temporary):
+            os.unlink(temporary)
+        raise staging.output_error(path, exc) from exc
+
+
+def _json_safe(value):
+    """``value`` with NaN and infinities as None and numpy scalars as Python numbers."""
+    if isinstance(value, dict):
+        return {key if isinstance(key, (str, int, float, bool)) or key is None else str(key): _json_safe(item)
+                for key, item in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_json_safe(item) for item in value]
+    if isinstance(value, (np.bool_, bool)):
+        return bool(value)
+    if isinstance(value, (np.integer,)):
+        return int(value)
+    if isinstance(value, (float, np.floating)):
+        number = float(value)
+        return number if np.isfinite(number) else None
+    if isinstance(value, np.ndarray):
+        return _json_safe(value.tolist())
+    return value

@@ -140,7 +140,7 @@ class Staging:
         try:
             os.makedirs(folder, exist_ok=True)
         except OSError as exc:
-            raise _os_output_error(final_path, exc) from exc
+            raise output_error(final_path, exc) from exc
         self._created.extend(missing)
         recover(folder)
         staging = os.path.join(folder, PREFIX + self.run_id)
@@ -148,7 +148,7 @@ class Staging:
             os.mkdir(staging)
             handle = open(os.path.join(staging, _LOCK), "a+b")
         except OSError as exc:
-            raise _os_output_error(final_path, exc) from exc
+            raise output_error(final_path, exc) from exc
         _lock(handle)
         self._folders[folder] = (staging, handle)
         return staging
@@ -273,26 +273,41 @@ def recover(folder):
 
 _NO_SPACE = {errno.ENOSPC, getattr(errno, "EDQUOT", errno.ENOSPC)}
 _NOT_WRITABLE = {errno.EACCES, errno.EPERM, errno.EROFS}
+_FULL_BYTES = 1 << 20  # under 1 MiB free, a failed write is taken to be a full disk
 
 
-def _os_output_error(path, exc):
-    """The :class:`OutputError` for an OSError met while writing ``path``."""
-    if exc.errno in _NO_SPACE:
-        reason = "no_space"
-    elif exc.errno in _NOT_WRITABLE:
-        reason = "not_writable"
-    elif exc.errno == errno.EISDIR:
-        reason = "is_directory"
-    else:
-        reason = "write_failed"
-    return OutputError(path, reason, exc.strerror or str(exc))
+def nearly_full(path):
+    """True when the disk holding ``path`` (or its nearest existing parent) has under 1 MiB free."""
+    folder = os.path.abspath(path)
+    while folder and not os.path.exists(folder):
+        parent = os.path.dirname(folder)
+        if parent == folder:
+            return False
+        folder = parent
+    try:
+        return shutil.disk_usage(folder).free < _FULL_BYTES
+    except OSError:
+        return False
 
 
 def output_error(path, exc):
-    """Public name of the mapping of an OSError (or a sqlite error) to an :class:`OutputError`."""
-    if isinstance(exc, OSError):
-        return _os_output_error(path, exc)
-    text = str(exc)
-    if "full" in text.lower() or "no space" in text.lower():
-        return OutputError(path, "no_space", text)
-    return OutputError(path, "write_failed", text)
+    """The :class:`OutputError` for an error met while writing ``path`` (OSError, sqlite, GDAL).
+
+    A full disk is told apart from other failures by the error number, the
+    words of SQLite and GDAL ("database or disk is full", "No space left"),
+    or the free space left on the disk.
+    """
+    if isinstance(exc, OutputError):
+        return exc
+    number = getattr(exc, "errno", None)
+    text = getattr(exc, "strerror", None) or str(exc)
+    lowered = text.lower()
+    if number in _NO_SPACE or "disk is full" in lowered or "no space" in lowered or nearly_full(path):
+        reason = "no_space"
+    elif number in _NOT_WRITABLE:
+        reason = "not_writable"
+    elif number == errno.EISDIR:
+        reason = "is_directory"
+    else:
+        reason = "write_failed"
+    return OutputError(path, reason, text)
