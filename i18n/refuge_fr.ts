@@ -4,7 +4,7 @@
 <context>
     <name>@default</name>
     <message>
-        <location filename="../processing/messages.py" line="29"/>
+        <location filename="../processing/messages.py" line="146"/>
         <source>Canceled: nothing was written.</source>
         <translation>Annulé : rien n’a été écrit.</translation>
     </message>
@@ -44,47 +44,42 @@
         <translation>La zone à extraire est vide. Tracez une emprise plus grande ou choisissez une couche de polygones, ou laissez la zone vide pour extraire tout le fichier.</translation>
     </message>
     <message>
-        <location filename="../processing/messages.py" line="53"/>
-        <source>Cannot write {path}: {detail}. Choose another output file.</source>
-        <translation>Impossible d’écrire {path} : {detail}. Choisissez un autre fichier de sortie.</translation>
-    </message>
-    <message>
-        <location filename="../processing/messages.py" line="56"/>
+        <location filename="../processing/messages.py" line="72"/>
         <source>The Python package {package} is missing or unusable ({detail}). See the Refuge README, section Installation, to install it.</source>
         <translation>Le paquet Python {package} est absent ou inutilisable ({detail}). Consultez le README de Refuge, section Installation, pour l’installer.</translation>
     </message>
     <message>
-        <location filename="../processing/messages.py" line="70"/>
+        <location filename="../processing/messages.py" line="191"/>
         <source>some nodes of the way are missing from the file (clipped extract)</source>
         <translation>des nœuds du chemin manquent dans le fichier (extrait découpé)</translation>
     </message>
     <message>
-        <location filename="../processing/messages.py" line="71"/>
+        <location filename="../processing/messages.py" line="192"/>
         <source>fewer than two distinct points</source>
         <translation>moins de deux points distincts</translation>
     </message>
     <message>
-        <location filename="../processing/messages.py" line="72"/>
+        <location filename="../processing/messages.py" line="193"/>
         <source>the way is not a closed ring, so it cannot be an area</source>
         <translation>le chemin n’est pas un anneau fermé et ne peut donc pas être une surface</translation>
     </message>
     <message>
-        <location filename="../processing/messages.py" line="73"/>
+        <location filename="../processing/messages.py" line="194"/>
         <source>the multipolygon could not be assembled (member ways missing from the file or rings not closed)</source>
         <translation>le multipolygone n’a pas pu être assemblé (chemins membres absents du fichier ou anneaux non fermés)</translation>
     </message>
     <message>
-        <location filename="../processing/messages.py" line="75"/>
+        <location filename="../processing/messages.py" line="196"/>
         <source>invalid geometry that could not be repaired</source>
         <translation>géométrie invalide qui n’a pas pu être réparée</translation>
     </message>
     <message>
-        <location filename="../processing/messages.py" line="81"/>
+        <location filename="../processing/messages.py" line="202"/>
         <source>Refuge cannot run its algorithms because of its Python dependencies:</source>
         <translation>Refuge ne peut pas exécuter ses algorithmes à cause de ses dépendances Python :</translation>
     </message>
     <message>
-        <location filename="../processing/messages.py" line="83"/>
+        <location filename="../processing/messages.py" line="204"/>
         <source>Install shapely 2 built against the same GEOS as QGIS, and pyosmium, as the Refuge README explains (section Installation), then restart QGIS.</source>
         <translation>Installez shapely 2 compilé avec la même bibliothèque GEOS que QGIS, ainsi que pyosmium, comme l’explique le README de Refuge (section Installation), puis redémarrez QGIS.</translation>
     </message>
@@ -109,147 +104,142 @@
         <translation>Fort</translation>
     </message>
     <message>
-        <location filename="../processing/network.py" line="201"/>
+        <location filename="../processing/network.py" line="191"/>
         <source>Roads</source>
         <translation>Routes</translation>
     </message>
     <message>
-        <location filename="../processing/network.py" line="203"/>
+        <location filename="../processing/network.py" line="193"/>
         <source>Road class field</source>
         <translation>Champ de classe de route</translation>
     </message>
     <message>
-        <location filename="../processing/network.py" line="203"/>
+        <location filename="../processing/network.py" line="193"/>
         <source>Speed field (km/h)</source>
         <translation>Champ de vitesse (km/h)</translation>
     </message>
     <message>
-        <location filename="../processing/network.py" line="203"/>
+        <location filename="../processing/network.py" line="193"/>
         <source>Oneway field</source>
         <translation>Champ de sens unique</translation>
     </message>
     <message>
-        <location filename="../processing/network.py" line="203"/>
+        <location filename="../processing/network.py" line="193"/>
         <source>Node ids field</source>
         <translation>Champ des identifiants de nœuds</translation>
     </message>
     <message>
-        <location filename="../processing/network.py" line="203"/>
+        <location filename="../processing/network.py" line="193"/>
         <source>Access field</source>
         <translation>Champ d’accès</translation>
     </message>
     <message>
-        <location filename="../processing/network.py" line="203"/>
+        <location filename="../processing/network.py" line="193"/>
         <source>Maximum speed field (km/h)</source>
         <translation>Champ de vitesse maximale (km/h)</translation>
     </message>
     <message>
-        <location filename="../processing/network.py" line="203"/>
+        <location filename="../processing/network.py" line="193"/>
         <source>Bridge field</source>
         <translation>Champ de pont</translation>
     </message>
     <message>
-        <location filename="../processing/network.py" line="203"/>
+        <location filename="../processing/network.py" line="193"/>
         <source>Tunnel field</source>
         <translation>Champ de tunnel</translation>
     </message>
     <message>
-        <location filename="../processing/network.py" line="215"/>
+        <location filename="../processing/network.py" line="205"/>
         <source>Topology tolerance (m)</source>
         <translation>Tolérance topologique (m)</translation>
     </message>
     <message>
-        <location filename="../processing/network.py" line="218"/>
+        <location filename="../processing/network.py" line="208"/>
         <source>Travel profile</source>
         <translation>Profil de déplacement</translation>
     </message>
     <message>
-        <location filename="../processing/network.py" line="218"/>
+        <location filename="../processing/network.py" line="208"/>
         <source>Walk</source>
         <translation>À pied</translation>
     </message>
     <message>
-        <location filename="../processing/network.py" line="218"/>
+        <location filename="../processing/network.py" line="208"/>
         <source>Drive</source>
         <translation>En voiture</translation>
     </message>
     <message>
-        <location filename="../processing/network.py" line="220"/>
+        <location filename="../processing/network.py" line="210"/>
         <source>Hazard classes</source>
         <translation>Classes d’aléa</translation>
     </message>
     <message>
-        <location filename="../processing/network.py" line="222"/>
+        <location filename="../processing/network.py" line="212"/>
         <source>Hazard class field</source>
         <translation>Champ de classe d’aléa</translation>
     </message>
     <message>
-        <location filename="../processing/network.py" line="226"/>
+        <location filename="../processing/network.py" line="216"/>
         <source>Speed factor per class (0 = impassable)</source>
         <translation>Coefficient de vitesse par classe (0 = impraticable)</translation>
     </message>
     <message>
-        <location filename="../processing/network.py" line="228"/>
+        <location filename="../processing/network.py" line="218"/>
         <source>Maximum walking depth (m)</source>
         <translation>Hauteur d’eau maximale à pied (m)</translation>
     </message>
     <message>
-        <location filename="../processing/network.py" line="231"/>
+        <location filename="../processing/network.py" line="221"/>
         <source>Maximum snapping distance (m)</source>
         <translation>Distance d’accrochage maximale (m)</translation>
     </message>
     <message>
-        <location filename="../processing/network.py" line="245"/>
+        <location filename="../processing/network.py" line="235"/>
         <source>The roads layer has no field {field}.</source>
         <translation>La couche des routes n’a pas de champ {field}.</translation>
     </message>
     <message>
-        <location filename="../processing/network.py" line="254"/>
+        <location filename="../processing/network.py" line="244"/>
         <source>The roads layer is empty. Choose a layer of road lines.</source>
         <translation>La couche des routes est vide. Choisissez une couche de lignes routières.</translation>
     </message>
     <message>
-        <location filename="../processing/network.py" line="269"/>
+        <location filename="../processing/network.py" line="256"/>
         <source>The roads are in a geographic CRS ({crs}): lengths are measured on the WGS 84 ellipsoid and points are snapped in a local metric projection.</source>
         <translation>Les routes sont dans un SCR géographique ({crs}) : les longueurs sont mesurées sur l’ellipsoïde WGS 84 et les points sont accrochés dans une projection métrique locale.</translation>
     </message>
     <message>
-        <location filename="../processing/network.py" line="307"/>
+        <location filename="../processing/network.py" line="296"/>
         <source>Multi-part roads: node ids are not used; roads are joined by their coordinates.</source>
         <translation>Routes multiparties : les identifiants de nœuds ne sont pas utilisés ; les routes sont raccordées par leurs coordonnées.</translation>
     </message>
     <message>
-        <location filename="../processing/network.py" line="326"/>
+        <location filename="../processing/network.py" line="315"/>
         <source>No road of the roads layer can be used for {profile}: check the road class field and the travel profile.</source>
         <translation>Aucune route de la couche des routes n’est praticable {profile} : vérifiez le champ de classe de route et le profil de déplacement.</translation>
     </message>
     <message>
-        <location filename="../processing/network.py" line="347"/>
+        <location filename="../processing/network.py" line="346"/>
         <source>walking</source>
         <translation>à pied</translation>
     </message>
     <message>
-        <location filename="../processing/network.py" line="347"/>
+        <location filename="../processing/network.py" line="346"/>
         <source>driving</source>
         <translation>en voiture</translation>
     </message>
     <message>
-        <location filename="../processing/network.py" line="353"/>
+        <location filename="../processing/network.py" line="351"/>
         <source>Give hazard classes or a flood depth raster, not both.</source>
         <translation>Indiquez des classes d’aléa ou un raster de hauteur d’eau, pas les deux.</translation>
     </message>
     <message>
-        <location filename="../processing/network.py" line="359"/>
+        <location filename="../processing/network.py" line="366"/>
         <source>The hazard layer has no field {field}. Choose its class field, or prepare it with Prepare a hazard layer.</source>
         <translation>La couche d’aléa n’a pas de champ {field}. Choisissez son champ de classe, ou préparez-la avec Préparer une couche d’aléa.</translation>
     </message>
     <message>
-        <location filename="../processing/network.py" line="370"/>
-        <source>The speed factors per class cannot be read near &apos;{item}&apos;. Write for example low=0.5; medium=0; high=0, with factors between 0 and 1.</source>
-        <translation>Les coefficients de vitesse par classe sont illisibles près de « {item} ». Écrivez par exemple low=0.5; medium=0; high=0, avec des coefficients compris entre 0 et 1.</translation>
-    </message>
-    <message>
-        <location filename="../processing/network.py" line="176"/>
+        <location filename="../processing/network.py" line="166"/>
         <source>&lt;b&gt;Roads&lt;/b&gt;: lines, for example the roads layer of Extract OSM layers from a .pbf file. &lt;b&gt;Road class field&lt;/b&gt; (OSM highway values), &lt;b&gt;Speed field (km/h)&lt;/b&gt; (replaces the class speed where set), &lt;b&gt;Oneway field&lt;/b&gt; (1, -1, 0 or yes/no; driving only), &lt;b&gt;Access field&lt;/b&gt; (no and private close a road), &lt;b&gt;Maximum speed field (km/h)&lt;/b&gt; (driving only), &lt;b&gt;Bridge field&lt;/b&gt; and &lt;b&gt;Tunnel field&lt;/b&gt;.
 &lt;b&gt;Node ids field&lt;/b&gt;: OSM node ids of every vertex; roads meet where they share a node. Without it, roads meet at shared vertices, at line ends within the &lt;b&gt;Topology tolerance (m)&lt;/b&gt; and where they cross; bridges and tunnels meet other roads only at their ends.
 &lt;b&gt;Travel profile&lt;/b&gt;: walking (4.5 km/h, 3 km/h on steps; no motorways or trunk roads) or driving (speed per road class or maxspeed; oneway respected).
@@ -264,83 +254,298 @@
 </translation>
     </message>
     <message>
-        <location filename="../processing/network.py" line="333"/>
+        <location filename="../processing/network.py" line="322"/>
         <source>{count} roads are not used for {profile}: their class is closed to it, or their access is no or private.</source>
         <translation>{count} routes ne sont pas utilisées {profile} : leur classe leur est fermée, ou leur accès vaut no ou private.</translation>
     </message>
     <message>
-        <location filename="../processing/network.py" line="337"/>
+        <location filename="../processing/network.py" line="326"/>
         <source>{count} roads have no class: they take the speed of an ordinary road ({speed} km/h).</source>
         <translation>{count} routes n’ont pas de classe : elles prennent la vitesse d’une route ordinaire ({speed} km/h).</translation>
     </message>
     <message>
-        <location filename="../processing/network.py" line="341"/>
+        <location filename="../processing/network.py" line="330"/>
         <source>{count} roads have no value in the speed field: they take the speed of their class.</source>
         <translation>{count} routes n’ont pas de valeur dans le champ de vitesse : elles prennent la vitesse de leur classe.</translation>
     </message>
     <message>
-        <location filename="../processing/network.py" line="167"/>
+        <location filename="../processing/network.py" line="157"/>
         <source>Evacuation and access</source>
         <translation>Évacuation et accès</translation>
+    </message>
+    <message>
+        <location filename="../processing/labels.py" line="15"/>
+        <source>the feature has no geometry</source>
+        <translation>l’entité n’a pas de géométrie</translation>
+    </message>
+    <message>
+        <location filename="../processing/labels.py" line="16"/>
+        <source>the geometry cannot be read (a line of one point, or damaged data)</source>
+        <translation>la géométrie est illisible (une ligne d’un seul point, ou des données abîmées)</translation>
+    </message>
+    <message>
+        <location filename="../processing/labels.py" line="17"/>
+        <source>the geometry has coordinates that are not numbers (NaN) or infinite</source>
+        <translation>la géométrie a des coordonnées qui ne sont pas des nombres (NaN) ou qui sont infinies</translation>
+    </message>
+    <message>
+        <location filename="../processing/labels.py" line="18"/>
+        <source>the geometry is not of a type this input accepts (for example a line among buildings)</source>
+        <translation>la géométrie n’est pas d’un type que cette entrée accepte (par exemple une ligne parmi des bâtiments)</translation>
+    </message>
+    <message>
+        <location filename="../processing/labels.py" line="20"/>
+        <source>the geometry encloses nothing (rings of fewer than four points)</source>
+        <translation>la géométrie n’enferme rien (des anneaux de moins de quatre points)</translation>
+    </message>
+    <message>
+        <location filename="../processing/labels.py" line="22"/>
+        <source>the road has no length (its vertices coincide)</source>
+        <translation>la route n’a pas de longueur (ses sommets sont confondus)</translation>
+    </message>
+    <message>
+        <location filename="../processing/labels.py" line="23"/>
+        <source>the node ids do not match the road&apos;s vertices</source>
+        <translation>les identifiants de nœuds ne correspondent pas aux sommets de la route</translation>
+    </message>
+    <message>
+        <location filename="../processing/labels.py" line="24"/>
+        <source>the road is closed to this travel profile (its class, or access=no or private): it is not used</source>
+        <translation>la route est fermée à ce profil de déplacement (sa classe, ou access=no ou private) : elle n’est pas utilisée</translation>
+    </message>
+    <message>
+        <location filename="../processing/labels.py" line="27"/>
+        <source>the zone has no geometry</source>
+        <translation>la zone n’a pas de géométrie</translation>
+    </message>
+    <message>
+        <location filename="../processing/labels.py" line="29"/>
+        <source>the value of the class field is not in the value map</source>
+        <translation>la valeur du champ de classe n’est pas dans la table de correspondance</translation>
+    </message>
+    <message>
+        <location filename="../processing/labels.py" line="30"/>
+        <source>the zone is not a polygon</source>
+        <translation>la zone n’est pas un polygone</translation>
+    </message>
+    <message>
+        <location filename="../processing/messages.py" line="57"/>
+        <source>The raster {path} has no band {band}: it has {count}. Choose a band from 1 to {count}.</source>
+        <translation>Le raster {path} n’a pas de bande {band} : il en a {count}. Choisissez une bande de 1 à {count}.</translation>
+    </message>
+    <message>
+        <location filename="../processing/messages.py" line="60"/>
+        <source>The raster {path} is rotated or sheared: Refuge reads north-up rasters only. Warp it to a north-up grid first (Raster &gt; Projections &gt; Warp).</source>
+        <translation>Le raster {path} est pivoté ou cisaillé : Refuge ne lit que les rasters orientés au nord. Reprojetez-le d’abord sur une grille orientée au nord (Raster &gt; Projections &gt; Projection (warp)).</translation>
+    </message>
+    <message>
+        <location filename="../processing/messages.py" line="63"/>
+        <source>The raster {path} has no georeferencing: its pixels cannot be placed on the map. Georeference it first.</source>
+        <translation>Le raster {path} n’a pas de géoréférencement : ses pixels ne peuvent pas être placés sur la carte. Géoréférencez-le d’abord.</translation>
+    </message>
+    <message>
+        <location filename="../processing/messages.py" line="66"/>
+        <source>The file {path} cannot be read as a raster. Check that it is a raster GDAL can open (a GeoTIFF for example) and that it is complete.</source>
+        <translation>Le fichier {path} ne peut pas être lu comme un raster. Vérifiez que c’est un raster que GDAL sait ouvrir (un GeoTIFF par exemple) et qu’il est complet.</translation>
+    </message>
+    <message>
+        <location filename="../processing/messages.py" line="69"/>
+        <source>The file {path} exists but cannot be read (permission denied, or it is a folder). Check its permissions, or choose another file.</source>
+        <translation>Le fichier {path} existe mais ne peut pas être lu (permission refusée, ou c’est un dossier). Vérifiez ses droits, ou choisissez un autre fichier.</translation>
+    </message>
+    <message>
+        <location filename="../processing/messages.py" line="84"/>
+        <source>A setting</source>
+        <translation>Un réglage</translation>
+    </message>
+    <message>
+        <location filename="../processing/messages.py" line="87"/>
+        <source>above {low}</source>
+        <translation>supérieure à {low}</translation>
+    </message>
+    <message>
+        <location filename="../processing/messages.py" line="87"/>
+        <source>at least {low}</source>
+        <translation>au moins {low}</translation>
+    </message>
+    <message>
+        <location filename="../processing/messages.py" line="90"/>
+        <source>between {low} and {high}</source>
+        <translation>entre {low} et {high}</translation>
+    </message>
+    <message>
+        <location filename="../processing/messages.py" line="92"/>
+        <source>{parameter}: &apos;{part}&apos; is out of range: the value must be {rule}.</source>
+        <translation>{parameter} : « {part} » est hors plage : la valeur doit être {rule}.</translation>
+    </message>
+    <message>
+        <location filename="../processing/messages.py" line="95"/>
+        <source>{parameter}: &apos;{part}&apos; is not of the form key=value. Write pairs such as low=0.5; medium=0 separated by &apos;;&apos;.</source>
+        <translation>{parameter} : « {part} » n’est pas de la forme clé=valeur. Écrivez des paires comme low=0.5; medium=0 séparées par « ; ».</translation>
+    </message>
+    <message>
+        <location filename="../processing/messages.py" line="97"/>
+        <source>{parameter}: &apos;{part}&apos; is not a key of this setting. The keys are: {allowed}.</source>
+        <translation>{parameter} : « {part} » n’est pas une clé de ce réglage. Les clés sont : {allowed}.</translation>
+    </message>
+    <message>
+        <location filename="../processing/messages.py" line="98"/>
+        <source>{parameter}: &apos;{part}&apos; does not give a number (write 0.5 or 0,5).</source>
+        <translation>{parameter} : « {part} » ne donne pas un nombre (écrivez 0.5 ou 0,5).</translation>
+    </message>
+    <message>
+        <location filename="../processing/messages.py" line="99"/>
+        <source>{parameter}: &apos;{part}&apos; gives a key a second time: give each key once.</source>
+        <translation>{parameter} : « {part} » donne une clé une deuxième fois : donnez chaque clé une seule fois.</translation>
+    </message>
+    <message>
+        <location filename="../processing/messages.py" line="100"/>
+        <source>{parameter}: &apos;{part}&apos; is not a hazard class: write low, medium, high or dry (or faible, moyen, fort, sec).</source>
+        <translation>{parameter} : « {part} » n’est pas une classe d’aléa : écrivez faible, moyen, fort ou sec (ou low, medium, high, dry).</translation>
+    </message>
+    <message>
+        <location filename="../processing/messages.py" line="102"/>
+        <source>{parameter} is empty: give at least one value.</source>
+        <translation>{parameter} est vide : donnez au moins une valeur.</translation>
+    </message>
+    <message>
+        <location filename="../processing/messages.py" line="110"/>
+        <source>The output {path} would overwrite the input {other}: Refuge never writes over its inputs. Choose another output file.</source>
+        <translation>La sortie {path} écraserait l’entrée {other} : Refuge n’écrit jamais sur ses entrées. Choisissez un autre fichier de sortie.</translation>
+    </message>
+    <message>
+        <location filename="../processing/messages.py" line="112"/>
+        <source>The output {path} is also chosen for {other}: each output needs a file of its own (or a layer of its own in a GeoPackage). Choose another file.</source>
+        <translation>La sortie {path} est aussi choisie pour {other} : chaque sortie a besoin de son propre fichier (ou de sa propre couche dans un GeoPackage). Choisissez un autre fichier.</translation>
+    </message>
+    <message>
+        <location filename="../processing/messages.py" line="114"/>
+        <source>Cannot write {path}: the folder does not allow writing (permissions, or a read-only disk). Choose another folder.</source>
+        <translation>Impossible d’écrire {path} : le dossier ne permet pas l’écriture (droits, ou disque en lecture seule). Choisissez un autre dossier.</translation>
+    </message>
+    <message>
+        <location filename="../processing/messages.py" line="116"/>
+        <source>Not enough space on the disk to write {path}. Free some space or choose another disk: nothing was written.</source>
+        <translation>Pas assez de place sur le disque pour écrire {path}. Libérez de la place ou choisissez un autre disque : rien n’a été écrit.</translation>
+    </message>
+    <message>
+        <location filename="../processing/messages.py" line="118"/>
+        <source>The output {path} is a folder: give the name of a file inside it.</source>
+        <translation>La sortie {path} est un dossier : donnez le nom d’un fichier dans ce dossier.</translation>
+    </message>
+    <message>
+        <location filename="../processing/messages.py" line="119"/>
+        <source>Could not write {path}: nothing was written. Choose another output file or folder.</source>
+        <translation>Impossible d’écrire {path} : rien n’a été écrit. Choisissez un autre fichier ou dossier de sortie.</translation>
+    </message>
+    <message>
+        <location filename="../processing/messages.py" line="121"/>
+        <source>The file {path} could not be written completely (the disk may be full): nothing was written. Free some space or choose another output.</source>
+        <translation>Le fichier {path} n’a pas pu être écrit en entier (le disque est peut-être plein) : rien n’a été écrit. Libérez de la place ou choisissez une autre sortie.</translation>
+    </message>
+    <message>
+        <location filename="../processing/messages.py" line="144"/>
+        <source>Not enough memory for this run: close other programs, or run it on a smaller area.</source>
+        <translation>Pas assez de mémoire pour ce traitement : fermez d’autres programmes, ou lancez-le sur une zone plus petite.</translation>
+    </message>
+    <message>
+        <location filename="../processing/messages.py" line="154"/>
+        <source>Refuge stopped on an unexpected error ({kind}): nothing was written. Please report it with the log of this run (the technical detail is in QGIS&apos;s message log, tab Refuge).</source>
+        <translation>Refuge s’est arrêté sur une erreur inattendue ({kind}) : rien n’a été écrit. Merci de la signaler avec le journal de ce traitement (le détail technique est dans le journal des messages de QGIS, onglet Refuge).</translation>
+    </message>
+    <message>
+        <location filename="../processing/messages.py" line="162"/>
+        <source>Technical detail: {detail}</source>
+        <translation>Détail technique : {detail}</translation>
+    </message>
+    <message>
+        <location filename="../processing/messages.py" line="173"/>
+        <source>Permission denied for {path}: check its permissions or choose another file or folder.</source>
+        <translation>Permission refusée pour {path} : vérifiez ses droits ou choisissez un autre fichier ou dossier.</translation>
+    </message>
+    <message>
+        <location filename="../processing/messages.py" line="176"/>
+        <source>The file or folder {path} does not exist.</source>
+        <translation>Le fichier ou dossier {path} n’existe pas.</translation>
+    </message>
+    <message>
+        <location filename="../processing/messages.py" line="178"/>
+        <source>{path} is a folder, where a file was expected.</source>
+        <translation>{path} est un dossier, là où un fichier était attendu.</translation>
+    </message>
+    <message>
+        <location filename="../processing/messages.py" line="179"/>
+        <source>The system could not read or write {path} (error {code}).</source>
+        <translation>Le système n’a pas pu lire ou écrire {path} (erreur {code}).</translation>
+    </message>
+    <message>
+        <location filename="../processing/network.py" line="356"/>
+        <source>The maximum snapping distance must be above 0 m: points join a road only within it.</source>
+        <translation>La distance d’accrochage maximale doit être supérieure à 0 m : les points ne rejoignent une route qu’en deçà.</translation>
     </message>
 </context>
 <context>
     <name>DepthRasterParameters</name>
     <message>
-        <location filename="../processing/depth.py" line="25"/>
+        <location filename="../processing/depth.py" line="37"/>
         <source>Flood depth raster</source>
         <translation>Raster de hauteur d’eau</translation>
     </message>
     <message>
-        <location filename="../processing/depth.py" line="28"/>
+        <location filename="../processing/depth.py" line="40"/>
         <source>Band</source>
         <translation>Bande</translation>
     </message>
     <message>
-        <location filename="../processing/depth.py" line="31"/>
+        <location filename="../processing/depth.py" line="43"/>
         <source>Upper bound of low depths (m)</source>
         <translation>Borne supérieure des hauteurs faibles (m)</translation>
     </message>
     <message>
-        <location filename="../processing/depth.py" line="31"/>
+        <location filename="../processing/depth.py" line="43"/>
         <source>Upper bound of medium depths (m)</source>
         <translation>Borne supérieure des hauteurs moyennes (m)</translation>
     </message>
     <message>
-        <location filename="../processing/depth.py" line="31"/>
+        <location filename="../processing/depth.py" line="43"/>
         <source>Minimum flood depth (m)</source>
         <translation>Hauteur d’eau minimale (m)</translation>
     </message>
     <message>
-        <location filename="../processing/depth.py" line="46"/>
+        <location filename="../processing/depth.py" line="58"/>
         <source>The upper bound of low depths ({low} m) must be below that of medium depths ({medium} m).</source>
         <translation>La borne supérieure des hauteurs faibles ({low} m) doit être inférieure à celle des hauteurs moyennes ({medium} m).</translation>
     </message>
     <message>
-        <location filename="../processing/depth.py" line="52"/>
+        <location filename="../processing/depth.py" line="64"/>
         <source>The minimum flood depth ({minimum} m) must be below the upper bound of low depths ({low} m).</source>
         <translation>La hauteur d’eau minimale ({minimum} m) doit être inférieure à la borne supérieure des hauteurs faibles ({low} m).</translation>
     </message>
     <message>
-        <location filename="../processing/depth.py" line="64"/>
+        <location filename="../processing/depth.py" line="95"/>
         <source>The depth raster has no coordinate reference system. Set its CRS in the layer properties, then run again.</source>
         <translation>Le raster de hauteur d’eau n’a pas de système de coordonnées de référence. Définissez son SCR dans les propriétés de la couche, puis relancez.</translation>
     </message>
     <message>
-        <location filename="../processing/depth.py" line="64"/>
+        <location filename="../processing/depth.py" line="95"/>
         <source>The depth raster declares no nodata value: every pixel is read as a depth.</source>
         <translation>Le raster de hauteur d’eau ne déclare pas de valeur nodata : chaque pixel est lu comme une hauteur.</translation>
+    </message>
+    <message>
+        <location filename="../processing/depth.py" line="83"/>
+        <source>The depth raster has no band {band}: it has {count}. Choose a band from 1 to {count}.</source>
+        <translation>Le raster de hauteur d’eau n’a pas de bande {band} : il en a {count}. Choisissez une bande de 1 à {count}.</translation>
     </message>
 </context>
 <context>
     <name>EvacuationAccess</name>
     <message>
-        <location filename="../processing/evacuation_access.py" line="67"/>
+        <location filename="../processing/evacuation_access.py" line="70"/>
         <source>Evacuation access to shelters</source>
         <translation>Accès aux abris d’évacuation</translation>
     </message>
     <message>
-        <location filename="../processing/evacuation_access.py" line="70"/>
+        <location filename="../processing/evacuation_access.py" line="73"/>
         <source>Finds, for every household, the nearest safe shelter it can still reach on the road network once the flood has cut it, with the network distance and the travel time; flags households cut off by the flood, and counts the load of every shelter. One shortest-path search from all shelters at once answers for every household.
 
 </source>
@@ -349,222 +554,197 @@
 </translation>
     </message>
     <message>
-        <location filename="../processing/evacuation_access.py" line="104"/>
+        <location filename="../processing/evacuation_access.py" line="107"/>
         <source>Households</source>
         <translation>Ménages</translation>
     </message>
     <message>
-        <location filename="../processing/evacuation_access.py" line="106"/>
+        <location filename="../processing/evacuation_access.py" line="109"/>
         <source>Population field</source>
         <translation>Champ de population</translation>
     </message>
     <message>
-        <location filename="../processing/evacuation_access.py" line="109"/>
+        <location filename="../processing/evacuation_access.py" line="112"/>
         <source>Shelters</source>
         <translation>Abris</translation>
     </message>
     <message>
-        <location filename="../processing/evacuation_access.py" line="111"/>
+        <location filename="../processing/evacuation_access.py" line="114"/>
         <source>Shelter name field</source>
         <translation>Champ du nom de l’abri</translation>
     </message>
     <message>
-        <location filename="../processing/evacuation_access.py" line="114"/>
+        <location filename="../processing/evacuation_access.py" line="117"/>
         <source>Capacity field</source>
         <translation>Champ de capacité</translation>
     </message>
     <message>
-        <location filename="../processing/evacuation_access.py" line="117"/>
+        <location filename="../processing/evacuation_access.py" line="120"/>
         <source>At-shelter distance (m)</source>
         <translation>Distance « déjà à l’abri » (m)</translation>
     </message>
     <message>
-        <location filename="../processing/evacuation_access.py" line="120"/>
+        <location filename="../processing/evacuation_access.py" line="123"/>
         <source>Capacity-constrained assignment</source>
         <translation>Affectation sous contrainte de capacité</translation>
     </message>
     <message>
-        <location filename="../processing/evacuation_access.py" line="122"/>
+        <location filename="../processing/evacuation_access.py" line="125"/>
         <source>Routes for (expression on households)</source>
         <translation>Itinéraires pour (expression sur les ménages)</translation>
     </message>
     <message>
-        <location filename="../processing/evacuation_access.py" line="125"/>
+        <location filename="../processing/evacuation_access.py" line="128"/>
         <source>Aggregation units</source>
         <translation>Unités d’agrégation</translation>
     </message>
     <message>
-        <location filename="../processing/evacuation_access.py" line="127"/>
+        <location filename="../processing/evacuation_access.py" line="130"/>
         <source>Unit name field</source>
         <translation>Champ du nom de l’unité</translation>
     </message>
     <message>
-        <location filename="../processing/evacuation_access.py" line="130"/>
+        <location filename="../processing/evacuation_access.py" line="133"/>
         <source>Time threshold (min)</source>
         <translation>Seuil de temps (min)</translation>
     </message>
     <message>
-        <location filename="../processing/evacuation_access.py" line="133"/>
+        <location filename="../processing/evacuation_access.py" line="136"/>
         <source>Isochrone bands (min)</source>
         <translation>Tranches d’isochrones (min)</translation>
     </message>
     <message>
-        <location filename="../processing/evacuation_access.py" line="136"/>
+        <location filename="../processing/evacuation_access.py" line="139"/>
         <source>Isochrone buffer (m)</source>
         <translation>Zone tampon des isochrones (m)</translation>
     </message>
     <message>
-        <location filename="../processing/evacuation_access.py" line="139"/>
+        <location filename="../processing/evacuation_access.py" line="142"/>
         <source>Households with access</source>
         <translation>Accès des ménages</translation>
     </message>
     <message>
-        <location filename="../processing/evacuation_access.py" line="139"/>
+        <location filename="../processing/evacuation_access.py" line="142"/>
         <source>Shelters with load</source>
         <translation>Charge des abris</translation>
     </message>
     <message>
-        <location filename="../processing/evacuation_access.py" line="139"/>
+        <location filename="../processing/evacuation_access.py" line="142"/>
         <source>Routes</source>
         <translation>Itinéraires</translation>
     </message>
     <message>
-        <location filename="../processing/evacuation_access.py" line="139"/>
+        <location filename="../processing/evacuation_access.py" line="142"/>
         <source>Road sections with flood status</source>
         <translation>Tronçons de routes avec état d’inondation</translation>
     </message>
     <message>
-        <location filename="../processing/evacuation_access.py" line="139"/>
+        <location filename="../processing/evacuation_access.py" line="142"/>
         <source>Access per unit</source>
         <translation>Accès par unité</translation>
     </message>
     <message>
-        <location filename="../processing/evacuation_access.py" line="139"/>
+        <location filename="../processing/evacuation_access.py" line="142"/>
         <source>Isochrones</source>
         <translation>Isochrones</translation>
     </message>
     <message>
-        <location filename="../processing/evacuation_access.py" line="139"/>
+        <location filename="../processing/evacuation_access.py" line="142"/>
         <source>Rejected features</source>
         <translation>Entités rejetées</translation>
     </message>
     <message>
-        <location filename="../processing/evacuation_access.py" line="153"/>
+        <location filename="../processing/evacuation_access.py" line="156"/>
         <source>Summary (JSON)</source>
         <translation>Résumé (JSON)</translation>
     </message>
     <message>
-        <location filename="../processing/evacuation_access.py" line="153"/>
+        <location filename="../processing/evacuation_access.py" line="156"/>
         <source>JSON (*.json)</source>
         <translation>JSON (*.json)</translation>
     </message>
     <message>
-        <location filename="../processing/evacuation_access.py" line="161"/>
+        <location filename="../processing/evacuation_access.py" line="164"/>
         <source>a safe shelter is reachable</source>
         <translation>un abri sûr est accessible</translation>
     </message>
     <message>
-        <location filename="../processing/evacuation_access.py" line="162"/>
+        <location filename="../processing/evacuation_access.py" line="165"/>
         <source>at a safe shelter</source>
         <translation>déjà à un abri sûr</translation>
     </message>
     <message>
-        <location filename="../processing/evacuation_access.py" line="163"/>
+        <location filename="../processing/evacuation_access.py" line="166"/>
         <source>cut off by the flood</source>
         <translation>isolé par l’inondation</translation>
     </message>
     <message>
-        <location filename="../processing/evacuation_access.py" line="164"/>
+        <location filename="../processing/evacuation_access.py" line="167"/>
         <source>no shelter reachable, even without the flood</source>
         <translation>aucun abri accessible, même sans inondation</translation>
     </message>
     <message>
-        <location filename="../processing/evacuation_access.py" line="165"/>
+        <location filename="../processing/evacuation_access.py" line="168"/>
         <source>no road within the snapping distance</source>
         <translation>aucune route à moins de la distance d’accrochage</translation>
     </message>
     <message>
-        <location filename="../processing/evacuation_access.py" line="166"/>
+        <location filename="../processing/evacuation_access.py" line="169"/>
         <source>safe</source>
         <translation>sûr</translation>
     </message>
     <message>
-        <location filename="../processing/evacuation_access.py" line="167"/>
+        <location filename="../processing/evacuation_access.py" line="170"/>
         <source>in the hazard zone: not a destination</source>
         <translation>dans la zone d’aléa : pas une destination</translation>
     </message>
     <message>
-        <location filename="../processing/evacuation_access.py" line="172"/>
-        <source>the feature has no geometry</source>
-        <translation>l’entité n’a pas de géométrie</translation>
-    </message>
-    <message>
-        <location filename="../processing/evacuation_access.py" line="173"/>
-        <source>the road has no length (its vertices coincide)</source>
-        <translation>la route n’a pas de longueur (ses sommets sont confondus)</translation>
-    </message>
-    <message>
-        <location filename="../processing/evacuation_access.py" line="174"/>
-        <source>the node ids do not match the road&apos;s vertices</source>
-        <translation>les identifiants de nœuds ne correspondent pas aux sommets de la route</translation>
-    </message>
-    <message>
-        <location filename="../processing/evacuation_access.py" line="199"/>
+        <location filename="../processing/evacuation_access.py" line="205"/>
         <source>The households layer is empty.</source>
         <translation>La couche des ménages est vide.</translation>
     </message>
     <message>
-        <location filename="../processing/evacuation_access.py" line="201"/>
+        <location filename="../processing/evacuation_access.py" line="207"/>
         <source>The shelters layer is empty: give at least one shelter.</source>
         <translation>La couche des abris est vide : indiquez au moins un abri.</translation>
     </message>
     <message>
-        <location filename="../processing/evacuation_access.py" line="205"/>
+        <location filename="../processing/evacuation_access.py" line="210"/>
         <source>{count} households have no population value: counted as 0 people.</source>
         <translation>{count} ménages n’ont pas de valeur de population : comptés pour 0 personne.</translation>
     </message>
     <message>
-        <location filename="../processing/evacuation_access.py" line="217"/>
+        <location filename="../processing/evacuation_access.py" line="224"/>
         <source>All {count} shelters are inside the hazard zone (or have no geometry): no safe shelter remains. Add shelters outside the hazard, or check the hazard layer.</source>
         <translation>Les {count} abris sont tous dans la zone d’aléa (ou sans géométrie) : il ne reste aucun abri sûr. Ajoutez des abris hors de l’aléa, ou vérifiez la couche d’aléa.</translation>
     </message>
     <message>
-        <location filename="../processing/evacuation_access.py" line="236"/>
+        <location filename="../processing/evacuation_access.py" line="243"/>
         <source>No household is within {distance} m of a usable road. Check that the roads and the households cover the same area (and their CRS), or raise the maximum snapping distance.</source>
         <translation>Aucun ménage n’est à moins de {distance} m d’une route utilisable. Vérifiez que les routes et les ménages couvrent la même zone (et leur SCR), ou augmentez la distance d’accrochage maximale.</translation>
     </message>
     <message>
-        <location filename="../processing/evacuation_access.py" line="246"/>
+        <location filename="../processing/evacuation_access.py" line="181"/>
         <source>The capacity-constrained assignment needs the shelters&apos; capacity field.</source>
         <translation>L’affectation sous contrainte de capacité nécessite le champ de capacité des abris.</translation>
     </message>
     <message>
-        <location filename="../processing/evacuation_access.py" line="248"/>
+        <location filename="../processing/evacuation_access.py" line="261"/>
         <source>Assigning households to shelters within their capacity.</source>
         <translation>Affectation des ménages aux abris dans la limite de leur capacité.</translation>
     </message>
     <message>
-        <location filename="../processing/evacuation_access.py" line="337"/>
+        <location filename="../processing/evacuation_access.py" line="347"/>
         <source>{reachable} households reach a safe shelter, {at} are at one, {isolated} are cut off by the flood, {none} have no shelter reachable even without the flood, {no_road} have no road nearby.</source>
         <translation>{reachable} ménages atteignent un abri sûr, {at} y sont déjà, {isolated} sont isolés par l’inondation, {none} n’ont aucun abri accessible même sans inondation, {no_road} n’ont pas de route à proximité.</translation>
     </message>
     <message>
-        <location filename="../processing/evacuation_access.py" line="353"/>
+        <location filename="../processing/evacuation_access.py" line="185"/>
         <source>The route expression is not valid: {error}</source>
         <translation>L’expression des itinéraires n’est pas valide : {error}</translation>
     </message>
     <message>
-        <location filename="../processing/evacuation_access.py" line="462"/>
-        <source>The isochrone bands cannot be read: write minutes separated by commas, for example 5, 10, 15, 30.</source>
-        <translation>Les tranches d’isochrones sont illisibles : écrivez des minutes séparées par des virgules, par exemple 5, 10, 15, 30.</translation>
-    </message>
-    <message>
-        <location filename="../processing/evacuation_access.py" line="466"/>
-        <source>Give isochrone bands in minutes above 0, e.g. 5, 10, 15, 30.</source>
-        <translation>Indiquez des tranches d’isochrones en minutes, supérieures à 0, par exemple 5, 10, 15, 30.</translation>
-    </message>
-    <message>
-        <location filename="../processing/evacuation_access.py" line="75"/>
+        <location filename="../processing/evacuation_access.py" line="78"/>
         <source>&lt;b&gt;Households&lt;/b&gt;: points or building polygons (a point inside the polygon is used); &lt;b&gt;Population field&lt;/b&gt;: people per household (1 when not given).
 &lt;b&gt;Shelters&lt;/b&gt;: points or polygons; &lt;b&gt;Shelter name field&lt;/b&gt;; &lt;b&gt;Capacity field&lt;/b&gt; (people). Shelters inside the hazard are flooded and are not destinations.
 &lt;b&gt;At-shelter distance (m)&lt;/b&gt;: a household this close to a safe shelter is at it.
@@ -582,226 +762,206 @@ Outputs: &lt;b&gt;Households with access&lt;/b&gt; (status: reachable, at_shelte
 &lt;b&gt;Tranches d’isochrones (min)&lt;/b&gt; et &lt;b&gt;Zone tampon des isochrones (m)&lt;/b&gt; : les zones à moins de chaque temps d’un abri sûr, le long des routes et jusqu’à cette distance d’elles.
 Sorties : &lt;b&gt;Accès des ménages&lt;/b&gt; (statut : reachable, at_shelter, isolated_by_flood, no_shelter_reachable ou no_road ; shelter_fid, distance_m le long de l’itinéraire le plus rapide, travel_time_s, snap_distance_m, dry_time_s sans l’inondation), &lt;b&gt;Charge des abris&lt;/b&gt;, &lt;b&gt;Itinéraires&lt;/b&gt;, &lt;b&gt;Tronçons de routes avec état d’inondation&lt;/b&gt;, &lt;b&gt;Accès par unité&lt;/b&gt;, &lt;b&gt;Isochrones&lt;/b&gt;, &lt;b&gt;Entités rejetées&lt;/b&gt; et &lt;b&gt;Résumé (JSON)&lt;/b&gt;. Les distances sont des mètres géodésiques (WGS 84) ; les coûts réseau excluent la distance d’accrochage ; les nombres enregistrés ne sont pas arrondis. Une sortie temporaire &lt;b&gt;Accès des ménages&lt;/b&gt; est un GeoPackage dans le dossier temporaire de QGIS, écrit à la vitesse d’un fichier : enregistrez-la ailleurs pour la conserver.</translation>
     </message>
+    <message>
+        <location filename="../processing/evacuation_access.py" line="248"/>
+        <source>No safe shelter is within {distance} m of a usable road: no household can reach one. Check that the shelters and the roads cover the same area (and their CRS), or raise the maximum snapping distance.</source>
+        <translation>Aucun abri sûr n’est à moins de {distance} m d’une route utilisable : aucun ménage ne peut en atteindre un. Vérifiez que les abris et les routes couvrent la même zone (et leur SCR), ou augmentez la distance d’accrochage maximale.</translation>
+    </message>
+    <message>
+        <location filename="../processing/evacuation_access.py" line="253"/>
+        <source>No household can reach a shelter, even without the flood: the households and the shelters are on road networks that do not connect.</source>
+        <translation>Aucun ménage ne peut atteindre un abri, même sans inondation : les ménages et les abris sont sur des réseaux routiers qui ne se rejoignent pas.</translation>
+    </message>
 </context>
 <context>
     <name>Exposure</name>
     <message>
-        <location filename="../processing/exposure.py" line="146"/>
+        <location filename="../processing/exposure.py" line="149"/>
         <source>Exposure to a hazard</source>
         <translation>Exposition à un aléa</translation>
     </message>
     <message>
-        <location filename="../processing/exposure.py" line="149"/>
+        <location filename="../processing/exposure.py" line="152"/>
         <source>Hazard and exposure</source>
         <translation>Aléa et exposition</translation>
     </message>
     <message>
-        <location filename="../processing/exposure.py" line="298"/>
+        <location filename="../processing/exposure.py" line="201"/>
         <source>Hazard classes</source>
         <translation>Classes d’aléa</translation>
     </message>
     <message>
-        <location filename="../processing/exposure.py" line="200"/>
+        <location filename="../processing/exposure.py" line="203"/>
         <source>Hazard class field</source>
         <translation>Champ de classe d’aléa</translation>
     </message>
     <message>
-        <location filename="../processing/exposure.py" line="561"/>
+        <location filename="../processing/exposure.py" line="555"/>
         <source>Buildings</source>
         <translation>Bâtiments</translation>
     </message>
     <message>
-        <location filename="../processing/exposure.py" line="206"/>
+        <location filename="../processing/exposure.py" line="209"/>
         <source>Building type field</source>
         <translation>Champ du type de bâtiment</translation>
     </message>
     <message>
-        <location filename="../processing/exposure.py" line="209"/>
+        <location filename="../processing/exposure.py" line="212"/>
         <source>Population field</source>
         <translation>Champ de population</translation>
     </message>
     <message>
-        <location filename="../processing/exposure.py" line="212"/>
+        <location filename="../processing/exposure.py" line="215"/>
         <source>Building levels field</source>
         <translation>Champ du nombre de niveaux</translation>
     </message>
     <message>
-        <location filename="../processing/exposure.py" line="215"/>
+        <location filename="../processing/exposure.py" line="218"/>
         <source>Residential building types</source>
         <translation>Types de bâtiments résidentiels</translation>
     </message>
     <message>
-        <location filename="../processing/exposure.py" line="218"/>
+        <location filename="../processing/exposure.py" line="221"/>
         <source>Population raster</source>
         <translation>Raster de population</translation>
     </message>
     <message>
-        <location filename="../processing/exposure.py" line="591"/>
+        <location filename="../processing/exposure.py" line="593"/>
         <source>Facilities</source>
         <translation>Équipements</translation>
     </message>
     <message>
-        <location filename="../processing/exposure.py" line="222"/>
+        <location filename="../processing/exposure.py" line="225"/>
         <source>Facility category field</source>
         <translation>Champ de catégorie d’équipement</translation>
     </message>
     <message>
-        <location filename="../processing/exposure.py" line="225"/>
+        <location filename="../processing/exposure.py" line="228"/>
         <source>Roads</source>
         <translation>Routes</translation>
     </message>
     <message>
-        <location filename="../processing/exposure.py" line="343"/>
+        <location filename="../processing/exposure.py" line="336"/>
         <source>Aggregation units</source>
         <translation>Unités d’agrégation</translation>
     </message>
     <message>
-        <location filename="../processing/exposure.py" line="229"/>
+        <location filename="../processing/exposure.py" line="232"/>
         <source>Unit name field</source>
         <translation>Champ du nom de l’unité</translation>
     </message>
     <message>
-        <location filename="../processing/exposure.py" line="232"/>
+        <location filename="../processing/exposure.py" line="235"/>
         <source>Unit census population field</source>
         <translation>Champ de population recensée de l’unité</translation>
     </message>
     <message>
-        <location filename="../processing/exposure.py" line="235"/>
+        <location filename="../processing/exposure.py" line="238"/>
         <source>Displacement rate per class</source>
         <translation>Taux de déplacement par classe</translation>
     </message>
     <message>
-        <location filename="../processing/exposure.py" line="238"/>
+        <location filename="../processing/exposure.py" line="241"/>
         <source>Demographic ratios</source>
         <translation>Ratios démographiques</translation>
     </message>
     <message>
-        <location filename="../processing/exposure.py" line="241"/>
+        <location filename="../processing/exposure.py" line="244"/>
         <source>Minimum needs per displaced person</source>
         <translation>Besoins minimaux par personne déplacée</translation>
     </message>
     <message>
-        <location filename="../processing/exposure.py" line="244"/>
+        <location filename="../processing/exposure.py" line="247"/>
         <source>Exposed buildings</source>
         <translation>Bâtiments exposés</translation>
     </message>
     <message>
-        <location filename="../processing/exposure.py" line="244"/>
+        <location filename="../processing/exposure.py" line="247"/>
         <source>Exposed facilities</source>
         <translation>Équipements exposés</translation>
     </message>
     <message>
-        <location filename="../processing/exposure.py" line="244"/>
+        <location filename="../processing/exposure.py" line="247"/>
         <source>Exposed road sections</source>
         <translation>Tronçons de routes exposés</translation>
     </message>
     <message>
-        <location filename="../processing/exposure.py" line="244"/>
+        <location filename="../processing/exposure.py" line="247"/>
         <source>Exposure per unit</source>
         <translation>Exposition par unité</translation>
     </message>
     <message>
-        <location filename="../processing/exposure.py" line="244"/>
+        <location filename="../processing/exposure.py" line="247"/>
         <source>Exposure summary</source>
         <translation>Synthèse de l’exposition</translation>
     </message>
     <message>
-        <location filename="../processing/exposure.py" line="244"/>
+        <location filename="../processing/exposure.py" line="247"/>
         <source>Rejected features</source>
         <translation>Entités rejetées</translation>
     </message>
     <message>
-        <location filename="../processing/exposure.py" line="257"/>
+        <location filename="../processing/exposure.py" line="260"/>
         <source>Summary (JSON)</source>
         <translation>Résumé (JSON)</translation>
     </message>
     <message>
-        <location filename="../processing/exposure.py" line="257"/>
+        <location filename="../processing/exposure.py" line="260"/>
         <source>JSON (*.json)</source>
         <translation>JSON (*.json)</translation>
     </message>
     <message>
-        <location filename="../processing/exposure.py" line="260"/>
+        <location filename="../processing/exposure.py" line="263"/>
         <source>Hazard source</source>
         <translation>Source de l’aléa</translation>
     </message>
     <message>
-        <location filename="../processing/exposure.py" line="268"/>
+        <location filename="../processing/exposure.py" line="275"/>
         <source>Give either hazard classes or a flood depth raster (exactly one of them).</source>
         <translation>Indiquez soit des classes d’aléa, soit un raster de hauteur d’eau (exactement l’un des deux).</translation>
     </message>
     <message>
-        <location filename="../processing/exposure.py" line="277"/>
-        <source>The hazard layer has no field {field}. Choose its class field, or prepare it with Prepare a hazard layer.</source>
-        <translation>La couche d’aléa n’a pas de champ {field}. Choisissez son champ de classe, ou préparez-la avec Préparer une couche d’aléa.</translation>
-    </message>
-    <message>
-        <location filename="../processing/exposure.py" line="284"/>
-        <source>The hazard layer is empty.</source>
-        <translation>La couche d’aléa est vide.</translation>
-    </message>
-    <message>
-        <location filename="../processing/exposure.py" line="288"/>
-        <source>The hazard class field holds values that are not classes ({values}): use 0 to 3, or prepare the layer with Prepare a hazard layer.</source>
-        <translation>Le champ de classe d’aléa contient des valeurs qui ne sont pas des classes ({values}) : utilisez 0 à 3, ou préparez la couche avec Préparer une couche d’aléa.</translation>
-    </message>
-    <message>
-        <location filename="../processing/exposure.py" line="319"/>
+        <location filename="../processing/exposure.py" line="271"/>
         <source>Choose at least one exposure layer: buildings, facilities or roads.</source>
         <translation>Choisissez au moins une couche exposée : bâtiments, équipements ou routes.</translation>
     </message>
     <message>
-        <location filename="../processing/exposure.py" line="381"/>
+        <location filename="../processing/exposure.py" line="377"/>
         <source>Give one source of population only: a population field of the buildings, a census field of the aggregation units, or a population raster.</source>
         <translation>Indiquez une seule source de population : un champ de population des bâtiments, un champ de recensement des unités d’agrégation, ou un raster de population.</translation>
     </message>
     <message>
-        <location filename="../processing/exposure.py" line="385"/>
+        <location filename="../processing/exposure.py" line="381"/>
         <source>Census totals are distributed to buildings: choose a buildings layer as well.</source>
         <translation>Les totaux du recensement sont répartis entre les bâtiments : choisissez aussi une couche de bâtiments.</translation>
     </message>
     <message>
-        <location filename="../processing/exposure.py" line="435"/>
-        <source>A displacement, demographic or needs setting cannot be read: {detail}. Write key=value pairs separated by &apos;;&apos;.</source>
-        <translation>Un réglage de déplacement, de démographie ou de besoins est illisible : {detail}. Écrivez des paires clé=valeur séparées par « ; ».</translation>
-    </message>
-    <message>
-        <location filename="../processing/exposure.py" line="447"/>
+        <location filename="../processing/exposure.py" line="440"/>
         <source>outside every unit</source>
         <translation>hors de toute unité</translation>
     </message>
     <message>
-        <location filename="../processing/exposure.py" line="583"/>
+        <location filename="../processing/exposure.py" line="585"/>
         <source>{people} people of the census have no residential building in their unit and are not placed; they are reported as unplaced.</source>
         <translation>{people} personnes du recensement n’ont aucun bâtiment résidentiel dans leur unité et ne sont pas placées ; elles sont signalées comme non placées.</translation>
     </message>
     <message>
-        <location filename="../processing/exposure.py" line="760"/>
-        <source>the feature has no geometry</source>
-        <translation>l’entité n’a pas de géométrie</translation>
-    </message>
-    <message>
-        <location filename="../processing/exposure.py" line="483"/>
+        <location filename="../processing/exposure.py" line="476"/>
         <source>{layer}: {count} invalid geometries were repaired.</source>
         <translation>{layer} : {count} géométries invalides ont été réparées.</translation>
     </message>
     <message>
-        <location filename="../processing/exposure.py" line="295"/>
-        <source>{count} hazard features have no geometry and are ignored.</source>
-        <translation>{count} entités d’aléa n’ont pas de géométrie et sont ignorées.</translation>
-    </message>
-    <message>
-        <location filename="../processing/exposure.py" line="394"/>
+        <location filename="../processing/exposure.py" line="390"/>
         <source>The population raster has no coordinate reference system. Set its CRS in the layer properties, then run again.</source>
         <translation>Le raster de population n’a pas de système de coordonnées de référence. Définissez son SCR dans les propriétés de la couche, puis relancez.</translation>
     </message>
     <message>
-        <location filename="../processing/exposure.py" line="394"/>
+        <location filename="../processing/exposure.py" line="390"/>
         <source>The population raster declares no nodata value: every pixel is read as a number of people.</source>
         <translation>Le raster de population ne déclare pas de valeur nodata : chaque pixel est lu comme un nombre de personnes.</translation>
     </message>
     <message>
-        <location filename="../processing/exposure.py" line="155"/>
+        <location filename="../processing/exposure.py" line="158"/>
         <source>Counts what is exposed to a hazard, per hazard class and per aggregation unit: buildings (count, footprint area, population), critical facilities and road length. A feature touching several classes takes the highest.
 
 &lt;b&gt;Hazard classes&lt;/b&gt;: polygons with a class field (for example the output of Prepare a hazard layer); use either this or a depth raster.
@@ -831,16 +991,31 @@ Outputs: &lt;b&gt;Exposed buildings&lt;/b&gt;, &lt;b&gt;Exposed facilities&lt;/b
 &lt;b&gt;Unités d’agrégation&lt;/b&gt; (polygones, facultatif) et &lt;b&gt;Champ du nom de l’unité&lt;/b&gt; : un bâtiment ou un équipement compte dans l’unité qui contient un point situé à l’intérieur de lui.
 Sorties : &lt;b&gt;Bâtiments exposés&lt;/b&gt;, &lt;b&gt;Équipements exposés&lt;/b&gt;, &lt;b&gt;Tronçons de routes exposés&lt;/b&gt; (entités d’entrée avec hazard_class, hazard_label, max_depth_m et unit), &lt;b&gt;Exposition par unité&lt;/b&gt; (polygones avec une colonne par classe, prêts pour une carte choroplèthe), &lt;b&gt;Synthèse de l’exposition&lt;/b&gt; (une table), &lt;b&gt;Entités rejetées&lt;/b&gt; (entités sans géométrie) et &lt;b&gt;Résumé (JSON)&lt;/b&gt;. Les surfaces sont calculées sur l’ellipsoïde WGS 84 ; les nombres sont enregistrés sans arrondi. Une sortie temporaire &lt;b&gt;Bâtiments exposés&lt;/b&gt; est un GeoPackage dans le dossier temporaire de QGIS, écrit à la vitesse d’un fichier : enregistrez-la ailleurs pour la conserver.</translation>
     </message>
+    <message>
+        <location filename="../processing/exposure.py" line="352"/>
+        <source>the hazard</source>
+        <translation>l’aléa</translation>
+    </message>
+    <message>
+        <location filename="../processing/exposure.py" line="396"/>
+        <source>The population raster holds negative values (down to {minimum:g}): people cannot be negative. If they mark cells without data, set the raster&apos;s nodata value in the layer properties (or fix the raster), then run again.</source>
+        <translation>Le raster de population contient des valeurs négatives (jusqu’à {minimum:g}) : une population ne peut pas être négative. Si elles marquent des cellules sans données, définissez la valeur nodata du raster dans les propriétés de la couche (ou corrigez le raster), puis relancez.</translation>
+    </message>
+    <message>
+        <location filename="../processing/exposure.py" line="561"/>
+        <source>{count} features have no value in {field}: counted as 0 people.</source>
+        <translation>{count} entités n’ont pas de valeur dans {field} : comptées pour 0 personne.</translation>
+    </message>
 </context>
 <context>
     <name>FacilityAccess</name>
     <message>
-        <location filename="../processing/facility_access.py" line="36"/>
+        <location filename="../processing/facility_access.py" line="38"/>
         <source>Emergency access from facilities</source>
         <translation>Accès des secours depuis les équipements</translation>
     </message>
     <message>
-        <location filename="../processing/facility_access.py" line="39"/>
+        <location filename="../processing/facility_access.py" line="41"/>
         <source>Travel time from the nearest emergency facility (fire station, hospital, rescue base) to every household, on the dry road network and on the network cut by the flood, and the difference: which households lose access, and which are reached much later. Times run from the facility to the household (oneway streets count that way).
 
 </source>
@@ -849,98 +1024,108 @@ Sorties : &lt;b&gt;Bâtiments exposés&lt;/b&gt;, &lt;b&gt;Équipements exposés
 </translation>
     </message>
     <message>
-        <location filename="../processing/facility_access.py" line="59"/>
+        <location filename="../processing/facility_access.py" line="63"/>
         <source>Households</source>
         <translation>Ménages</translation>
     </message>
     <message>
-        <location filename="../processing/facility_access.py" line="61"/>
+        <location filename="../processing/facility_access.py" line="65"/>
         <source>Facilities</source>
         <translation>Équipements</translation>
     </message>
     <message>
-        <location filename="../processing/facility_access.py" line="63"/>
+        <location filename="../processing/facility_access.py" line="67"/>
         <source>Facility name field</source>
         <translation>Champ du nom de l’équipement</translation>
     </message>
     <message>
-        <location filename="../processing/facility_access.py" line="66"/>
+        <location filename="../processing/facility_access.py" line="70"/>
         <source>Delay threshold (min)</source>
         <translation>Seuil de retard (min)</translation>
     </message>
     <message>
-        <location filename="../processing/facility_access.py" line="69"/>
+        <location filename="../processing/facility_access.py" line="73"/>
         <source>Households with emergency access</source>
         <translation>Accès des secours aux ménages</translation>
     </message>
     <message>
-        <location filename="../processing/facility_access.py" line="75"/>
+        <location filename="../processing/facility_access.py" line="82"/>
         <source>Summary (JSON)</source>
         <translation>Résumé (JSON)</translation>
     </message>
     <message>
-        <location filename="../processing/facility_access.py" line="75"/>
+        <location filename="../processing/facility_access.py" line="82"/>
         <source>JSON (*.json)</source>
         <translation>JSON (*.json)</translation>
     </message>
     <message>
-        <location filename="../processing/facility_access.py" line="81"/>
+        <location filename="../processing/facility_access.py" line="88"/>
         <source>reached as without the flood</source>
         <translation>atteint comme sans inondation</translation>
     </message>
     <message>
-        <location filename="../processing/facility_access.py" line="82"/>
+        <location filename="../processing/facility_access.py" line="89"/>
         <source>reached later than the delay threshold</source>
         <translation>atteint avec un retard supérieur au seuil</translation>
     </message>
     <message>
-        <location filename="../processing/facility_access.py" line="83"/>
+        <location filename="../processing/facility_access.py" line="90"/>
         <source>no longer reached once flooded</source>
         <translation>plus atteint une fois le réseau inondé</translation>
     </message>
     <message>
-        <location filename="../processing/facility_access.py" line="84"/>
+        <location filename="../processing/facility_access.py" line="91"/>
         <source>not reached even without the flood</source>
         <translation>non atteint, même sans inondation</translation>
     </message>
     <message>
-        <location filename="../processing/facility_access.py" line="85"/>
+        <location filename="../processing/facility_access.py" line="92"/>
         <source>no road within the snapping distance</source>
         <translation>aucune route à moins de la distance d’accrochage</translation>
     </message>
     <message>
-        <location filename="../processing/facility_access.py" line="86"/>
+        <location filename="../processing/facility_access.py" line="93"/>
         <source>the feature has no geometry</source>
         <translation>l’entité n’a pas de géométrie</translation>
     </message>
     <message>
-        <location filename="../processing/facility_access.py" line="101"/>
+        <location filename="../processing/facility_access.py" line="112"/>
         <source>The households layer is empty.</source>
         <translation>La couche des ménages est vide.</translation>
     </message>
     <message>
-        <location filename="../processing/facility_access.py" line="103"/>
+        <location filename="../processing/facility_access.py" line="114"/>
         <source>The facilities layer is empty: give at least one facility.</source>
         <translation>La couche des équipements est vide : indiquez au moins un équipement.</translation>
     </message>
     <message>
-        <location filename="../processing/facility_access.py" line="114"/>
+        <location filename="../processing/facility_access.py" line="127"/>
         <source>No household is within {distance} m of a usable road. Check that the roads and the households cover the same area (and their CRS), or raise the maximum snapping distance.</source>
         <translation>Aucun ménage n’est à moins de {distance} m d’une route utilisable. Vérifiez que les routes et les ménages couvrent la même zone (et leur SCR), ou augmentez la distance d’accrochage maximale.</translation>
     </message>
     <message>
-        <location filename="../processing/facility_access.py" line="167"/>
+        <location filename="../processing/facility_access.py" line="197"/>
         <source>{lost} households lose emergency access because of the flood, {delayed} are reached more than {minutes} min later, {unchanged} keep their access.</source>
         <translation>{lost} ménages perdent l’accès des secours à cause de l’inondation, {delayed} sont atteints plus de {minutes} min plus tard, {unchanged} gardent leur accès.</translation>
     </message>
     <message>
-        <location filename="../processing/facility_access.py" line="44"/>
+        <location filename="../processing/facility_access.py" line="46"/>
         <source>&lt;b&gt;Households&lt;/b&gt;: points or polygons. &lt;b&gt;Facilities&lt;/b&gt;: points or polygons; &lt;b&gt;Facility name field&lt;/b&gt;.
 &lt;b&gt;Delay threshold (min)&lt;/b&gt;: a household reached more than this later once flooded is delayed.
-Output: &lt;b&gt;Households with emergency access&lt;/b&gt;: facility_fid_dry, facility_name_dry, time_dry_s, distance_dry_m, facility_fid_flood, facility_name_flood, time_flood_s, distance_flood_m, delay_s, access_status (unchanged, delayed, loses_access, no_access_dry, no_road or no_geometry) and access_label, and a &lt;b&gt;Summary (JSON)&lt;/b&gt;. A temporary output is a GeoPackage in QGIS&apos;s temporary folder, written at file speed: save it elsewhere to keep it.</source>
+Output: &lt;b&gt;Households with emergency access&lt;/b&gt;: facility_fid_dry, facility_name_dry, time_dry_s, distance_dry_m, facility_fid_flood, facility_name_flood, time_flood_s, distance_flood_m, delay_s, access_status (unchanged, delayed, loses_access, no_access_dry, no_road or no_geometry) and access_label; &lt;b&gt;Rejected features&lt;/b&gt;: the roads, hazard zones, facilities and households set aside, with the reason; and a &lt;b&gt;Summary (JSON)&lt;/b&gt;. A temporary output is a GeoPackage in QGIS&apos;s temporary folder, written at file speed: save it elsewhere to keep it.</source>
         <translation>&lt;b&gt;Ménages&lt;/b&gt; : points ou polygones. &lt;b&gt;Équipements&lt;/b&gt; : points ou polygones ; &lt;b&gt;Champ du nom de l’équipement&lt;/b&gt;.
 &lt;b&gt;Seuil de retard (min)&lt;/b&gt; : un ménage atteint plus tard que ce seuil une fois inondé est retardé.
-Sortie : &lt;b&gt;Accès des secours aux ménages&lt;/b&gt; : facility_fid_dry, facility_name_dry, time_dry_s, distance_dry_m, facility_fid_flood, facility_name_flood, time_flood_s, distance_flood_m, delay_s, access_status (unchanged, delayed, loses_access, no_access_dry, no_road ou no_geometry) et access_label, et un &lt;b&gt;Résumé (JSON)&lt;/b&gt;. Une sortie temporaire est un GeoPackage dans le dossier temporaire de QGIS, écrite à la vitesse d’un fichier : enregistrez-la ailleurs pour la conserver.</translation>
+Sortie : &lt;b&gt;Accès des secours aux ménages&lt;/b&gt; : facility_fid_dry, facility_name_dry, time_dry_s, distance_dry_m, facility_fid_flood, facility_name_flood, time_flood_s, distance_flood_m, delay_s, access_status (unchanged, delayed, loses_access, no_access_dry, no_road ou no_geometry) et access_label ; &lt;b&gt;Entités rejetées&lt;/b&gt; : les routes, zones d’aléa, équipements et ménages écartés, avec la raison ; et un &lt;b&gt;Résumé (JSON)&lt;/b&gt;. Une sortie temporaire est un GeoPackage dans le dossier temporaire de QGIS, écrite à la vitesse d’un fichier : enregistrez-la ailleurs pour la conserver.</translation>
+    </message>
+    <message>
+        <location filename="../processing/facility_access.py" line="79"/>
+        <source>Rejected features</source>
+        <translation>Entités rejetées</translation>
+    </message>
+    <message>
+        <location filename="../processing/facility_access.py" line="132"/>
+        <source>No household is reached from a facility, even without the flood: check that the facilities are within {distance} m of a usable road, on the same road network as the households.</source>
+        <translation>Aucun ménage n’est atteint depuis un équipement, même sans inondation : vérifiez que les équipements sont à moins de {distance} m d’une route utilisable, sur le même réseau routier que les ménages.</translation>
     </message>
 </context>
 <context>
@@ -1118,102 +1303,77 @@ Chaque couche a les colonnes osm_id, osm_type, name, category (un code stable), 
 <context>
     <name>PrepareHazard</name>
     <message>
-        <location filename="../processing/prepare_hazard.py" line="58"/>
+        <location filename="../processing/prepare_hazard.py" line="60"/>
         <source>Prepare a hazard layer</source>
         <translation>Préparer une couche d’aléa</translation>
     </message>
     <message>
-        <location filename="../processing/prepare_hazard.py" line="61"/>
+        <location filename="../processing/prepare_hazard.py" line="63"/>
         <source>Hazard and exposure</source>
         <translation>Aléa et exposition</translation>
     </message>
     <message>
-        <location filename="../processing/prepare_hazard.py" line="91"/>
+        <location filename="../processing/prepare_hazard.py" line="93"/>
         <source>Hazard zones</source>
         <translation>Zones d’aléa</translation>
     </message>
     <message>
-        <location filename="../processing/prepare_hazard.py" line="93"/>
+        <location filename="../processing/prepare_hazard.py" line="95"/>
         <source>Class field</source>
         <translation>Champ de classe</translation>
     </message>
     <message>
-        <location filename="../processing/prepare_hazard.py" line="96"/>
+        <location filename="../processing/prepare_hazard.py" line="98"/>
         <source>Value map</source>
         <translation>Table de correspondance</translation>
     </message>
     <message>
-        <location filename="../processing/prepare_hazard.py" line="99"/>
+        <location filename="../processing/prepare_hazard.py" line="101"/>
         <source>Extent</source>
         <translation>Emprise</translation>
     </message>
     <message>
-        <location filename="../processing/prepare_hazard.py" line="102"/>
+        <location filename="../processing/prepare_hazard.py" line="104"/>
         <source>Hazard classes</source>
         <translation>Classes d’aléa</translation>
     </message>
     <message>
-        <location filename="../processing/prepare_hazard.py" line="104"/>
+        <location filename="../processing/prepare_hazard.py" line="106"/>
         <source>Rejected zones</source>
         <translation>Zones rejetées</translation>
     </message>
     <message>
-        <location filename="../processing/prepare_hazard.py" line="115"/>
+        <location filename="../processing/prepare_hazard.py" line="113"/>
         <source>Give either hazard zones or a flood depth raster (exactly one of them).</source>
         <translation>Indiquez soit des zones d’aléa, soit un raster de hauteur d’eau (exactement l’un des deux).</translation>
     </message>
     <message>
-        <location filename="../processing/prepare_hazard.py" line="132"/>
+        <location filename="../processing/prepare_hazard.py" line="141"/>
         <source>No area is exposed: the hazard layer is empty.</source>
         <translation>Aucune surface n’est exposée : la couche d’aléa est vide.</translation>
     </message>
     <message>
-        <location filename="../processing/prepare_hazard.py" line="176"/>
+        <location filename="../processing/prepare_hazard.py" line="118"/>
         <source>Choose the class field of the hazard zones.</source>
         <translation>Choisissez le champ de classe des zones d’aléa.</translation>
     </message>
     <message>
-        <location filename="../processing/prepare_hazard.py" line="180"/>
-        <source>The value map cannot be read: {detail}. Write it as value=class pairs separated by &apos;;&apos;, e.g. YES=high; NO=dry.</source>
-        <translation>La table de correspondance est illisible : {detail}. Écrivez-la en paires valeur=classe séparées par « ; », par exemple YES=high; NO=dry.</translation>
-    </message>
-    <message>
-        <location filename="../processing/prepare_hazard.py" line="185"/>
+        <location filename="../processing/prepare_hazard.py" line="187"/>
         <source>The hazard zones layer is empty.</source>
         <translation>La couche des zones d’aléa est vide.</translation>
     </message>
     <message>
-        <location filename="../processing/prepare_hazard.py" line="190"/>
+        <location filename="../processing/prepare_hazard.py" line="196"/>
         <source>The value map matches none of the values of {field} ({values}). Edit the value map so that it names these values.</source>
         <translation>La table de correspondance ne correspond à aucune valeur de {field} ({values}). Modifiez-la pour qu’elle nomme ces valeurs.</translation>
     </message>
     <message>
-        <location filename="../processing/prepare_hazard.py" line="194"/>
+        <location filename="../processing/prepare_hazard.py" line="200"/>
         <source>{count} invalid zone geometries were repaired.</source>
         <translation>{count} géométries de zones invalides ont été réparées.</translation>
     </message>
     <message>
-        <location filename="../processing/prepare_hazard.py" line="222"/>
-        <source>the zone has no geometry</source>
-        <translation>la zone n’a pas de géométrie</translation>
-    </message>
-    <message>
-        <location filename="../processing/prepare_hazard.py" line="223"/>
-        <source>invalid geometry that could not be repaired</source>
-        <translation>géométrie invalide qui n’a pas pu être réparée</translation>
-    </message>
-    <message>
-        <location filename="../processing/prepare_hazard.py" line="224"/>
-        <source>the value of the class field is not in the value map</source>
-        <translation>la valeur du champ de classe ne figure pas dans la table de correspondance</translation>
-    </message>
-    <message>
-        <location filename="../processing/prepare_hazard.py" line="225"/>
-        <source>the zone is not a polygon</source>
-        <translation>la zone n’est pas un polygone</translation>
-    </message>
-    <message>
-        <location filename="../processing/prepare_hazard.py" line="67"/>
+        <location filename="../processing/prepare_hazard.py" line="69"/>
         <source>Turns flood zones (polygons with a class field) or a flood depth raster into a clean hazard layer: one polygon per class (low, medium, high), valid, without overlaps (where zones overlap, the highest class wins), optionally clipped to an extent or to area polygons.
 
 &lt;b&gt;Hazard zones&lt;/b&gt;: polygons; use either zones or a depth raster.
@@ -1242,14 +1402,24 @@ Chaque couche a les colonnes osm_id, osm_type, name, category (un code stable), 
 &lt;b&gt;Zones rejetées&lt;/b&gt; : zones dont la valeur ne figure pas dans la table de correspondance ou dont la géométrie est vide ou irréparable, avec la raison.</translation>
     </message>
     <message>
-        <location filename="../processing/prepare_hazard.py" line="100"/>
+        <location filename="../processing/prepare_hazard.py" line="102"/>
         <source>Area polygons</source>
         <translation>Polygones de zone</translation>
     </message>
     <message>
-        <location filename="../processing/prepare_hazard.py" line="167"/>
+        <location filename="../processing/prepare_hazard.py" line="174"/>
         <source>The area layer holds no polygon: choose a layer of polygons, or leave the area empty to keep the whole hazard.</source>
         <translation>La couche de zone ne contient aucun polygone : choisissez une couche de polygones, ou laissez la zone vide pour garder tout l’aléa.</translation>
+    </message>
+    <message>
+        <location filename="../processing/prepare_hazard.py" line="183"/>
+        <source>The hazard zones have no field {field}: choose their class field.</source>
+        <translation>Les zones d’aléa n’ont pas de champ {field} : choisissez leur champ de classe.</translation>
+    </message>
+    <message>
+        <location filename="../processing/prepare_hazard.py" line="189"/>
+        <source>No hazard zone has a usable polygon ({count} zones without one): check the layer, or choose a layer of polygons.</source>
+        <translation>Aucune zone d’aléa n’a de polygone utilisable ({count} zones sans polygone) : vérifiez la couche, ou choisissez une couche de polygones.</translation>
     </message>
 </context>
 <context>
@@ -1271,14 +1441,114 @@ Chaque couche a les colonnes osm_id, osm_type, name, category (un code stable), 
 <context>
     <name>messages</name>
     <message>
-        <location filename="../processing/layers.py" line="57"/>
+        <location filename="../processing/layers.py" line="208"/>
         <source>The field {field} does not exist in the layer.</source>
         <translation>Le champ {field} n’existe pas dans la couche.</translation>
     </message>
     <message>
-        <location filename="../processing/fastio.py" line="127"/>
+        <location filename="../processing/fastio.py" line="207"/>
         <source>The layer {layer} has no coordinate reference system. Set its CRS in the layer properties, then run again.</source>
         <translation>La couche {layer} n’a pas de système de coordonnées de référence. Définissez son SCR dans les propriétés de la couche, puis relancez.</translation>
+    </message>
+    <message>
+        <location filename="../processing/base.py" line="76"/>
+        <source>between {low} and {high}</source>
+        <translation>entre {low} et {high}</translation>
+    </message>
+    <message>
+        <location filename="../processing/base.py" line="78"/>
+        <source>at least {low}</source>
+        <translation>au moins {low}</translation>
+    </message>
+    <message>
+        <location filename="../processing/base.py" line="80"/>
+        <source>at most {high}</source>
+        <translation>au plus {high}</translation>
+    </message>
+    <message>
+        <location filename="../processing/base.py" line="81"/>
+        <source>{parameter} must be a number {rule} (the value given is {value}).</source>
+        <translation>{parameter} doit être un nombre {rule} (la valeur donnée est {value}).</translation>
+    </message>
+    <message>
+        <location filename="../processing/base.py" line="212"/>
+        <source>{layer} and {other} do not overlap: about {km} km separate them, so nothing of one can meet the other. Check that they cover the same area, and their coordinate reference systems.</source>
+        <translation>{layer} et {other} ne se recouvrent pas : environ {km} km les séparent, donc rien de l’un ne peut rencontrer l’autre. Vérifiez qu’ils couvrent la même zone, et leurs systèmes de coordonnées.</translation>
+    </message>
+    <message>
+        <location filename="../processing/fastio.py" line="258"/>
+        <source>The layer {layer} holds {found}, but it must hold {expected}. Choose a layer of {expected}.</source>
+        <translation>La couche {layer} contient des {found}, mais elle doit contenir des {expected}. Choisissez une couche de {expected}.</translation>
+    </message>
+    <message>
+        <location filename="../processing/fastio.py" line="258"/>
+        <source> or </source>
+        <translation> ou </translation>
+    </message>
+    <message>
+        <location filename="../processing/hazard_input.py" line="47"/>
+        <source>The hazard layer has no field {field}. Choose its class field, or prepare it with Prepare a hazard layer.</source>
+        <translation>La couche d’aléa n’a pas de champ {field}. Choisissez son champ de classe, ou préparez-la avec Préparer une couche d’aléa.</translation>
+    </message>
+    <message>
+        <location filename="../processing/hazard_input.py" line="52"/>
+        <source>The hazard layer {layer} is empty.</source>
+        <translation>La couche d’aléa {layer} est vide.</translation>
+    </message>
+    <message>
+        <location filename="../processing/hazard_input.py" line="56"/>
+        <source>The hazard class field holds values that are not classes ({values}): use 0 to 3, or prepare the layer with Prepare a hazard layer.</source>
+        <translation>Le champ de classe d’aléa contient des valeurs qui ne sont pas des classes ({values}) : utilisez 0 à 3, ou préparez la couche avec Préparer une couche d’aléa.</translation>
+    </message>
+    <message>
+        <location filename="../processing/hazard_input.py" line="61"/>
+        <source>No zone of the hazard layer {layer} has a usable geometry ({count} zones without one): check the layer.</source>
+        <translation>Aucune zone de la couche d’aléa {layer} n’a de géométrie utilisable ({count} zones sans géométrie) : vérifiez la couche.</translation>
+    </message>
+    <message>
+        <location filename="../processing/hazard_input.py" line="65"/>
+        <source>{count} hazard zones have no usable geometry: they are ignored and listed in the rejected features.</source>
+        <translation>{count} zones d’aléa n’ont pas de géométrie utilisable : elles sont ignorées et listées dans les entités rejetées.</translation>
+    </message>
+    <message>
+        <location filename="../processing/hazard_input.py" line="72"/>
+        <source>{layer}: {count} invalid geometries were repaired.</source>
+        <translation>{layer} : {count} géométries invalides ont été réparées.</translation>
+    </message>
+    <message>
+        <location filename="../processing/layers.py" line="48"/>
+        <source>points</source>
+        <translation>points</translation>
+    </message>
+    <message>
+        <location filename="../processing/layers.py" line="48"/>
+        <source>lines</source>
+        <translation>lignes</translation>
+    </message>
+    <message>
+        <location filename="../processing/layers.py" line="49"/>
+        <source>polygons</source>
+        <translation>polygones</translation>
+    </message>
+    <message>
+        <location filename="../processing/layers.py" line="49"/>
+        <source>no geometry</source>
+        <translation>entités sans géométrie</translation>
+    </message>
+    <message>
+        <location filename="../processing/layers.py" line="119"/>
+        <source>The field {field} ({parameter}) holds values that are not numbers: {examples}. Correct them (or empty them), then run again.</source>
+        <translation>Le champ {field} ({parameter}) contient des valeurs qui ne sont pas des nombres : {examples}. Corrigez-les (ou videz-les), puis relancez.</translation>
+    </message>
+    <message>
+        <location filename="../processing/layers.py" line="125"/>
+        <source>The field {field} ({parameter}) holds negative values: {examples}. People and capacities cannot be negative: correct them, then run again.</source>
+        <translation>Le champ {field} ({parameter}) contient des valeurs négatives : {examples}. Populations et capacités ne peuvent pas être négatives : corrigez-les, puis relancez.</translation>
+    </message>
+    <message>
+        <location filename="../processing/layers.py" line="136"/>
+        <source> and {count} more</source>
+        <translation> et {count} autres</translation>
     </message>
 </context>
 </TS>
