@@ -75,21 +75,15 @@ def from_wkb(items, dimensions=None):
     dimension is rejected as :data:`WRONG_TYPE`, and a geometry collection
     keeps only its parts of the highest accepted dimension.
     """
-    wkb = np.empty(len(items), dtype=object)
-    # GDAL's Arrow batches are masked arrays (masked: no geometry) of bytes, or of fixed-size numpy
-    # voids when every WKB has the same size.
-    masked = np.ma.getmaskarray(items) if isinstance(items, np.ma.MaskedArray) else np.zeros(len(items), bool)
-    data = np.ma.getdata(items) if isinstance(items, np.ma.MaskedArray) else items
-    raw = [None if hidden or item is None else bytes(item) for item, hidden in zip(data, masked)]
-    wkb[:] = [item if item else None for item in raw]
+    wkb = _wkb_array(items)
     reasons = np.full(len(wkb), None, dtype=object)
     geometries = shapely.from_wkb(wkb, on_invalid="ignore") if len(wkb) else np.empty(0, dtype=object)
     geometries = np.asarray(geometries, dtype=object)
     unread = np.flatnonzero(shapely.is_missing(geometries) & (wkb != None))  # noqa: E711
     for i in unread:
-        geometries[i] = _through_ogr(wkb[i])
+        geometries[i] = _through_ogr(wkb[i]) if len(wkb[i]) else None
         if geometries[i] is None:
-            reasons[i] = UNREADABLE
+            reasons[i] = UNREADABLE if len(wkb[i]) else NO_GEOMETRY
     _drop_z(geometries)
     drawn = ~shapely.is_empty(geometries) & ~shapely.is_missing(geometries)
     _drop_empty_parts(geometries)
@@ -105,6 +99,23 @@ def from_wkb(items, dimensions=None):
     geometries[missing] = None
     reasons[missing] = NO_GEOMETRY
     return Geometries(geometries, reasons)
+
+
+def _wkb_array(items):
+    """An object array of WKB bytes (None for no geometry) from a list or a GDAL Arrow column.
+
+    GDAL's Arrow batches are masked arrays (masked: no geometry) of bytes, or
+    of fixed-size numpy voids when every WKB of the batch has the same size.
+    """
+    mask = np.ma.getmaskarray(items) if isinstance(items, np.ma.MaskedArray) else None
+    data = np.ma.getdata(items) if isinstance(items, np.ma.MaskedArray) else items
+    if isinstance(data, np.ndarray) and data.dtype.kind == "V":
+        data = data.tolist()
+    wkb = np.empty(len(data), dtype=object)
+    wkb[:] = data if isinstance(data, np.ndarray) and data.dtype == object else list(data)
+    if mask is not None:
+        wkb[mask] = None
+    return wkb
 
 
 def _through_ogr(wkb):
@@ -162,13 +173,19 @@ def _drop_empty_parts(geometries):
 
 
 def _has_bad_ring(polygons):
-    """Boolean per polygon: one of its rings is EMPTY (interior) or has fewer than four coordinates."""
-    result = np.zeros(len(polygons), dtype=bool)
-    filled = np.flatnonzero(~shapely.is_empty(polygons))
-    if len(filled):
-        rings, owner = shapely.get_rings(polygons[filled], return_index=True)
+    """Boolean per polygon: one of its rings is EMPTY (interior) or has fewer than four coordinates.
+
+    A polygon without holes has one ring, whose coordinates are the polygon's:
+    only polygons with holes (few) need their rings taken apart.
+    """
+    empty = shapely.is_empty(polygons)
+    holes = shapely.get_num_interior_rings(polygons)
+    result = ~empty & (holes == 0) & (shapely.get_num_coordinates(polygons) < _MIN_RING)
+    holed = np.flatnonzero(~empty & (holes > 0))
+    if len(holed):
+        rings, owner = shapely.get_rings(polygons[holed], return_index=True)
         bad = shapely.get_num_coordinates(rings) < _MIN_RING
-        result[filled[np.unique(owner[bad])]] = True
+        result[holed[np.unique(owner[bad])]] = True
     return result
 
 
