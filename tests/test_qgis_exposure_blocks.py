@@ -276,3 +276,46 @@ def test_temporary_buildings_output_is_one_styled_geopackage_as_the_dialog_loads
     assert ok and "BUILDINGS_OUTPUT" not in results
     assert [details.name for details in context.layersToLoadOnCompletion().values()] == \
         ["Exposure summary"]
+
+
+def test_file_outputs_chosen_in_the_dialog_load_from_their_final_paths_styled(town, tmp_path):
+    """Outputs saved to files from the dialog are written in a staging folder and published: the
+    layers the dialog loads must come from the paths the user chose, styled, with nothing staged left."""
+    from qgis.core import (
+        QgsApplication,
+        QgsCategorizedSymbolRenderer,
+        QgsProcessingContext,
+        QgsProcessingFeedback,
+        QgsProcessingOutputLayerDefinition,
+        QgsProject,
+    )
+
+    from processing.gui.Postprocessing import handleAlgorithmResults
+
+    project = QgsProject.instance()
+    project.removeAllMapLayers()
+    context = QgsProcessingContext()
+    context.setProject(project)
+    feedback = QgsProcessingFeedback()
+    algorithm = QgsApplication.processingRegistry().createAlgorithmById("refuge:exposure")
+    chosen = {"BUILDINGS_OUTPUT": str(tmp_path / "buildings.gpkg"), "UNITS_OUTPUT": str(tmp_path / "units.shp"),
+              "REJECTS": str(tmp_path / "rejects.csv")}
+    outputs = {name: QgsProcessingOutputLayerDefinition(path, project) for name, path in chosen.items()}
+    results, ok = algorithm.run({"HAZARD": town["hazard"], "BUILDINGS": town["buildings"],
+                                 "AGGREGATION": town["units"], "AGGREGATION_NAME_FIELD": "name",
+                                 "SUMMARY_JSON": str(tmp_path / "summary.json"), **outputs}, context, feedback)
+    assert ok
+    for name, path in chosen.items():
+        assert results[name].split("|")[0] == path
+    assert all(".refuge-" not in key for key in context.layersToLoadOnCompletion())
+    handleAlgorithmResults(algorithm, context, feedback)
+    loaded = {layer.name(): layer for layer in project.mapLayers().values()}
+    assert set(loaded) == {"Exposed buildings", "Exposure per unit", "Rejected features"}
+    for layer in loaded.values():
+        assert layer.isValid() and ".refuge-" not in layer.source()
+    assert loaded["Exposed buildings"].source().startswith(chosen["BUILDINGS_OUTPUT"])
+    assert isinstance(loaded["Exposed buildings"].renderer(), QgsCategorizedSymbolRenderer)
+    assert loaded["Exposed buildings"].featureCount() == SIZE - 3
+    assert loaded["Rejected features"].featureCount() == 3
+    assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith(".refuge-")) == []
+    project.removeAllMapLayers()

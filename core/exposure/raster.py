@@ -67,6 +67,7 @@ from ..errors import (
     RasterReadError,
     RotatedRasterError,
     UngeoreferencedRasterError,
+    UnreadableFileError,
 )
 
 try:
@@ -149,6 +150,7 @@ def read_raster(path, band=1):
 
     Nodata pixels (the band's nodata value or its mask) become NaN and the
     band's scale and offset are applied. Raises :class:`FileNotFound`,
+    :class:`UnreadableFileError` (it exists but cannot be read),
     :class:`RasterReadError` (not a raster, unreadable),
     :class:`RasterBandError`, :class:`UngeoreferencedRasterError` or
     :class:`RotatedRasterError`.
@@ -158,11 +160,19 @@ def read_raster(path, band=1):
     # GDAL virtual paths (/vsizip/, /vsicurl/...) do not exist on disk.
     if not path.startswith("/vsi") and not os.path.exists(path):
         raise FileNotFound(path)
+    if not path.startswith("/vsi") and (os.path.isdir(path) and not _is_raster_folder(path)
+                                        or not os.access(path, os.R_OK)):
+        raise UnreadableFileError(path)
     with _quiet_gdal():
         try:
             return _read_raster(path, band)
         except RuntimeError as exc:  # raised instead of None when the host called gdal.UseExceptions()
             raise RasterReadError(path, str(exc)) from exc
+
+
+def _is_raster_folder(path):
+    """Some raster formats are folders (an Arc/Info binary grid, a Zarr store)."""
+    return any(os.path.exists(os.path.join(path, name)) for name in ("hdr.adf", ".zarray", ".zgroup"))
 
 
 def _read_raster(path, band):
