@@ -298,12 +298,13 @@ def test_file_outputs_chosen_in_the_dialog_load_from_their_final_paths_styled(to
     context.setProject(project)
     feedback = QgsProcessingFeedback()
     algorithm = QgsApplication.processingRegistry().createAlgorithmById("refuge:exposure")
-    chosen = {"BUILDINGS_OUTPUT": str(tmp_path / "buildings.gpkg"), "UNITS_OUTPUT": str(tmp_path / "units.shp"),
-              "REJECTS": str(tmp_path / "rejects.csv")}
+    chosen = {"BUILDINGS_OUTPUT": str(tmp_path / "buildings.gpkg"),
+              "UNITS_OUTPUT": str(tmp_path / "units.shp"), "REJECTS": str(tmp_path / "rejects.csv")}
     outputs = {name: QgsProcessingOutputLayerDefinition(path, project) for name, path in chosen.items()}
     results, ok = algorithm.run({"HAZARD": town["hazard"], "BUILDINGS": town["buildings"],
                                  "AGGREGATION": town["units"], "AGGREGATION_NAME_FIELD": "name",
-                                 "SUMMARY_JSON": str(tmp_path / "summary.json"), **outputs}, context, feedback)
+                                 "SUMMARY_JSON": str(tmp_path / "summary.json"), **outputs},
+                                context, feedback)
     assert ok
     for name, path in chosen.items():
         assert results[name].split("|")[0] == path
