@@ -359,12 +359,26 @@ def _feature_count(path, layer_name):
 
 
 def _copy_file(source, target):
+    """Copy the file a layer is added to; an SQLite file (a GeoPackage) through SQLite's backup, so
+    that what its write-ahead log holds is copied too."""
     import shutil
+    import sqlite3
 
     try:
-        shutil.copyfile(source, target)
-    except OSError as exc:
-        raise staging_tools.output_error(source, exc) from exc
+        with open(source, "rb") as handle:
+            is_sqlite = handle.read(16) == b"SQLite format 3\x00"
+        if not is_sqlite:
+            shutil.copyfile(source, target)
+            return
+        origin = sqlite3.connect(source)
+        copy = sqlite3.connect(target)
+        try:
+            origin.backup(copy)
+        finally:
+            copy.close()
+            origin.close()
+    except (OSError, sqlite3.Error) as exc:
+        raise staging_tools.output_error(target, exc) from exc
 
 
 def _existing_parent(folder):
