@@ -79,23 +79,25 @@ def from_wkb(items, dimensions=None):
     reasons = np.full(len(wkb), None, dtype=object)
     geometries = shapely.from_wkb(wkb, on_invalid="ignore") if len(wkb) else np.empty(0, dtype=object)
     geometries = np.asarray(geometries, dtype=object)
-    unread = np.flatnonzero(shapely.is_missing(geometries) & (wkb != None))  # noqa: E711
-    for i in unread:
+    for i in np.flatnonzero(shapely.is_missing(geometries)):
+        if wkb[i] is None:
+            continue  # no geometry
         geometries[i] = _through_ogr(wkb[i]) if len(wkb[i]) else None
-        if geometries[i] is None:
-            reasons[i] = UNREADABLE if len(wkb[i]) else NO_GEOMETRY
+        if geometries[i] is None and len(wkb[i]):
+            reasons[i] = UNREADABLE
     _drop_z(geometries)
-    drawn = ~shapely.is_empty(geometries) & ~shapely.is_missing(geometries)
-    _drop_empty_parts(geometries)
-    degenerate = drawn & shapely.is_empty(geometries)
-    geometries[degenerate] = None
-    reasons[degenerate] = DEGENERATE
+    empty = shapely.is_empty(geometries)  # EMPTY from the start: without geometry (False where None)
+    changed = _drop_empty_parts(geometries)
+    if len(changed):
+        degenerate = changed[shapely.is_empty(geometries[changed]) & ~empty[changed]]
+        geometries[degenerate] = None
+        reasons[degenerate] = DEGENERATE
     bad = _bad_coordinates(geometries)
     geometries[bad] = None
     reasons[bad] = BAD_COORDINATES
     if dimensions is not None:
-        _keep_dimensions(geometries, reasons, set(dimensions))
-    missing = (shapely.is_missing(geometries) | shapely.is_empty(geometries)) & (reasons == None)  # noqa: E711
+        _keep_dimensions(geometries, reasons, set(dimensions), empty)
+    missing = (shapely.is_missing(geometries) | empty) & (reasons == None)  # noqa: E711
     geometries[missing] = None
     reasons[missing] = NO_GEOMETRY
     return Geometries(geometries, reasons)
@@ -111,6 +113,8 @@ def _wkb_array(items):
     data = np.ma.getdata(items) if isinstance(items, np.ma.MaskedArray) else items
     if isinstance(data, np.ndarray) and data.dtype.kind == "V":
         data = data.tolist()
+    if isinstance(data, np.ndarray) and data.dtype == object and mask is None:
+        return data
     wkb = np.empty(len(data), dtype=object)
     wkb[:] = data if isinstance(data, np.ndarray) and data.dtype == object else list(data)
     if mask is not None:
@@ -149,7 +153,8 @@ def _drop_z(geometries):
 
 
 def _drop_empty_parts(geometries):
-    """Remove EMPTY parts and EMPTY or degenerate rings, in place (only where there are some).
+    """Remove EMPTY parts and EMPTY or degenerate rings, in place (only where there are some);
+    returns the positions changed.
 
     A ring of fewer than four coordinates encloses nothing: as an interior
     ring it is dropped; as an exterior ring it drops its polygon.
@@ -170,6 +175,7 @@ def _drop_empty_parts(geometries):
         dirty.update(polygons[_has_bad_ring(geometries[polygons])].tolist())
     for i in dirty:
         geometries[i] = _clean(geometries[i])
+    return np.array(sorted(dirty | set(collection.tolist())), dtype=np.int64)
 
 
 def _has_bad_ring(polygons):
@@ -218,16 +224,14 @@ def _bad_coordinates(geometries):
     return bad
 
 
-def _keep_dimensions(geometries, reasons, dimensions):
+def _keep_dimensions(geometries, reasons, dimensions, empty):
     """Reject geometries of a dimension not in ``dimensions``; collections keep their best parts."""
-    present = ~shapely.is_missing(geometries)
+    present = ~shapely.is_missing(geometries) & ~empty
     types = shapely.get_type_id(geometries)
     for i in np.flatnonzero(present & (types == _COLLECTION)):
         geometries[i] = _best_parts(geometries[i], dimensions)
-    dims = shapely.get_dimensions(geometries)
-    wrong = present & ~shapely.is_missing(geometries) & ~shapely.is_empty(geometries) & \
-        ~np.isin(dims, sorted(dimensions))
-    wrong |= present & shapely.is_missing(geometries)  # a collection with no part of a wanted dimension
+    # None (a collection with no part of a wanted dimension) has dimension -1: rejected too.
+    wrong = present & ~np.isin(shapely.get_dimensions(geometries), sorted(dimensions))
     geometries[wrong] = None
     reasons[wrong] = WRONG_TYPE
 

@@ -114,10 +114,11 @@ class ArrowArrays(FeatureArrays):
         self._set_geometries(wkb.Geometries(
             np.concatenate([p.geometries for p in parts]) if parts else np.empty(0, dtype=object),
             np.concatenate([p.reasons for p in parts]) if parts else np.empty(0, dtype=object)))
-        self._columns = {key: _plain_column(chunks) for key, chunks in columns.items()}
+        self._columns = columns  # Arrow chunks, made plain values when asked for (values())
+        self._plain = {}
         if booleans:
             layer.SetIgnoredFields([])
-            self._columns.update(_read_by_feature(layer, booleans, self.fids, feedback))
+            self._plain.update(_read_by_feature(layer, booleans, self.fids, feedback))
 
     def __len__(self):
         return len(self.fids)
@@ -127,10 +128,12 @@ class ArrowArrays(FeatureArrays):
 
     def values(self, field_name):
         """Values of one field in feature order (None when null; text decoded from UTF-8)."""
-        if field_name not in self._columns:
-            raise QgsProcessingException(messages.tr(
-                "The field {field} does not exist in the layer.").format(field=field_name))
-        return list(self._columns[field_name])
+        if field_name not in self._plain:
+            if field_name not in self._columns:
+                raise QgsProcessingException(messages.tr(
+                    "The field {field} does not exist in the layer.").format(field=field_name))
+            self._plain[field_name] = _plain_column(self._columns.pop(field_name))
+        return list(self._plain[field_name])
 
 
 def _plain_column(chunks):
