@@ -16,6 +16,7 @@ from qgis.core import (
     QgsProcessingParameterNumber,
     QgsWkbTypes,
 )
+from qgis.PyQt.QtCore import QMetaType, QVariant
 
 
 def _pick(*candidates):
@@ -59,3 +60,20 @@ WKB_MULTILINESTRING = _pick((Qgis, "WkbType.MultiLineString"), (QgsWkbTypes, "Mu
 WKB_NOGEOMETRY = _pick((Qgis, "WkbType.NoGeometry"), (QgsWkbTypes, "NoGeometry"))
 GEOMETRY_NO_CHECK = _pick((Qgis, "InvalidGeometryCheck.NoCheck"), (QgsFeatureRequest, "GeometryNoCheck"))
 WKB_LINESTRING = _pick((Qgis, "WkbType.LineString"), (QgsWkbTypes, "LineString"))
+
+# Attribute types for QgsField. QGIS 3.38 added the constructor taking
+# QMetaType.Type and deprecated the QVariant.Type one; PyQt6 (QGIS 4) has no
+# QVariant.Int & co. at all. QGIS 3.22-3.36 only accept QVariant.Type.
+# (FIELD_STRING above is a field *parameter* filter, hence ATTR_ for attribute types.)
+if Qgis.QGIS_VERSION_INT >= 33800:
+    ATTR_INT = QMetaType.Type.Int
+    ATTR_INT64 = QMetaType.Type.LongLong
+    ATTR_DOUBLE = QMetaType.Type.Double
+    ATTR_STRING = QMetaType.Type.QString
+    ATTR_BOOL = QMetaType.Type.Bool
+else:  # pragma: no cover - depends on the QGIS version
+    ATTR_INT = QVariant.Int
+    ATTR_INT64 = QVariant.LongLong
+    ATTR_DOUBLE = QVariant.Double
+    ATTR_STRING = QVariant.String
+    ATTR_BOOL = QVariant.Bool

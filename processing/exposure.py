@@ -15,7 +15,6 @@ from qgis.core import (
     QgsProcessingParameterRasterLayer,
     QgsProcessingParameterString,
 )
-from qgis.PyQt.QtCore import QVariant
 
 from .. import plugin_version
 from ..core.exposure import analysis
@@ -629,8 +628,8 @@ class Exposure(DepthRasterParameters, RefugeAlgorithm):
             run.unit_tables["roads_m"] = analysis.summary_by_unit(
                 pieces["classes"], pieces["unit"], run.unit_count, pieces["length_m"])
         fields = _copy_fields(source.fields(), [
-            ("hazard_class", QVariant.Int), ("hazard_label", QVariant.String),
-            ("length_m", QVariant.Double), ("unit", QVariant.String)], rename_fid=True)
+            ("hazard_class", compat.ATTR_INT), ("hazard_label", compat.ATTR_STRING),
+            ("length_m", compat.ATTR_DOUBLE), ("unit", compat.ATTR_STRING)], rename_fid=True)
         sink, dest = self.parameterAsSink(parameters, self.ROADS_OUTPUT, context, fields,
                                           compat.WKB_MULTILINESTRING, source.sourceCrs())
         if sink is None:
@@ -655,16 +654,16 @@ class Exposure(DepthRasterParameters, RefugeAlgorithm):
 
         File inputs copied to a GeoPackage go through _joined_writer instead.
         """
-        extra = [("hazard_class", QVariant.Int), ("hazard_label", QVariant.String),
-                 ("max_depth_m", QVariant.Double)]
+        extra = [("hazard_class", compat.ATTR_INT), ("hazard_label", compat.ATTR_STRING),
+                 ("max_depth_m", compat.ATTR_DOUBLE)]
         if size_name:
-            extra.append((size_name, QVariant.Double))
+            extra.append((size_name, compat.ATTR_DOUBLE))
         if critical is not None:
-            extra.append(("critical", QVariant.Bool))
-        extra.append(("unit", QVariant.String))
+            extra.append(("critical", compat.ATTR_BOOL))
+        extra.append(("unit", compat.ATTR_STRING))
         population = getattr(result, "population", None)
         if population is not None:
-            extra.append(("population", QVariant.Double))
+            extra.append(("population", compat.ATTR_DOUBLE))
         fields = _copy_fields(source.fields(), extra)
         sink, dest = self.parameterAsSink(parameters, name, context, fields, source.wkbType(),
                                           source.sourceCrs())
@@ -736,10 +735,10 @@ class Exposure(DepthRasterParameters, RefugeAlgorithm):
 
     def _write_table(self, parameters, context, rows, results):
         fields = QgsFields()
-        for name, kind in (("exposure", QVariant.String), ("unit", QVariant.String),
-                           ("hazard_class", QVariant.Int), ("hazard_label", QVariant.String),
-                           ("count", QVariant.Double), ("area_m2", QVariant.Double),
-                           ("length_m", QVariant.Double), ("population", QVariant.Double)):
+        for name, kind in (("exposure", compat.ATTR_STRING), ("unit", compat.ATTR_STRING),
+                           ("hazard_class", compat.ATTR_INT), ("hazard_label", compat.ATTR_STRING),
+                           ("count", compat.ATTR_DOUBLE), ("area_m2", compat.ATTR_DOUBLE),
+                           ("length_m", compat.ATTR_DOUBLE), ("population", compat.ATTR_DOUBLE)):
             fields.append(QgsField(name, kind))
         sink, dest = self.parameterAsSink(parameters, self.SUMMARY_TABLE, context, fields,
                                           compat.WKB_NOGEOMETRY)
@@ -751,8 +750,8 @@ class Exposure(DepthRasterParameters, RefugeAlgorithm):
 
     def _write_rejects(self, parameters, context, rejects, results):
         fields = QgsFields()
-        for name, kind in (("layer", QVariant.String), ("source_fid", QVariant.LongLong),
-                           ("reason_code", QVariant.String), ("reason", QVariant.String)):
+        for name, kind in (("layer", compat.ATTR_STRING), ("source_fid", compat.ATTR_INT64),
+                           ("reason_code", compat.ATTR_STRING), ("reason", compat.ATTR_STRING)):
             fields.append(QgsField(name, kind))
         sink, dest = self.parameterAsSink(parameters, self.REJECTS, context, fields,
                                           compat.WKB_NOGEOMETRY)
@@ -770,8 +769,8 @@ class Exposure(DepthRasterParameters, RefugeAlgorithm):
                                    ("population", "pop"), ("facilities", "fac"), ("roads_m", "road_m")):
             if table_name in tables:
                 columns.append((table_name, prefix))
-        fields = _copy_fields(source.fields(), [("unit", QVariant.String)] + [
-            (f"{prefix}_{key}", QVariant.Double) for _, prefix in columns for key in CLASS_KEYS])
+        fields = _copy_fields(source.fields(), [("unit", compat.ATTR_STRING)] + [
+            (f"{prefix}_{key}", compat.ATTR_DOUBLE) for _, prefix in columns for key in CLASS_KEYS])
         sink, dest = self.parameterAsSink(parameters, self.UNITS_OUTPUT, context, fields,
                                           source.wkbType(), source.sourceCrs())
         if sink is None:

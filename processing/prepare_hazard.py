@@ -11,7 +11,6 @@ from qgis.core import (
     QgsProcessingParameterField,
     QgsProcessingParameterString,
 )
-from qgis.PyQt.QtCore import QVariant
 
 from ..core import crs as crs_tools
 from ..core import measure, wkb
@@ -35,12 +34,12 @@ except ImportError:  # pragma: no cover
 
 def hazard_fields():
     fields = QgsFields()
-    fields.append(QgsField("hazard_class", QVariant.Int))
-    fields.append(QgsField("hazard_key", QVariant.String))
-    fields.append(QgsField("label_en", QVariant.String))
-    fields.append(QgsField("label_fr", QVariant.String))
-    fields.append(QgsField("label", QVariant.String))
-    fields.append(QgsField("area_m2", QVariant.Double))
+    fields.append(QgsField("hazard_class", compat.ATTR_INT))
+    fields.append(QgsField("hazard_key", compat.ATTR_STRING))
+    fields.append(QgsField("label_en", compat.ATTR_STRING))
+    fields.append(QgsField("label_fr", compat.ATTR_STRING))
+    fields.append(QgsField("label", compat.ATTR_STRING))
+    fields.append(QgsField("area_m2", compat.ATTR_DOUBLE))
     return fields
 
 
@@ -219,10 +218,10 @@ class PrepareHazard(DepthRasterParameters, RefugeAlgorithm):
 
     def _write_rejects(self, parameters, context, rejects, results):
         fields = QgsFields()
-        fields.append(QgsField("source_fid", QVariant.LongLong))
-        fields.append(QgsField("value", QVariant.String))
-        fields.append(QgsField("reason_code", QVariant.String))
-        fields.append(QgsField("reason", QVariant.String))
+        fields.append(QgsField("source_fid", compat.ATTR_INT64))
+        fields.append(QgsField("value", compat.ATTR_STRING))
+        fields.append(QgsField("reason_code", compat.ATTR_STRING))
+        fields.append(QgsField("reason", compat.ATTR_STRING))
         sink, dest = self.parameterAsSink(parameters, self.REJECTS, context, fields,
                                           compat.WKB_NOGEOMETRY)
         if sink is None:

@@ -6,10 +6,9 @@ import os
 
 import numpy as np
 from qgis.core import QgsField, QgsFields
-from qgis.PyQt.QtCore import QVariant
 
 from ..core.io import staging
-from . import fastio
+from . import compat, fastio
 from .layers import add_features
 
 try:
@@ -17,8 +16,8 @@ try:
 except ImportError:  # pragma: no cover - reported by the dependency check
     shapely = None
 
-_VARIANTS = {"integer": QVariant.LongLong, "real": QVariant.Double, "text": QVariant.String,
-             "boolean": QVariant.Bool}
+_VARIANTS = {"integer": compat.ATTR_INT64, "real": compat.ATTR_DOUBLE, "text": compat.ATTR_STRING,
+             "boolean": compat.ATTR_BOOL}
 
 
 def _python(kind, value):
