@@ -99,7 +99,13 @@ class RefugeAlgorithm(QgsProcessingAlgorithm):
 
     def parameterAsSink(self, parameters, name, context, *args, **kwargs):  # noqa: N802
         """QGIS's sink, tracked by the run guard: a refused feature is an error, the file is checked."""
-        sink, destination = super().parameterAsSink(parameters, name, context, *args, **kwargs)
+        try:
+            sink, destination = super().parameterAsSink(parameters, name, context, *args, **kwargs)
+        except QgsProcessingException as exc:
+            if self._guard is None:
+                raise
+            # QGIS could not create the file (a full disk, a refused format): say which output.
+            raise self._guard.creation_error(parameters, name, str(exc)) from None
         if sink is not None and self._guard is not None:
             sink = self._guard.track(sink, destination)
         return sink, destination

@@ -26,6 +26,7 @@ import os
 import re
 
 from qgis.core import (
+    QgsDataSourceUri,
     QgsProcessing,
     QgsProcessingOutputLayerDefinition,
     QgsProcessingParameterFeatureSink,
@@ -47,8 +48,6 @@ except ImportError:  # pragma: no cover - reported by the dependency check
 # Output values naming a provider rather than a file.
 _URI_SCHEMES = {"memory", "postgres", "postgis", "spatialite", "mssql", "oracle", "hana",
                 "delimitedtext", "wfs", "virtual"}
-_OGR_TABLE = re.compile(
-    r"""^ogr:dbname='(?P<path>(?:[^']|'')*)'\s+table="(?P<table>(?:[^"]|"")*)"(?P<rest>.*)$""", re.S)
 _LAYERNAME = re.compile(r"^(?P<path>.*?)\|layername=(?P<table>[^|]*)$", re.S)
 
 
@@ -60,35 +59,44 @@ def output_value(parameters, name):
     return value
 
 
-def file_target(text):
+def file_target(text, default_extension=None):
     """(file path, layer name or None, rewrite) of an output value that names a file, else None.
 
-    ``rewrite(staged_path)`` gives the value with the file replaced by the staged one.
+    ``rewrite(staged_path)`` gives the value with the file replaced by the staged one. A layer
+    output named without an extension gets ``default_extension``, as QGIS gives it (else the
+    file written would not be the file checked against the inputs).
     """
     if not isinstance(text, str) or not text or text == QgsProcessing.TEMPORARY_OUTPUT:
         return None
-    match = _OGR_TABLE.match(text)
-    if match:
-        path = match.group("path").replace("''", "'")
+    if text.lower().startswith("ogr:"):  # ogr:dbname='x.gpkg' table="t" (geom): a layer in a file
+        uri = QgsDataSourceUri(text[4:])
+        if not uri.database() or not uri.table():
+            return None
 
-        def rewrite(staged, match=match):
-            return "ogr:dbname='{}' table=\"{}\"{}".format(
-                staged.replace("'", "''"), match.group("table"), match.group("rest"))
+        def rewrite(staged, uri=uri):
+            uri = QgsDataSourceUri(uri.uri())
+            uri.setDatabase(staged)
+            return "ogr:" + uri.uri()
 
-        return os.path.abspath(path), match.group("table").replace('""', '"'), rewrite
+        return os.path.abspath(uri.database()), uri.table(), rewrite
     match = _LAYERNAME.match(text)
     if match:  # path|layername=x: a layer added to (or replacing one of) an existing file
         table = match.group("table")
 
         def rewrite(staged, table=table):
-            return "ogr:dbname='{}' table=\"{}\" (geom)".format(staged.replace("'", "''"),
-                                                               table.replace('"', '""'))
+            uri = QgsDataSourceUri()
+            uri.setDatabase(staged)
+            uri.setDataSource("", table, "geom")
+            return "ogr:" + uri.uri()
 
         return os.path.abspath(match.group("path")), table, rewrite
     scheme = text.split(":", 1)[0].lower()
-    if scheme in _URI_SCHEMES or scheme == "ogr" or (len(scheme) > 1 and text[len(scheme):].startswith("://")):
+    if scheme in _URI_SCHEMES or (len(scheme) > 1 and text[len(scheme):].startswith("://")):
         return None
-    return os.path.abspath(text), None, lambda staged: staged
+    path = os.path.abspath(text)
+    if default_extension and not os.path.splitext(path)[1]:
+        path = f"{path}.{default_extension}"
+    return path, None, lambda staged: staged
 
 
 _DESTINATIONS = (QgsProcessingParameterFeatureSink, QgsProcessingParameterVectorDestination,
@@ -221,7 +229,9 @@ class RunGuard:
         for definition in self.algorithm.destinationParameterDefinitions():
             if not isinstance(definition, _DESTINATIONS):
                 continue
-            target = file_target(output_value(self.parameters, definition.name()))
+            extension = definition.defaultFileExtension() if not isinstance(
+                definition, QgsProcessingParameterFileDestination) else None
+            target = file_target(output_value(self.parameters, definition.name()), extension)
             if target is not None:
                 self.targets.append(_Target(definition.name(), definition.description(), *target))
         self._check(inputs)
@@ -276,6 +286,14 @@ class RunGuard:
         staged = destination.split("|")[0]
         error = staging_tools.output_error(staged, RuntimeError(detail or ""))
         return OutputError(self.staging.final_path(staged), error.reason, detail)
+
+    def creation_error(self, parameters, name, detail):
+        """The OutputError for a sink of output ``name`` that QGIS could not create."""
+        target = next((t for t in self.targets if t.name == name), None)
+        if target is None:
+            return OutputError(str(output_value(parameters, name)), "write_failed", detail)
+        error = staging_tools.output_error(target.staged, RuntimeError(detail))
+        return OutputError(target.path, error.reason, detail)
 
     # -- after the run ----------------------------------------------------------------------------
 

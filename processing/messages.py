@@ -68,11 +68,39 @@ def error_message(exc):
     if isinstance(exc, errors.UnreadableFileError):
         return tr("The file {path} exists but cannot be read (permission denied, or it is a "
                   "folder). Check its permissions, or choose another file.").format(path=exc.path)
+    if isinstance(exc, errors.NoOsmDataError):
+        return tr("The file {path} holds a header but no OpenStreetMap data: not one node, way or "
+                  "relation. The download was probably interrupted; download it again.").format(path=exc.path)
+    if isinstance(exc, errors.ExtentError):
+        return extent_messages()[exc.problem].format(value=exc.value)
+    if isinstance(exc, errors.OutputFormatError):
+        return tr("The output {path} must be a GeoPackage: give a file name ending in {expected}.").format(
+            path=exc.path, expected=exc.expected)
     if isinstance(exc, errors.MissingDependencyError):
         return tr("The Python package {package} is missing or unusable ({detail}). See the "
                   "Refuge README, section Installation, to install it.").format(
             package=exc.package, detail=exc.detail)
     return str(exc)
+
+
+def extent_messages():
+    """Translated message of each :data:`refuge.core.errors.EXTENT_PROBLEMS` code."""
+    return {
+        "unreadable": tr("The extent '{value}' cannot be read. Write it as xmin,xmax,ymin,ymax [EPSG:code], "
+                         "for example 7.41,7.44,43.72,43.75 [EPSG:4326], or leave it empty to extract the "
+                         "whole file."),
+        "not_finite": tr("The extent '{value}' has a coordinate that is not a number (NaN or infinite). Give "
+                         "four numbers, xmin,xmax,ymin,ymax [EPSG:code], or leave it empty to extract the "
+                         "whole file."),
+        "zero_size": tr("The extent '{value}' has no width or no height, so nothing can touch it. Give an "
+                        "extent with xmin < xmax and ymin < ymax, or leave it empty to extract the whole "
+                        "file."),
+        "unknown_crs": tr("The coordinate reference system of the extent '{value}' is unknown. Give one QGIS "
+                          "knows, such as [EPSG:4326], or leave it empty to extract the whole file."),
+        "not_transformable": tr("The extent '{value}' cannot be transformed to longitude and latitude "
+                                "(EPSG:4326): it lies outside what its coordinate reference system can "
+                                "place. Check its coordinates and its CRS."),
+    }
 
 
 def _number_text(value):
@@ -133,7 +161,7 @@ def user_exception(exc, feedback=None, rename=None):
     ``rename`` turns the staged paths of a run into the paths the user chose.
     """
     if isinstance(exc, QgsProcessingException):
-        return exc
+        return QgsProcessingException(rename(str(exc))) if rename is not None else exc
     detail = None
     if isinstance(exc, errors.RefugeError):
         message = error_message(exc)
@@ -194,13 +222,18 @@ def reject_reasons():
         "assembly_failed": tr("the multipolygon could not be assembled (member ways missing "
                               "from the file or rings not closed)"),
         "invalid_geometry": tr("invalid geometry that could not be repaired"),
+        "not_an_area": tr("a relation that is not a multipolygon (or a boundary) has no area of its own; "
+                          "its member ways that are areas are extracted on their own"),
+        "members_missing": tr("none of the relation's member nodes and ways are in the file"),
     }
 
 
 def dependency_message(problems):
-    """One translated message listing dependency problems and the fix."""
+    """One translated message listing dependency problems (see :func:`refuge.core.deps.check`),
+    what to install for each, and where the commands are."""
     lines = [tr("Refuge cannot run its algorithms because of its Python dependencies:")]
-    lines += [f"- {package}: {detail}" for package, detail in problems]
-    lines.append(tr("Install shapely 2 built against the same GEOS as QGIS, and pyosmium, as the "
-                    "Refuge README explains (section Installation), then restart QGIS."))
+    for package, detail, install in problems:
+        lines.append(tr("- {package}: {detail}. Install: {install}.").format(
+            package=package, detail=detail, install=install))
+    lines.append(tr("The Refuge README (section Installation) gives the commands. Then restart QGIS."))
     return "\n".join(lines)

@@ -26,6 +26,7 @@ import errno
 import json
 import os
 import shutil
+import time
 import uuid
 
 from ..errors import OutputError
@@ -39,6 +40,8 @@ except ImportError:  # Windows
 PREFIX = ".refuge-"
 _LOCK = ".lock"
 _JOURNAL = ".publish"
+_MAKING = ".making"  # suffix of a staging folder being made (see Staging._staging_folder)
+_MAKING_TIMEOUT_S = 3600  # a folder still being made after an hour belongs to a killed run
 # Files of one shapefile: publishing a new one removes the old one's files it does not replace.
 SHAPEFILE_PARTS = (".shp", ".shx", ".dbf", ".prj", ".cpg", ".qpj", ".sbn", ".sbx", ".qix", ".qmd", ".shp.xml")
 
@@ -144,12 +147,18 @@ class Staging:
         self._created.extend(missing)
         recover(folder)
         staging = os.path.join(folder, PREFIX + self.run_id)
+        # Made under another name and renamed once locked: another run's recover() never sees a
+        # staging folder whose lock is not held yet.
+        making = staging + _MAKING
         try:
-            os.mkdir(staging)
-            handle = open(os.path.join(staging, _LOCK), "a+b")
+            os.mkdir(making)
+            handle = open(os.path.join(making, _LOCK), "a+b")
+            if not _lock(handle):
+                raise OSError(errno.EAGAIN, "the staging folder's lock is held by another process")
+            os.rename(making, staging)
         except OSError as exc:
+            shutil.rmtree(making, ignore_errors=True)
             raise output_error(final_path, exc) from exc
-        _lock(handle)
         self._folders[folder] = (staging, handle)
         return staging
 
@@ -253,9 +262,20 @@ def recover(folder):
         staging = os.path.join(folder, name)
         if not name.startswith(PREFIX) or not os.path.isdir(staging):
             continue
+        if name.endswith(_MAKING):
+            try:
+                stale = time.time() - os.path.getmtime(staging) > _MAKING_TIMEOUT_S
+            except OSError:
+                stale = False
+            if stale:
+                shutil.rmtree(staging, ignore_errors=True)
+            continue
         lock_path = os.path.join(staging, _LOCK)
         try:
-            handle = open(lock_path, "a+b")
+            handle = open(lock_path, "r+b")
+        except FileNotFoundError:
+            shutil.rmtree(staging, ignore_errors=True)  # a staging folder is renamed with its lock
+            continue
         except OSError:
             continue
         try:
