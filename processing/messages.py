@@ -3,7 +3,7 @@
 from qgis.core import QgsProcessingException
 from qgis.PyQt.QtCore import QCoreApplication
 
-from ..core import errors, settings
+from ..core import deps, errors, settings
 
 
 def tr(text):
@@ -232,8 +232,8 @@ def dependency_message(problems):
     """One translated message listing dependency problems (see :func:`refuge.core.deps.check`),
     what to install for each, and where the commands are."""
     lines = [tr("Refuge cannot run its algorithms because of its Python dependencies:")]
-    for package, detail, install in problems:
+    for package, detail, *install in problems:  # (package, detail, install); install is optional
         lines.append(tr("- {package}: {detail}. Install: {install}.").format(
-            package=package, detail=detail, install=install))
+            package=package, detail=detail, install=install[0] if install else deps.install_hint(package)))
     lines.append(tr("The Refuge README (section Installation) gives the commands. Then restart QGIS."))
     return "\n".join(lines)
