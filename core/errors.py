@@ -164,3 +164,40 @@ class UngeoreferencedRasterError(InputFileError):
 
     def __init__(self, path):
         super().__init__(path, f"{path} has no georeferencing (no geotransform)")
+
+
+class NoOsmDataError(InputFileError):
+    """The .pbf file has a header but no data: not one node, way or relation."""
+
+    def __init__(self, path):
+        super().__init__(path, f"the .pbf file {path} holds no OpenStreetMap data (header only)")
+
+
+EXTENT_PROBLEMS = (
+    "unreadable",  # not of the form xmin,xmax,ymin,ymax [CRS]
+    "not_finite",  # a coordinate is NaN or infinite
+    "zero_size",  # no width or no height
+    "unknown_crs",  # the CRS in brackets is not one QGIS knows
+    "not_transformable",  # it cannot be transformed to the CRS of the data
+)
+
+
+class ExtentError(RefugeError):
+    """An extent given to restrict the work that cannot mean anything.
+
+    ``value`` is the extent as given; ``problem`` one of :data:`EXTENT_PROBLEMS`.
+    """
+
+    def __init__(self, value, problem):
+        self.value = str(value)
+        self.problem = problem
+        super().__init__(f"unusable extent {self.value!r}: {problem}")
+
+
+class OutputFormatError(RefugeError):
+    """The output's name does not end in the extension of the only format written (``expected``)."""
+
+    def __init__(self, path, expected):
+        self.path = str(path)
+        self.expected = expected
+        super().__init__(f"the output {path} must be a {expected} file")

@@ -1,11 +1,15 @@
 """refuge:osm_extract_pbf: OpenStreetMap .pbf file -> themed GeoPackage layers."""
 
+import math
 import os
+import re
 
 from qgis.core import (
     QgsCoordinateReferenceSystem,
     QgsCoordinateTransform,
+    QgsCsException,
     QgsFeatureRequest,
+    QgsProcessing,
     QgsProcessingContext,
     QgsProcessingException,
     QgsProcessingOutputNumber,
@@ -18,7 +22,9 @@ from qgis.core import (
 )
 
 from .. import plugin_version
-from ..core.geometry import box, union_wkb
+from ..core.errors import EmptyAreaError, ExtentError, OutputFormatError
+from ..core.osm import pbf
+from ..core.osm.area import area_from_wkb, check_extent_numbers, extent_text, intersection
 from ..core.osm.extract import ATTRIBUTION, LICENSE, extract_pbf
 from ..core.osm.themes import GROUPS, THEMES
 from . import compat, messages
@@ -26,6 +32,8 @@ from .base import RefugeAlgorithm, guarded_run
 from .outputs import layer_documents
 
 WGS84 = "EPSG:4326"
+# What GDAL reports for a GeoPackage layer stored without CRS (srs_id 0 or -1): not a CRS.
+_UNDEFINED_CRS = ("Undefined geographic SRS", "Undefined Cartesian SRS")
 
 
 class OsmExtractPbf(RefugeAlgorithm):
@@ -121,52 +129,128 @@ class OsmExtractPbf(RefugeAlgorithm):
     def flags(self):
         return super().flags() | compat.FLAG_CAN_CANCEL
 
+    def check_parameters(self, parameters, context):
+        """Refuse, before any work, the settings that cannot mean anything (see the README)."""
+        self._groups(parameters, context)
+        output = parameters.get(self.OUTPUT)
+        if isinstance(output, str) and output and output != QgsProcessing.TEMPORARY_OUTPUT:
+            path = self.parameterAsFileOutput(parameters, self.OUTPUT, context)
+            if not path.lower().endswith(".gpkg"):
+                raise OutputFormatError(path, ".gpkg")
+        self._extent_bounds(parameters, context)
+        if parameters.get(self.AREA) not in (None, ""):
+            source = self.parameterAsSource(parameters, self.AREA, context)
+            crs = source.sourceCrs() if source is not None else None
+            if crs is not None and (not crs.isValid() or (not crs.authid() and
+                                                          crs.description() in _UNDEFINED_CRS)):
+                layer = self.parameterDefinition(self.AREA).description()
+                raise QgsProcessingException(messages.tr(
+                    "The layer {layer} has no coordinate reference system. Set its CRS in the layer "
+                    "properties, then run again.").format(layer=layer))
+
+    def _groups(self, parameters, context):
+        """The theme groups chosen; THEMES as a list (THEMES=0 THEMES=1) or as text (THEMES=0,1)."""
+        value = parameters.get(self.THEMES)
+        indexes = self.parameterAsEnums(parameters, self.THEMES, context)
+        if not indexes and value not in (None, "", []):
+            items = value if isinstance(value, (list, tuple)) else re.split(r"[,;\s]+", str(value))
+            try:
+                indexes = [int(str(item).strip()) for item in items if str(item).strip()]
+            except ValueError:
+                indexes = [-1]
+            if any(i < 0 or i >= len(GROUPS) for i in indexes):
+                raise QgsProcessingException(self.tr(
+                    "Themes: '{value}' is not a list of theme numbers. Give numbers from 0 to {last}, "
+                    "as THEMES=0,1 or THEMES=0 THEMES=1.").format(value=value, last=len(GROUPS) - 1))
+        if not indexes:
+            raise QgsProcessingException(self.tr("Choose at least one theme to extract."))
+        return [GROUPS[i] for i in sorted(set(indexes))]
+
+    def _extent_bounds(self, parameters, context):
+        """(west, south, east, north) of EXTENT in EPSG:4326, or None; ExtentError when unusable."""
+        value = parameters.get(self.EXTENT)
+        if value in (None, ""):
+            return None
+        typed = extent_text(value) if isinstance(value, str) else None  # QGIS reads NaN as an empty box
+        if typed is not None and typed[1] and \
+                not self.parameterAsExtentCrs(parameters, self.EXTENT, context).isValid():
+            raise ExtentError(value, "unknown_crs")
+        rectangle = self.parameterAsExtent(parameters, self.EXTENT, context)
+        if rectangle.isNull():
+            raise ExtentError(value, "unreadable")
+        check_extent_numbers(value, [rectangle.xMinimum(), rectangle.xMaximum(),
+                                     rectangle.yMinimum(), rectangle.yMaximum()])
+        try:
+            extent = self.parameterAsExtent(parameters, self.EXTENT, context,
+                                            QgsCoordinateReferenceSystem(WGS84))
+        except QgsCsException:
+            raise ExtentError(value, "not_transformable") from None
+        bounds = (extent.xMinimum(), extent.yMinimum(), extent.xMaximum(), extent.yMaximum())
+        if not all(math.isfinite(b) for b in bounds) or not (bounds[0] < bounds[2] and bounds[1] < bounds[3]):
+            raise ExtentError(value, "not_transformable")
+        return bounds
+
     def _area(self, parameters, context, feedback):
         """The area to keep as a shapely geometry in EPSG:4326, or None."""
-        wgs84 = QgsCoordinateReferenceSystem(WGS84)
         area = None
-        if parameters.get(self.EXTENT) not in (None, ""):
-            extent = self.parameterAsExtent(parameters, self.EXTENT, context, wgs84)
-            if not extent.isNull() and not extent.isEmpty():
-                area = self.run_engine(box, extent.xMinimum(), extent.yMinimum(),
-                                       extent.xMaximum(), extent.yMaximum())
+        bounds = self._extent_bounds(parameters, context)
+        if bounds is not None:
+            import shapely
+
+            area = shapely.box(*bounds)
         if parameters.get(self.AREA) not in (None, ""):
             source = self.parameterAsSource(parameters, self.AREA, context)
             if source is None:
                 raise QgsProcessingException(self.invalidSourceError(parameters, self.AREA))
-            transform = QgsCoordinateTransform(source.sourceCrs(), wgs84, context.transformContext())
-            items = []
-            request = QgsFeatureRequest().setNoAttributes()
-            for feature in source.getFeatures(request):
-                if feedback.isCanceled():
-                    break
+            transform = QgsCoordinateTransform(source.sourceCrs(), QgsCoordinateReferenceSystem(WGS84),
+                                               context.transformContext())
+            items, failed = [], 0
+            for feature in source.getFeatures(QgsFeatureRequest().setNoAttributes()):
+                messages.check_canceled(feedback)
                 geometry = feature.geometry()
-                if geometry.isNull() or geometry.isEmpty():
+                if geometry.isNull():
+                    items.append(None)
                     continue
-                geometry.transform(transform)
+                try:
+                    geometry.transform(transform)
+                except QgsCsException:
+                    failed += 1
+                    continue
                 items.append(bytes(geometry.asWkb()))
-            polygons = self.run_engine(union_wkb, items)
-            area = polygons if area is None else area.intersection(polygons)
+            polygons = area_from_wkb(items) if items else None
+            if polygons is None:
+                raise EmptyAreaError()
+            unusable = polygons.unusable + failed
+            if unusable:
+                feedback.pushWarning(self.tr(
+                    "{count} feature(s) of {layer} have no usable polygon (no geometry, not a polygon, "
+                    "or outside what their CRS can place) and are not part of the area.").format(
+                    count=unusable, layer=self.parameterDefinition(self.AREA).description()))
+            area = intersection(area, polygons.geometry)
         return area
 
     @guarded_run
     def processAlgorithm(self, parameters, context, feedback):  # noqa: N802
-        self.ensure_dependencies()
         self.repair_invalid_geometries(context)
         path = self.parameterAsFile(parameters, self.INPUT, context)
-        groups = [GROUPS[i] for i in self.parameterAsEnums(parameters, self.THEMES, context)]
-        if not groups:
-            raise QgsProcessingException(self.tr("Choose at least one theme to extract."))
+        groups = self._groups(parameters, context)
         output = self.parameterAsFileOutput(parameters, self.OUTPUT, context)
         area = self._area(parameters, context, feedback)
         feedback.pushInfo(self.tr("Reading {path}").format(path=path))
-        result = self.run_engine(
-            extract_pbf, path, output, groups=groups, area=area, feedback=feedback,
+        # Engine errors go to the run guard, which words them with the paths the user chose.
+        result = extract_pbf(
+            path, output, groups=groups, area=area, feedback=feedback,
             reason_labels=messages.reject_reasons(), generator=f"Refuge {plugin_version()}",
             layer_documents=lambda name, header: self._documents(name, header, path))
         header = result["header"]
         feedback.pushInfo(self.tr("OSM data timestamp: {timestamp}").format(
             timestamp=header.timestamp or self.tr("unknown")))
+        if result["area_covers_data"]:
+            feedback.pushInfo(self.tr(
+                "The area covers the whole extent of the file ({bounds}): everything in the file is "
+                "extracted.").format(bounds=", ".join(f"{b:.5f}" for b in header.bounds)))
+        for code, facts in result["warnings"]:
+            feedback.pushWarning(self.completeness_messages()[code].format(**facts))
         outputs = {self.OUTPUT: result["output"], self.REJECTED_COUNT: result["rejects"]}
         for name, count in result["counts"].items():
             feedback.pushInfo(self.tr("{layer}: {count} features").format(
@@ -183,6 +267,24 @@ class OsmExtractPbf(RefugeAlgorithm):
             self._load_on_completion(context, rejects_uri, self.tr("Rejected OSM objects"),
                                      self.REJECTS)
         return outputs
+
+    def completeness_messages(self):
+        """Translated warning for each code of :data:`refuge.core.osm.pbf.COMPLETENESS`."""
+        return {
+            pbf.ENDS_AFTER_NODES: self.tr(
+                "The file ends after its nodes: it holds no ways and no relations, although its "
+                "untagged nodes exist only as the vertices of ways. It was probably cut short (an "
+                "interrupted download): download it again. Only points were extracted."),
+            pbf.ENDS_AFTER_WAYS: self.tr(
+                "The file ends after its ways: it holds no relations, although its untagged ways exist "
+                "only as members of relations. It was probably cut short (an interrupted download): "
+                "download it again. Buildings, water areas and boundaries mapped as multipolygon "
+                "relations are missing."),
+            pbf.WAYS_MISSING_NODES: self.tr(
+                "{count} of the {total} ways of the chosen themes refer to nodes that are not in the "
+                "file (they are in rejects): the file is incomplete, or was clipped without its "
+                "ways' nodes. Download a complete extract if you need them."),
+        }
 
     def _documents(self, name, header, path):
         """Style and QGIS metadata stored with layer ``name`` in the GeoPackage."""

@@ -92,16 +92,16 @@ class ReferenceHandler(osmium.SimpleHandler):
             self.members["boundaries"].add(key)
 
     def relation(self, r):
+        # Every relation carrying a theme's tags belongs to the theme, whatever its type (README:
+        # multipolygons are assembled, other relations of point themes become a point from their
+        # members, other relations of polygon themes are rejects). Line themes are made of ways.
         t = {tag.k: tag.v for tag in r.tags}
-        kind = t.get("type")
         key = ("relation", r.id)
-        if kind == "multipolygon":
-            for name, test in (("buildings", is_building), ("facilities", is_facility),
-                               ("shelters", is_shelter), ("water_areas", is_water_area)):
-                if test(t):
-                    self.members[name].add(key)
-        if kind in ("multipolygon", "boundary") and is_boundary(t):
-            self.members["boundaries"].add(key)
+        for name, test in (("buildings", is_building), ("facilities", is_facility),
+                           ("shelters", is_shelter), ("water_areas", is_water_area),
+                           ("boundaries", is_boundary)):
+            if test(t):
+                self.members[name].add(key)
 
 
 def reference(path):

@@ -16,6 +16,7 @@ import numpy as np
 from ..errors import AreaOutsideDataError, EmptyAreaError, MissingDependencyError
 from ..progress import NullFeedback, SubFeedback, check_canceled
 from . import pbf
+from .members import MemberPoints
 from .themes import COMMON_COLUMNS, LINE, POINT, POLYGON, TAGS_COLUMN, attributes
 
 try:
@@ -36,6 +37,9 @@ REASONS = {
     "assembly_failed": "the multipolygon could not be assembled "
     "(member ways missing from the file or rings not closed)",
     "invalid_geometry": "invalid geometry that could not be repaired",
+    "not_an_area": "a relation that is not a multipolygon (or a boundary) has no area of its own; "
+    "its member ways that are areas are extracted on their own",
+    "members_missing": "none of the relation's member nodes and ways are in the file",
 }
 
 
@@ -75,6 +79,9 @@ class ReadResult:
     rejects: list
     header: object
     source: str
+    # What the file's content says is missing: [(code of pbf.COMPLETENESS, {fact: value})].
+    warnings: list = field(default_factory=list)
+    area_covers_data: bool = False  # the area covers the file's bounds: the whole file is extracted
 
 
 def _require_shapely():
@@ -89,7 +96,8 @@ class _Collector:
         self.theme = theme
         self.osm_ids, self.osm_types, self.categories, self.tags = [], [], [], []
         # Raw geometry per feature, by kind: ('point', (x, y)),
-        # ('line', coords), ('wkb', hex), ('ring', coords: repaired polygon).
+        # ('line', coords), ('wkb', hex), ('ring', coords: repaired polygon),
+        # ('members', (x, y): the point of a relation's members, see members.py).
         self.raw = []
         self.node_ids = []
 
@@ -136,7 +144,11 @@ def read_pbf(path, groups=None, themes=None, area=None, feedback=None):
     or those of ``groups``). ``area``: optional shapely geometry in EPSG:4326;
     features that intersect it are kept whole (not clipped), so buildings and
     roads are never cut at the area's edge. Raises
-    :class:`AreaOutsideDataError` when the area misses the file's bounds.
+    :class:`AreaOutsideDataError` when the area misses the file's bounds, and
+    :class:`~refuge.core.errors.NoOsmDataError` when the file holds no data.
+    A file that ends before what its content implies (see
+    :func:`pbf.completeness`), or whose theme ways mostly miss their nodes,
+    is read, with ``warnings`` saying so.
     """
     _require_shapely()
     feedback = feedback or NullFeedback()
@@ -144,8 +156,10 @@ def read_pbf(path, groups=None, themes=None, area=None, feedback=None):
         from .themes import themes_for_groups
 
         themes = themes_for_groups(groups)
-    pbf.scan_blobs(path)  # cheap structural check before anything else
+    blobs = pbf.scan_blobs(path)  # cheap structural check before anything else
     header = pbf.read_header(path)
+    warnings = [(code, {}) for code in pbf.completeness(path, blobs)]
+    area_covers_data = False
     if area is not None:
         if area.is_empty:
             raise EmptyAreaError()
@@ -155,6 +169,7 @@ def read_pbf(path, groups=None, themes=None, area=None, feedback=None):
             data_box = shapely.box(*header.bounds)
             if not shapely.intersects(area, data_box):
                 raise AreaOutsideDataError(area.bounds, header.bounds)
+            area_covers_data = bool(shapely.covers(area, data_box))
         shapely.prepare(area)
 
     collectors = {theme.name: _Collector(theme) for theme in themes}
@@ -171,11 +186,14 @@ def read_pbf(path, groups=None, themes=None, area=None, feedback=None):
     way_info = {}  # way id -> (coords, missing) kept for the fallback
     object_tags = {}
     areas = {}  # (osm_type, id) -> multipolygon WKB (hex)
+    sites = MemberPoints()  # relations of point themes that are not areas
+    theme_ways = incomplete_ways = 0
+    locations = pbf.location_index()
     factory = pbf.osmium.geom.WKBFactory()
 
     read_feedback = SubFeedback(feedback, 0, 85)
     count = 0
-    for obj in pbf.iter_objects(path, keys, area_keys, read_feedback):
+    for obj in pbf.iter_objects(path, keys, area_keys, read_feedback, locations=locations):
         count += 1
         if count & 0x3FF == 0:
             check_canceled(feedback)
@@ -202,6 +220,7 @@ def read_pbf(path, groups=None, themes=None, area=None, feedback=None):
             matches = [(t, c) for t in way_themes if (c := t.category(tags)) is not None]
             if not matches:
                 continue
+            theme_ways += 1
             closed = obj.is_closed() and len(obj.nodes) >= 4
             if closed and all(t.geometry != LINE for t, _ in matches):
                 # Areas come from the assembler; keep only what a fallback
@@ -213,9 +232,11 @@ def read_pbf(path, groups=None, themes=None, area=None, feedback=None):
                 except (RuntimeError, pbf.osmium.InvalidLocationError):
                     coords, _, missing = _way_nodes(obj)
                     way_info[obj.id] = (None, missing, _first_location(coords))
+                    incomplete_ways += missing
                 object_tags[("way", obj.id)] = tags
                 continue
             coords, refs, missing = _way_nodes(obj)
+            incomplete_ways += missing
             for theme, category in matches:
                 if theme.geometry == LINE or (theme.geometry == POINT and not closed):
                     if missing:
@@ -245,14 +266,29 @@ def read_pbf(path, groups=None, themes=None, area=None, feedback=None):
         elif kind == "r":
             relation_type = tags.get("type")
             for theme in relation_themes:
-                if relation_type not in theme.relation_types:
-                    continue
                 category = theme.category(tags)
-                if category is not None:
+                if category is None:
+                    continue
+                if relation_type in theme.relation_types:
                     expected.setdefault(("relation", obj.id), []).append((theme, category))
                     object_tags[("relation", obj.id)] = tags
+                elif theme.geometry == POINT:
+                    sites.add(theme, category, obj, tags)  # a point from its members, below
+                else:
+                    rejects.append(Reject(theme.name, "relation", obj.id, "not_an_area", tags))
 
     check_canceled(feedback)
+    if theme_ways and 2 * incomplete_ways > theme_ways:
+        warnings.append((pbf.WAYS_MISSING_NODES, {"count": incomplete_ways, "total": theme_ways}))
+    if sites:
+        for site, point in sites.resolve(path, locations):
+            if point is None:
+                rejects.append(Reject(site.theme.name, "relation", site.osm_id, "members_missing",
+                                      site.tags))
+            else:
+                collectors[site.theme.name].add("relation", site.osm_id, site.category, site.tags,
+                                                ("members", point))
+    locations = None  # frees the node index
     # Reconcile objects that needed an area with what the assembler produced.
     for key, matches in expected.items():
         osm_type, osm_id = key
@@ -290,7 +326,7 @@ def read_pbf(path, groups=None, themes=None, area=None, feedback=None):
         rejects = [r for r in rejects if r.location is None
                    or shapely.intersects(area, shapely.points(r.location))]
     feedback.setProgress(100)
-    return ReadResult(layers, rejects, header, str(path))
+    return ReadResult(layers, rejects, header, str(path), warnings, area_covers_data)
 
 
 def _polygons(raws):
@@ -358,6 +394,9 @@ def _build_layer(collector, area, rejects):
             if kind == "point":
                 geometries[i] = shapely.Point(value)
                 sources.append("node")
+            elif kind == "members":
+                geometries[i] = shapely.Point(value)
+                sources.append("members")
             elif kind == "midline":
                 line = shapely.LineString(value) if len(value) > 1 else shapely.Point(value[0])
                 geometries[i] = (shapely.line_interpolate_point(line, 0.5, normalized=True)
@@ -406,8 +445,6 @@ def layer_rows(layer):
 def theme_count(result, name):
     """Number of features of theme ``name`` in a :class:`ReadResult`."""
     return len(result.layers[name])
-
-
 
 
 def layer_fields(theme):
@@ -502,6 +539,8 @@ def extract_pbf(path, output, groups=None, area=None, feedback=None, reason_labe
         "rejects": len(result.rejects),
         "header": result.header,
         "reject_reasons": _count_reasons(result.rejects),
+        "warnings": result.warnings,
+        "area_covers_data": result.area_covers_data,
     }
 
 

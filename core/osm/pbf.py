@@ -16,6 +16,7 @@ from ..errors import (
     EmptyFileError,
     FileNotFound,
     MissingDependencyError,
+    NoOsmDataError,
     NotPbfError,
     TruncatedPbfError,
 )
@@ -189,14 +190,21 @@ def _chunks(path, blobs, chunk_bytes):
             yield header + b"".join(parts), blobs[-1].end
 
 
-def iter_objects(path, keys, area_keys, feedback=None, chunk_bytes=CHUNK_BYTES):
+def location_index():
+    """A node location index to give :func:`iter_objects`, read again by :func:`way_locations`."""
+    require_osmium()
+    return osmium.index.create_map("flex_mem")
+
+
+def iter_objects(path, keys, area_keys, feedback=None, chunk_bytes=CHUNK_BYTES, locations=None):
     """Yield the OSM objects (and assembled areas) having one of ``keys``.
 
     ``keys`` pre-filters nodes, ways, relations and areas in C++ before they
     reach Python; ``area_keys`` selects which multipolygon/boundary relations
     are assembled into areas. Way nodes carry their locations (invalid when a
     node is missing from the file). Objects are only valid while the loop
-    body runs: copy what you need.
+    body runs: copy what you need. ``locations``: the node location index to
+    fill (from :func:`location_index`), when the caller needs it afterwards.
 
     Progress goes 0-20 % for the relation pass, 20-100 % for the main pass,
     by bytes read. Raises :class:`~refuge.core.errors.Canceled` between
@@ -217,7 +225,7 @@ def iter_objects(path, keys, area_keys, feedback=None, chunk_bytes=CHUNK_BYTES):
                 osmium.apply(reader, osmium.filter.KeyFilter(*area_keys), first_pass)
             feedback.setProgress(20.0 * done / total)
 
-        locations = osmium.index.create_map("flex_mem")
+        locations = locations if locations is not None else osmium.index.create_map("flex_mem")
         location_handler = osmium.NodeLocationsForWays(locations)
         location_handler.ignore_errors()  # missing nodes are reported per way
         key_filter = osmium.filter.KeyFilter(*keys)
@@ -237,3 +245,85 @@ def iter_objects(path, keys, area_keys, feedback=None, chunk_bytes=CHUNK_BYTES):
             yield from areas
     except RuntimeError as exc:
         raise CorruptPbfError(path, str(exc)) from exc
+
+
+def way_locations(path, way_ids, locations, chunk_bytes=CHUNK_BYTES):
+    """{way id: [(lon, lat), ...]} of the ways ``way_ids``, their nodes placed from ``locations``.
+
+    A pass over the file's ways only, filtered by id in C++ (only the ways
+    asked for reach Python); nodes missing from the file are left out of a
+    way's list. ``locations``: the index :func:`iter_objects` filled.
+    """
+    require_osmium()
+    path = os.fspath(path)
+    found = {}
+    if not way_ids:
+        return found
+    blobs = scan_blobs(path)
+    location_handler = osmium.NodeLocationsForWays(locations)
+    location_handler.ignore_errors()
+    id_filter = osmium.filter.IdFilter(sorted(way_ids))
+    try:
+        for chunk, _ in _chunks(path, blobs, chunk_bytes):
+            with osmium.io.Reader(osmium.io.FileBuffer(chunk, "pbf"), osmium.osm.WAY) as reader:
+                for way in osmium.OsmFileIterator(reader, location_handler, id_filter):
+                    found[way.id] = [(node.location.lon, node.location.lat) for node in way.nodes
+                                     if node.location.valid()]
+    except RuntimeError as exc:
+        raise CorruptPbfError(path, str(exc)) from exc
+    return found
+
+
+# What the structure of a file says is missing from it (codes; the QGIS adapter words them).
+ENDS_AFTER_NODES = "ends_after_nodes"  # the data ends with untagged nodes: the ways are missing
+ENDS_AFTER_WAYS = "ends_after_ways"  # the data ends with untagged ways: the relations are missing
+WAYS_MISSING_NODES = "ways_missing_nodes"  # most ways of the themes miss nodes (set by the reader)
+COMPLETENESS = (ENDS_AFTER_NODES, ENDS_AFTER_WAYS, WAYS_MISSING_NODES)
+
+
+def _block_content(handle, header_blob, blob):
+    """{type letter: [objects, untagged objects]} of one data block, decoded alone."""
+    handle.seek(header_blob.start)
+    data = handle.read(header_blob.end - header_blob.start)
+    handle.seek(blob.start)
+    data += handle.read(blob.end - blob.start)
+    content = {}
+    for obj in osmium.FileProcessor(osmium.io.FileBuffer(data, "pbf")):
+        counts = content.setdefault(obj.type_str(), [0, 0])
+        counts[0] += 1
+        counts[1] += not len(obj.tags)
+    return content
+
+
+def completeness(path, blobs=None):
+    """Codes of :data:`COMPLETENESS` saying what the file's own content implies is missing.
+
+    OSM files hold their nodes, then their ways, then their relations, in
+    blocks. A file cut at a block boundary is not truncated in its structure,
+    but it then ends too early, and its last block shows it: untagged nodes
+    exist only as vertices of ways, untagged ways only as members of
+    relations, so a last block of untagged nodes (no way after them) or of
+    untagged ways (no relation after them) means that what they belong to is
+    missing. Decodes the last data block only (milliseconds). Raises
+    :class:`NoOsmDataError` when the file has a header and no data block, or
+    no object at all.
+    """
+    require_osmium()
+    path = os.fspath(path)
+    blobs = blobs if blobs is not None else scan_blobs(path)
+    data = [blob for blob in blobs if blob.kind == "OSMData"]
+    if not data:
+        raise NoOsmDataError(path)
+    try:
+        with open(path, "rb") as handle:
+            last = _block_content(handle, blobs[0], data[-1])
+    except RuntimeError as exc:
+        raise CorruptPbfError(path, str(exc)) from exc
+    if not last and len(data) == 1:
+        raise NoOsmDataError(path)
+    codes = []
+    if "r" not in last and "w" not in last and last.get("n", [0, 0])[1]:
+        codes.append(ENDS_AFTER_NODES)
+    elif "r" not in last and last.get("w", [0, 0])[1]:
+        codes.append(ENDS_AFTER_WAYS)
+    return codes
