@@ -480,7 +480,9 @@ def extract_pbf(path, output, groups=None, area=None, feedback=None, reason_labe
     Layers: one per theme (named as the theme), plus ``rejects``, a point
     layer (null geometry where no node location is known) listing every
     object that belongs to a theme but got no usable geometry. Returns
-    ``{"output": path, "counts": {theme: n}, "rejects": n, "header": PbfHeader}``.
+    ``{"output": path, "counts": {theme: n}, "rejects": n, "header": PbfHeader,
+    "reject_reasons": {(theme, reason): n}, "warnings": [(code, facts)],
+    "area_covers_data": bool}`` (see :class:`ReadResult`).
     Progress: reading 0-80 %, writing 80-100 %.
 
     ``layer_documents``: optional callable ``(layer_name, header) -> dict``
