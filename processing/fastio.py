@@ -204,9 +204,18 @@ def _uri_path(path):
     return quote(text if text.startswith("/") else "/" + text, safe="/:")
 
 
+# What GDAL reports for a GeoPackage layer stored without CRS (srs_id 0 or -1): not a CRS.
+_UNDEFINED_CRS = ("Undefined geographic SRS", "Undefined Cartesian SRS")
+
+
+def has_crs(crs):
+    """True when ``crs`` is a real CRS (not missing, nor GeoPackage's "undefined" placeholders)."""
+    return crs.isValid() and not (not crs.authid() and crs.description() in _UNDEFINED_CRS)
+
+
 def require_crs(algorithm, name, source):
     """Refuse the input ``name`` of ``algorithm`` when its ``source`` has no CRS."""
-    if not source.sourceCrs().isValid():
+    if not has_crs(source.sourceCrs()):
         raise QgsProcessingException(messages.tr(
             "The layer {layer} has no coordinate reference system. Set its CRS in the layer "
             "properties, then run again.").format(layer=algorithm.parameterDefinition(name).description()))

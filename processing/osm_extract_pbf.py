@@ -32,8 +32,6 @@ from .base import RefugeAlgorithm, guarded_run
 from .outputs import layer_documents
 
 WGS84 = "EPSG:4326"
-# What GDAL reports for a GeoPackage layer stored without CRS (srs_id 0 or -1): not a CRS.
-_UNDEFINED_CRS = ("Undefined geographic SRS", "Undefined Cartesian SRS")
 
 
 class OsmExtractPbf(RefugeAlgorithm):
@@ -137,16 +135,7 @@ class OsmExtractPbf(RefugeAlgorithm):
             path = self.parameterAsFileOutput(parameters, self.OUTPUT, context)
             if not path.lower().endswith(".gpkg"):
                 raise OutputFormatError(path, ".gpkg")
-        self._extent_bounds(parameters, context)
-        if parameters.get(self.AREA) not in (None, ""):
-            source = self.parameterAsSource(parameters, self.AREA, context)
-            crs = source.sourceCrs() if source is not None else None
-            if crs is not None and (not crs.isValid() or (not crs.authid() and
-                                                          crs.description() in _UNDEFINED_CRS)):
-                layer = self.parameterDefinition(self.AREA).description()
-                raise QgsProcessingException(messages.tr(
-                    "The layer {layer} has no coordinate reference system. Set its CRS in the layer "
-                    "properties, then run again.").format(layer=layer))
+        self._extent_bounds(parameters, context)  # AREA's CRS: see RefugeAlgorithm.check_sources
 
     def _groups(self, parameters, context):
         """The theme groups chosen; THEMES as a list (THEMES=0 THEMES=1) or as text (THEMES=0,1)."""
