@@ -3,20 +3,12 @@
 import numpy as np
 
 from . import threads
-from .errors import EmptyAreaError
 from .polygons import simple_rings
 
 try:
     import shapely
 except ImportError:  # pragma: no cover - reported by refuge.core.deps
     shapely = None
-
-
-def box(west, south, east, north):
-    """Rectangle polygon from bounds (degrees, EPSG:4326 for OSM use)."""
-    if not (west < east and south < north):
-        raise EmptyAreaError()
-    return shapely.box(west, south, east, north)
 
 
 def repair(geometries):
