@@ -4,7 +4,7 @@
 <context>
     <name>@default</name>
     <message>
-        <location filename="../processing/messages.py" line="146"/>
+        <location filename="../processing/messages.py" line="174"/>
         <source>Canceled: nothing was written.</source>
         <translation>Annulé : rien n’a été écrit.</translation>
     </message>
@@ -44,44 +44,39 @@
         <translation>La zone à extraire est vide. Tracez une emprise plus grande ou choisissez une couche de polygones, ou laissez la zone vide pour extraire tout le fichier.</translation>
     </message>
     <message>
-        <location filename="../processing/messages.py" line="72"/>
+        <location filename="../processing/messages.py" line="80"/>
         <source>The Python package {package} is missing or unusable ({detail}). See the Refuge README, section Installation, to install it.</source>
         <translation>Le paquet Python {package} est absent ou inutilisable ({detail}). Consultez le README de Refuge, section Installation, pour l’installer.</translation>
     </message>
     <message>
-        <location filename="../processing/messages.py" line="191"/>
+        <location filename="../processing/messages.py" line="219"/>
         <source>some nodes of the way are missing from the file (clipped extract)</source>
         <translation>des nœuds du chemin manquent dans le fichier (extrait découpé)</translation>
     </message>
     <message>
-        <location filename="../processing/messages.py" line="192"/>
+        <location filename="../processing/messages.py" line="220"/>
         <source>fewer than two distinct points</source>
         <translation>moins de deux points distincts</translation>
     </message>
     <message>
-        <location filename="../processing/messages.py" line="193"/>
+        <location filename="../processing/messages.py" line="221"/>
         <source>the way is not a closed ring, so it cannot be an area</source>
         <translation>le chemin n’est pas un anneau fermé et ne peut donc pas être une surface</translation>
     </message>
     <message>
-        <location filename="../processing/messages.py" line="194"/>
+        <location filename="../processing/messages.py" line="222"/>
         <source>the multipolygon could not be assembled (member ways missing from the file or rings not closed)</source>
         <translation>le multipolygone n’a pas pu être assemblé (chemins membres absents du fichier ou anneaux non fermés)</translation>
     </message>
     <message>
-        <location filename="../processing/messages.py" line="196"/>
+        <location filename="../processing/messages.py" line="224"/>
         <source>invalid geometry that could not be repaired</source>
         <translation>géométrie invalide qui n’a pas pu être réparée</translation>
     </message>
     <message>
-        <location filename="../processing/messages.py" line="202"/>
+        <location filename="../processing/messages.py" line="234"/>
         <source>Refuge cannot run its algorithms because of its Python dependencies:</source>
         <translation>Refuge ne peut pas exécuter ses algorithmes à cause de ses dépendances Python :</translation>
-    </message>
-    <message>
-        <location filename="../processing/messages.py" line="204"/>
-        <source>Install shapely 2 built against the same GEOS as QGIS, and pyosmium, as the Refuge README explains (section Installation), then restart QGIS.</source>
-        <translation>Installez shapely 2 compilé avec la même bibliothèque GEOS que QGIS, ainsi que pyosmium, comme l’explique le README de Refuge (section Installation), puis redémarrez QGIS.</translation>
     </message>
     <message>
         <location filename="../processing/i18n_labels.py" line="14"/>
@@ -354,127 +349,127 @@
         <translation>Le fichier {path} existe mais ne peut pas être lu (permission refusée, ou c’est un dossier). Vérifiez ses droits, ou choisissez un autre fichier.</translation>
     </message>
     <message>
-        <location filename="../processing/messages.py" line="84"/>
+        <location filename="../processing/messages.py" line="112"/>
         <source>A setting</source>
         <translation>Un réglage</translation>
     </message>
     <message>
-        <location filename="../processing/messages.py" line="87"/>
+        <location filename="../processing/messages.py" line="115"/>
         <source>above {low}</source>
         <translation>supérieure à {low}</translation>
     </message>
     <message>
-        <location filename="../processing/messages.py" line="87"/>
+        <location filename="../processing/messages.py" line="115"/>
         <source>at least {low}</source>
         <translation>au moins {low}</translation>
     </message>
     <message>
-        <location filename="../processing/messages.py" line="90"/>
+        <location filename="../processing/messages.py" line="118"/>
         <source>between {low} and {high}</source>
         <translation>entre {low} et {high}</translation>
     </message>
     <message>
-        <location filename="../processing/messages.py" line="92"/>
+        <location filename="../processing/messages.py" line="120"/>
         <source>{parameter}: &apos;{part}&apos; is out of range: the value must be {rule}.</source>
         <translation>{parameter} : « {part} » est hors plage : la valeur doit être {rule}.</translation>
     </message>
     <message>
-        <location filename="../processing/messages.py" line="95"/>
+        <location filename="../processing/messages.py" line="123"/>
         <source>{parameter}: &apos;{part}&apos; is not of the form key=value. Write pairs such as low=0.5; medium=0 separated by &apos;;&apos;.</source>
         <translation>{parameter} : « {part} » n’est pas de la forme clé=valeur. Écrivez des paires comme low=0.5; medium=0 séparées par « ; ».</translation>
     </message>
     <message>
-        <location filename="../processing/messages.py" line="97"/>
+        <location filename="../processing/messages.py" line="125"/>
         <source>{parameter}: &apos;{part}&apos; is not a key of this setting. The keys are: {allowed}.</source>
         <translation>{parameter} : « {part} » n’est pas une clé de ce réglage. Les clés sont : {allowed}.</translation>
     </message>
     <message>
-        <location filename="../processing/messages.py" line="98"/>
+        <location filename="../processing/messages.py" line="126"/>
         <source>{parameter}: &apos;{part}&apos; does not give a number (write 0.5 or 0,5).</source>
         <translation>{parameter} : « {part} » ne donne pas un nombre (écrivez 0.5 ou 0,5).</translation>
     </message>
     <message>
-        <location filename="../processing/messages.py" line="99"/>
+        <location filename="../processing/messages.py" line="127"/>
         <source>{parameter}: &apos;{part}&apos; gives a key a second time: give each key once.</source>
         <translation>{parameter} : « {part} » donne une clé une deuxième fois : donnez chaque clé une seule fois.</translation>
     </message>
     <message>
-        <location filename="../processing/messages.py" line="100"/>
+        <location filename="../processing/messages.py" line="128"/>
         <source>{parameter}: &apos;{part}&apos; is not a hazard class: write low, medium, high or dry (or faible, moyen, fort, sec).</source>
         <translation>{parameter} : « {part} » n’est pas une classe d’aléa : écrivez faible, moyen, fort ou sec (ou low, medium, high, dry).</translation>
     </message>
     <message>
-        <location filename="../processing/messages.py" line="102"/>
+        <location filename="../processing/messages.py" line="130"/>
         <source>{parameter} is empty: give at least one value.</source>
         <translation>{parameter} est vide : donnez au moins une valeur.</translation>
     </message>
     <message>
-        <location filename="../processing/messages.py" line="110"/>
+        <location filename="../processing/messages.py" line="138"/>
         <source>The output {path} would overwrite the input {other}: Refuge never writes over its inputs. Choose another output file.</source>
         <translation>La sortie {path} écraserait l’entrée {other} : Refuge n’écrit jamais sur ses entrées. Choisissez un autre fichier de sortie.</translation>
     </message>
     <message>
-        <location filename="../processing/messages.py" line="112"/>
+        <location filename="../processing/messages.py" line="140"/>
         <source>The output {path} is also chosen for {other}: each output needs a file of its own (or a layer of its own in a GeoPackage). Choose another file.</source>
         <translation>La sortie {path} est aussi choisie pour {other} : chaque sortie a besoin de son propre fichier (ou de sa propre couche dans un GeoPackage). Choisissez un autre fichier.</translation>
     </message>
     <message>
-        <location filename="../processing/messages.py" line="114"/>
+        <location filename="../processing/messages.py" line="142"/>
         <source>Cannot write {path}: the folder does not allow writing (permissions, or a read-only disk). Choose another folder.</source>
         <translation>Impossible d’écrire {path} : le dossier ne permet pas l’écriture (droits, ou disque en lecture seule). Choisissez un autre dossier.</translation>
     </message>
     <message>
-        <location filename="../processing/messages.py" line="116"/>
+        <location filename="../processing/messages.py" line="144"/>
         <source>Not enough space on the disk to write {path}. Free some space or choose another disk: nothing was written.</source>
         <translation>Pas assez de place sur le disque pour écrire {path}. Libérez de la place ou choisissez un autre disque : rien n’a été écrit.</translation>
     </message>
     <message>
-        <location filename="../processing/messages.py" line="118"/>
+        <location filename="../processing/messages.py" line="146"/>
         <source>The output {path} is a folder: give the name of a file inside it.</source>
         <translation>La sortie {path} est un dossier : donnez le nom d’un fichier dans ce dossier.</translation>
     </message>
     <message>
-        <location filename="../processing/messages.py" line="119"/>
+        <location filename="../processing/messages.py" line="147"/>
         <source>Could not write {path}: nothing was written. Choose another output file or folder.</source>
         <translation>Impossible d’écrire {path} : rien n’a été écrit. Choisissez un autre fichier ou dossier de sortie.</translation>
     </message>
     <message>
-        <location filename="../processing/messages.py" line="121"/>
+        <location filename="../processing/messages.py" line="149"/>
         <source>The file {path} could not be written completely (the disk may be full): nothing was written. Free some space or choose another output.</source>
         <translation>Le fichier {path} n’a pas pu être écrit en entier (le disque est peut-être plein) : rien n’a été écrit. Libérez de la place ou choisissez une autre sortie.</translation>
     </message>
     <message>
-        <location filename="../processing/messages.py" line="144"/>
+        <location filename="../processing/messages.py" line="172"/>
         <source>Not enough memory for this run: close other programs, or run it on a smaller area.</source>
         <translation>Pas assez de mémoire pour ce traitement : fermez d’autres programmes, ou lancez-le sur une zone plus petite.</translation>
     </message>
     <message>
-        <location filename="../processing/messages.py" line="154"/>
+        <location filename="../processing/messages.py" line="182"/>
         <source>Refuge stopped on an unexpected error ({kind}): nothing was written. Please report it with the log of this run (the technical detail is in QGIS&apos;s message log, tab Refuge).</source>
         <translation>Refuge s’est arrêté sur une erreur inattendue ({kind}) : rien n’a été écrit. Merci de la signaler avec le journal de ce traitement (le détail technique est dans le journal des messages de QGIS, onglet Refuge).</translation>
     </message>
     <message>
-        <location filename="../processing/messages.py" line="162"/>
+        <location filename="../processing/messages.py" line="190"/>
         <source>Technical detail: {detail}</source>
         <translation>Détail technique : {detail}</translation>
     </message>
     <message>
-        <location filename="../processing/messages.py" line="173"/>
+        <location filename="../processing/messages.py" line="201"/>
         <source>Permission denied for {path}: check its permissions or choose another file or folder.</source>
         <translation>Permission refusée pour {path} : vérifiez ses droits ou choisissez un autre fichier ou dossier.</translation>
     </message>
     <message>
-        <location filename="../processing/messages.py" line="176"/>
+        <location filename="../processing/messages.py" line="204"/>
         <source>The file or folder {path} does not exist.</source>
         <translation>Le fichier ou dossier {path} n’existe pas.</translation>
     </message>
     <message>
-        <location filename="../processing/messages.py" line="178"/>
+        <location filename="../processing/messages.py" line="206"/>
         <source>{path} is a folder, where a file was expected.</source>
         <translation>{path} est un dossier, là où un fichier était attendu.</translation>
     </message>
     <message>
-        <location filename="../processing/messages.py" line="179"/>
+        <location filename="../processing/messages.py" line="207"/>
         <source>The system could not read or write {path} (error {code}).</source>
         <translation>Le système n’a pas pu lire ou écrire {path} (erreur {code}).</translation>
     </message>
@@ -482,6 +477,61 @@
         <location filename="../processing/network.py" line="356"/>
         <source>The maximum snapping distance must be above 0 m: points join a road only within it.</source>
         <translation>La distance d’accrochage maximale doit être supérieure à 0 m : les points ne rejoignent une route qu’en deçà.</translation>
+    </message>
+    <message>
+        <location filename="../processing/messages.py" line="72"/>
+        <source>The file {path} holds a header but no OpenStreetMap data: not one node, way or relation. The download was probably interrupted; download it again.</source>
+        <translation>Le fichier {path} contient un en-tête mais aucune donnée OpenStreetMap : pas un nœud, une voie ni une relation. Le téléchargement a sans doute été interrompu ; téléchargez-le à nouveau.</translation>
+    </message>
+    <message>
+        <location filename="../processing/messages.py" line="77"/>
+        <source>The output {path} must be a GeoPackage: give a file name ending in {expected}.</source>
+        <translation>La sortie {path} doit être un GeoPackage : donnez un nom de fichier se terminant par {expected}.</translation>
+    </message>
+    <message>
+        <location filename="../processing/messages.py" line="89"/>
+        <source>The extent &apos;{value}&apos; cannot be read. Write it as xmin,xmax,ymin,ymax [EPSG:code], for example 7.41,7.44,43.72,43.75 [EPSG:4326], or leave it empty to extract the whole file.</source>
+        <translation>L’emprise « {value} » est illisible. Écrivez-la xmin,xmax,ymin,ymax [EPSG:code], par exemple 7.41,7.44,43.72,43.75 [EPSG:4326], ou laissez-la vide pour extraire tout le fichier.</translation>
+    </message>
+    <message>
+        <location filename="../processing/messages.py" line="92"/>
+        <source>The extent &apos;{value}&apos; has a coordinate that is not a number (NaN or infinite). Give four numbers, xmin,xmax,ymin,ymax [EPSG:code], or leave it empty to extract the whole file.</source>
+        <translation>L’emprise « {value} » a une coordonnée qui n’est pas un nombre (NaN ou infinie). Donnez quatre nombres, xmin,xmax,ymin,ymax [EPSG:code], ou laissez-la vide pour extraire tout le fichier.</translation>
+    </message>
+    <message>
+        <location filename="../processing/messages.py" line="95"/>
+        <source>The extent &apos;{value}&apos; has no width or no height, so nothing can touch it. Give an extent with xmin &lt; xmax and ymin &lt; ymax, or leave it empty to extract the whole file.</source>
+        <translation>L’emprise « {value} » n’a pas de largeur ou pas de hauteur : rien ne peut la toucher. Donnez une emprise avec xmin &lt; xmax et ymin &lt; ymax, ou laissez-la vide pour extraire tout le fichier.</translation>
+    </message>
+    <message>
+        <location filename="../processing/messages.py" line="98"/>
+        <source>The coordinate reference system of the extent &apos;{value}&apos; is unknown. Give one QGIS knows, such as [EPSG:4326], or leave it empty to extract the whole file.</source>
+        <translation>Le système de coordonnées de l’emprise « {value} » est inconnu. Donnez-en un que QGIS connaît, comme [EPSG:4326], ou laissez l’emprise vide pour extraire tout le fichier.</translation>
+    </message>
+    <message>
+        <location filename="../processing/messages.py" line="100"/>
+        <source>The extent &apos;{value}&apos; cannot be transformed to longitude and latitude (EPSG:4326): it lies outside what its coordinate reference system can place. Check its coordinates and its CRS.</source>
+        <translation>L’emprise « {value} » ne peut pas être transformée en longitude et latitude (EPSG:4326) : elle sort de ce que son système de coordonnées sait placer. Vérifiez ses coordonnées et son SCR.</translation>
+    </message>
+    <message>
+        <location filename="../processing/messages.py" line="225"/>
+        <source>a relation that is not a multipolygon (or a boundary) has no area of its own; its member ways that are areas are extracted on their own</source>
+        <translation>une relation qui n’est pas un multipolygone (ni une limite) n’a pas de surface à elle ; ses voies membres qui sont des surfaces sont extraites chacune pour elle-même</translation>
+    </message>
+    <message>
+        <location filename="../processing/messages.py" line="227"/>
+        <source>none of the relation&apos;s member nodes and ways are in the file</source>
+        <translation>aucun des nœuds et voies membres de la relation n’est dans le fichier</translation>
+    </message>
+    <message>
+        <location filename="../processing/messages.py" line="236"/>
+        <source>- {package}: {detail}. Install: {install}.</source>
+        <translation>- {package} : {detail}. À installer : {install}.</translation>
+    </message>
+    <message>
+        <location filename="../processing/messages.py" line="238"/>
+        <source>The Refuge README (section Installation) gives the commands. Then restart QGIS.</source>
+        <translation>Le README de Refuge (section Installation) donne les commandes. Redémarrez ensuite QGIS.</translation>
     </message>
 </context>
 <context>
@@ -776,192 +826,192 @@ Sorties : &lt;b&gt;Accès des ménages&lt;/b&gt; (statut : reachable, at_shelter
 <context>
     <name>Exposure</name>
     <message>
-        <location filename="../processing/exposure.py" line="149"/>
+        <location filename="../processing/exposure.py" line="148"/>
         <source>Exposure to a hazard</source>
         <translation>Exposition à un aléa</translation>
     </message>
     <message>
-        <location filename="../processing/exposure.py" line="152"/>
+        <location filename="../processing/exposure.py" line="151"/>
         <source>Hazard and exposure</source>
         <translation>Aléa et exposition</translation>
     </message>
     <message>
-        <location filename="../processing/exposure.py" line="201"/>
+        <location filename="../processing/exposure.py" line="200"/>
         <source>Hazard classes</source>
         <translation>Classes d’aléa</translation>
     </message>
     <message>
-        <location filename="../processing/exposure.py" line="203"/>
+        <location filename="../processing/exposure.py" line="202"/>
         <source>Hazard class field</source>
         <translation>Champ de classe d’aléa</translation>
     </message>
     <message>
-        <location filename="../processing/exposure.py" line="555"/>
+        <location filename="../processing/exposure.py" line="554"/>
         <source>Buildings</source>
         <translation>Bâtiments</translation>
     </message>
     <message>
-        <location filename="../processing/exposure.py" line="209"/>
+        <location filename="../processing/exposure.py" line="208"/>
         <source>Building type field</source>
         <translation>Champ du type de bâtiment</translation>
     </message>
     <message>
-        <location filename="../processing/exposure.py" line="212"/>
+        <location filename="../processing/exposure.py" line="211"/>
         <source>Population field</source>
         <translation>Champ de population</translation>
     </message>
     <message>
-        <location filename="../processing/exposure.py" line="215"/>
+        <location filename="../processing/exposure.py" line="214"/>
         <source>Building levels field</source>
         <translation>Champ du nombre de niveaux</translation>
     </message>
     <message>
-        <location filename="../processing/exposure.py" line="218"/>
+        <location filename="../processing/exposure.py" line="217"/>
         <source>Residential building types</source>
         <translation>Types de bâtiments résidentiels</translation>
     </message>
     <message>
-        <location filename="../processing/exposure.py" line="221"/>
+        <location filename="../processing/exposure.py" line="220"/>
         <source>Population raster</source>
         <translation>Raster de population</translation>
     </message>
     <message>
-        <location filename="../processing/exposure.py" line="593"/>
+        <location filename="../processing/exposure.py" line="592"/>
         <source>Facilities</source>
         <translation>Équipements</translation>
     </message>
     <message>
-        <location filename="../processing/exposure.py" line="225"/>
+        <location filename="../processing/exposure.py" line="224"/>
         <source>Facility category field</source>
         <translation>Champ de catégorie d’équipement</translation>
     </message>
     <message>
-        <location filename="../processing/exposure.py" line="228"/>
+        <location filename="../processing/exposure.py" line="227"/>
         <source>Roads</source>
         <translation>Routes</translation>
     </message>
     <message>
-        <location filename="../processing/exposure.py" line="336"/>
+        <location filename="../processing/exposure.py" line="335"/>
         <source>Aggregation units</source>
         <translation>Unités d’agrégation</translation>
     </message>
     <message>
-        <location filename="../processing/exposure.py" line="232"/>
+        <location filename="../processing/exposure.py" line="231"/>
         <source>Unit name field</source>
         <translation>Champ du nom de l’unité</translation>
     </message>
     <message>
-        <location filename="../processing/exposure.py" line="235"/>
+        <location filename="../processing/exposure.py" line="234"/>
         <source>Unit census population field</source>
         <translation>Champ de population recensée de l’unité</translation>
     </message>
     <message>
-        <location filename="../processing/exposure.py" line="238"/>
+        <location filename="../processing/exposure.py" line="237"/>
         <source>Displacement rate per class</source>
         <translation>Taux de déplacement par classe</translation>
     </message>
     <message>
-        <location filename="../processing/exposure.py" line="241"/>
+        <location filename="../processing/exposure.py" line="240"/>
         <source>Demographic ratios</source>
         <translation>Ratios démographiques</translation>
     </message>
     <message>
-        <location filename="../processing/exposure.py" line="244"/>
+        <location filename="../processing/exposure.py" line="243"/>
         <source>Minimum needs per displaced person</source>
         <translation>Besoins minimaux par personne déplacée</translation>
     </message>
     <message>
-        <location filename="../processing/exposure.py" line="247"/>
+        <location filename="../processing/exposure.py" line="246"/>
         <source>Exposed buildings</source>
         <translation>Bâtiments exposés</translation>
     </message>
     <message>
-        <location filename="../processing/exposure.py" line="247"/>
+        <location filename="../processing/exposure.py" line="246"/>
         <source>Exposed facilities</source>
         <translation>Équipements exposés</translation>
     </message>
     <message>
-        <location filename="../processing/exposure.py" line="247"/>
+        <location filename="../processing/exposure.py" line="246"/>
         <source>Exposed road sections</source>
         <translation>Tronçons de routes exposés</translation>
     </message>
     <message>
-        <location filename="../processing/exposure.py" line="247"/>
+        <location filename="../processing/exposure.py" line="246"/>
         <source>Exposure per unit</source>
         <translation>Exposition par unité</translation>
     </message>
     <message>
-        <location filename="../processing/exposure.py" line="247"/>
+        <location filename="../processing/exposure.py" line="246"/>
         <source>Exposure summary</source>
         <translation>Synthèse de l’exposition</translation>
     </message>
     <message>
-        <location filename="../processing/exposure.py" line="247"/>
+        <location filename="../processing/exposure.py" line="246"/>
         <source>Rejected features</source>
         <translation>Entités rejetées</translation>
     </message>
     <message>
-        <location filename="../processing/exposure.py" line="260"/>
+        <location filename="../processing/exposure.py" line="259"/>
         <source>Summary (JSON)</source>
         <translation>Résumé (JSON)</translation>
     </message>
     <message>
-        <location filename="../processing/exposure.py" line="260"/>
+        <location filename="../processing/exposure.py" line="259"/>
         <source>JSON (*.json)</source>
         <translation>JSON (*.json)</translation>
     </message>
     <message>
-        <location filename="../processing/exposure.py" line="263"/>
+        <location filename="../processing/exposure.py" line="262"/>
         <source>Hazard source</source>
         <translation>Source de l’aléa</translation>
     </message>
     <message>
-        <location filename="../processing/exposure.py" line="275"/>
+        <location filename="../processing/exposure.py" line="274"/>
         <source>Give either hazard classes or a flood depth raster (exactly one of them).</source>
         <translation>Indiquez soit des classes d’aléa, soit un raster de hauteur d’eau (exactement l’un des deux).</translation>
     </message>
     <message>
-        <location filename="../processing/exposure.py" line="271"/>
+        <location filename="../processing/exposure.py" line="270"/>
         <source>Choose at least one exposure layer: buildings, facilities or roads.</source>
         <translation>Choisissez au moins une couche exposée : bâtiments, équipements ou routes.</translation>
     </message>
     <message>
-        <location filename="../processing/exposure.py" line="377"/>
+        <location filename="../processing/exposure.py" line="376"/>
         <source>Give one source of population only: a population field of the buildings, a census field of the aggregation units, or a population raster.</source>
         <translation>Indiquez une seule source de population : un champ de population des bâtiments, un champ de recensement des unités d’agrégation, ou un raster de population.</translation>
     </message>
     <message>
-        <location filename="../processing/exposure.py" line="381"/>
+        <location filename="../processing/exposure.py" line="380"/>
         <source>Census totals are distributed to buildings: choose a buildings layer as well.</source>
         <translation>Les totaux du recensement sont répartis entre les bâtiments : choisissez aussi une couche de bâtiments.</translation>
     </message>
     <message>
-        <location filename="../processing/exposure.py" line="440"/>
+        <location filename="../processing/exposure.py" line="439"/>
         <source>outside every unit</source>
         <translation>hors de toute unité</translation>
     </message>
     <message>
-        <location filename="../processing/exposure.py" line="585"/>
+        <location filename="../processing/exposure.py" line="584"/>
         <source>{people} people of the census have no residential building in their unit and are not placed; they are reported as unplaced.</source>
         <translation>{people} personnes du recensement n’ont aucun bâtiment résidentiel dans leur unité et ne sont pas placées ; elles sont signalées comme non placées.</translation>
     </message>
     <message>
-        <location filename="../processing/exposure.py" line="476"/>
+        <location filename="../processing/exposure.py" line="475"/>
         <source>{layer}: {count} invalid geometries were repaired.</source>
         <translation>{layer} : {count} géométries invalides ont été réparées.</translation>
     </message>
     <message>
-        <location filename="../processing/exposure.py" line="390"/>
+        <location filename="../processing/exposure.py" line="389"/>
         <source>The population raster has no coordinate reference system. Set its CRS in the layer properties, then run again.</source>
         <translation>Le raster de population n’a pas de système de coordonnées de référence. Définissez son SCR dans les propriétés de la couche, puis relancez.</translation>
     </message>
     <message>
-        <location filename="../processing/exposure.py" line="390"/>
+        <location filename="../processing/exposure.py" line="389"/>
         <source>The population raster declares no nodata value: every pixel is read as a number of people.</source>
         <translation>Le raster de population ne déclare pas de valeur nodata : chaque pixel est lu comme un nombre de personnes.</translation>
     </message>
     <message>
-        <location filename="../processing/exposure.py" line="158"/>
+        <location filename="../processing/exposure.py" line="157"/>
         <source>Counts what is exposed to a hazard, per hazard class and per aggregation unit: buildings (count, footprint area, population), critical facilities and road length. A feature touching several classes takes the highest.
 
 &lt;b&gt;Hazard classes&lt;/b&gt;: polygons with a class field (for example the output of Prepare a hazard layer); use either this or a depth raster.
@@ -992,17 +1042,17 @@ Outputs: &lt;b&gt;Exposed buildings&lt;/b&gt;, &lt;b&gt;Exposed facilities&lt;/b
 Sorties : &lt;b&gt;Bâtiments exposés&lt;/b&gt;, &lt;b&gt;Équipements exposés&lt;/b&gt;, &lt;b&gt;Tronçons de routes exposés&lt;/b&gt; (entités d’entrée avec hazard_class, hazard_label, max_depth_m et unit), &lt;b&gt;Exposition par unité&lt;/b&gt; (polygones avec une colonne par classe, prêts pour une carte choroplèthe), &lt;b&gt;Synthèse de l’exposition&lt;/b&gt; (une table), &lt;b&gt;Entités rejetées&lt;/b&gt; (entités sans géométrie) et &lt;b&gt;Résumé (JSON)&lt;/b&gt;. Les surfaces sont calculées sur l’ellipsoïde WGS 84 ; les nombres sont enregistrés sans arrondi. Une sortie temporaire &lt;b&gt;Bâtiments exposés&lt;/b&gt; est un GeoPackage dans le dossier temporaire de QGIS, écrit à la vitesse d’un fichier : enregistrez-la ailleurs pour la conserver.</translation>
     </message>
     <message>
-        <location filename="../processing/exposure.py" line="352"/>
+        <location filename="../processing/exposure.py" line="351"/>
         <source>the hazard</source>
         <translation>l’aléa</translation>
     </message>
     <message>
-        <location filename="../processing/exposure.py" line="396"/>
+        <location filename="../processing/exposure.py" line="395"/>
         <source>The population raster holds negative values (down to {minimum:g}): people cannot be negative. If they mark cells without data, set the raster&apos;s nodata value in the layer properties (or fix the raster), then run again.</source>
         <translation>Le raster de population contient des valeurs négatives (jusqu’à {minimum:g}) : une population ne peut pas être négative. Si elles marquent des cellules sans données, définissez la valeur nodata du raster dans les propriétés de la couche (ou corrigez le raster), puis relancez.</translation>
     </message>
     <message>
-        <location filename="../processing/exposure.py" line="561"/>
+        <location filename="../processing/exposure.py" line="560"/>
         <source>{count} features have no value in {field}: counted as 0 people.</source>
         <translation>{count} entités n’ont pas de valeur dans {field} : comptées pour 0 personne.</translation>
     </message>
@@ -1131,52 +1181,52 @@ Sortie : &lt;b&gt;Accès des secours aux ménages&lt;/b&gt; : facility_fid_dry, 
 <context>
     <name>OsmExtractPbf</name>
     <message>
-        <location filename="../processing/osm_extract_pbf.py" line="44"/>
+        <location filename="../processing/osm_extract_pbf.py" line="50"/>
         <source>Extract OSM layers from a .pbf file</source>
         <translation>Extraire les couches OSM d’un fichier .pbf</translation>
     </message>
     <message>
-        <location filename="../processing/osm_extract_pbf.py" line="47"/>
+        <location filename="../processing/osm_extract_pbf.py" line="53"/>
         <source>OpenStreetMap</source>
         <translation>OpenStreetMap</translation>
     </message>
     <message>
-        <location filename="../processing/osm_extract_pbf.py" line="53"/>
+        <location filename="../processing/osm_extract_pbf.py" line="59"/>
         <source>osm,openstreetmap,pbf,extract,buildings,roads,shelters,facilities,waterways,boundaries,offline</source>
         <translation>osm,openstreetmap,pbf,extraction,bâtiments,routes,abris,équipements,cours d’eau,limites administratives,hors ligne</translation>
     </message>
     <message>
-        <location filename="../processing/osm_extract_pbf.py" line="111"/>
+        <location filename="../processing/osm_extract_pbf.py" line="117"/>
         <source>Buildings</source>
         <translation>Bâtiments</translation>
     </message>
     <message>
-        <location filename="../processing/osm_extract_pbf.py" line="60"/>
+        <location filename="../processing/osm_extract_pbf.py" line="66"/>
         <source>Routable roads</source>
         <translation>Routes praticables</translation>
     </message>
     <message>
-        <location filename="../processing/osm_extract_pbf.py" line="113"/>
+        <location filename="../processing/osm_extract_pbf.py" line="119"/>
         <source>Public facilities</source>
         <translation>Équipements publics</translation>
     </message>
     <message>
-        <location filename="../processing/osm_extract_pbf.py" line="62"/>
+        <location filename="../processing/osm_extract_pbf.py" line="68"/>
         <source>Shelters and assembly points</source>
         <translation>Abris et points de rassemblement</translation>
     </message>
     <message>
-        <location filename="../processing/osm_extract_pbf.py" line="63"/>
+        <location filename="../processing/osm_extract_pbf.py" line="69"/>
         <source>Waterways and water areas</source>
         <translation>Cours d’eau et surfaces en eau</translation>
     </message>
     <message>
-        <location filename="../processing/osm_extract_pbf.py" line="117"/>
+        <location filename="../processing/osm_extract_pbf.py" line="123"/>
         <source>Administrative boundaries</source>
         <translation>Limites administratives</translation>
     </message>
     <message>
-        <location filename="../processing/osm_extract_pbf.py" line="69"/>
+        <location filename="../processing/osm_extract_pbf.py" line="75"/>
         <source>Reads an OpenStreetMap .pbf file, offline, and writes analysis-ready layers to one GeoPackage: buildings (polygons), routable roads (lines, with the OSM node id of every vertex), public facilities and shelters (points; polygons become a point inside them), waterways (lines) and water areas (polygons), administrative boundaries (polygons). Multipolygon relations are assembled and invalid polygons repaired.
 
 &lt;b&gt;OpenStreetMap .pbf file&lt;/b&gt;: an extract such as those of download.geofabrik.de.
@@ -1195,185 +1245,215 @@ Every layer has osm_id, osm_type, name, category (a stable code), typed columns 
 Chaque couche a les colonnes osm_id, osm_type, name, category (un code stable), des colonnes typées pour les principales balises et toutes les balises en JSON dans &lt;i&gt;tags&lt;/i&gt;. Les objets d’un thème qui ne peuvent pas recevoir de géométrie (nœuds absents d’un extrait découpé, multipolygones cassés) sont listés dans &lt;i&gt;rejects&lt;/i&gt; avec la raison. Les métadonnées des couches indiquent le fichier source, sa date et l’attribution © les contributeurs d’OpenStreetMap (ODbL).</translation>
     </message>
     <message>
-        <location filename="../processing/osm_extract_pbf.py" line="90"/>
+        <location filename="../processing/osm_extract_pbf.py" line="96"/>
         <source>OpenStreetMap .pbf file</source>
         <translation>Fichier OpenStreetMap .pbf</translation>
     </message>
     <message>
-        <location filename="../processing/osm_extract_pbf.py" line="90"/>
+        <location filename="../processing/osm_extract_pbf.py" line="96"/>
         <source>OpenStreetMap PBF (*.pbf *.osm.pbf)</source>
         <translation>OpenStreetMap PBF (*.pbf *.osm.pbf)</translation>
     </message>
     <message>
-        <location filename="../processing/osm_extract_pbf.py" line="93"/>
+        <location filename="../processing/osm_extract_pbf.py" line="99"/>
         <source>Themes</source>
         <translation>Thèmes</translation>
     </message>
     <message>
-        <location filename="../processing/osm_extract_pbf.py" line="96"/>
+        <location filename="../processing/osm_extract_pbf.py" line="102"/>
         <source>Extent</source>
         <translation>Emprise</translation>
     </message>
     <message>
-        <location filename="../processing/osm_extract_pbf.py" line="98"/>
+        <location filename="../processing/osm_extract_pbf.py" line="104"/>
         <source>Area polygons</source>
         <translation>Polygones de la zone</translation>
     </message>
     <message>
-        <location filename="../processing/osm_extract_pbf.py" line="100"/>
+        <location filename="../processing/osm_extract_pbf.py" line="106"/>
         <source>Output GeoPackage</source>
         <translation>GeoPackage de sortie</translation>
     </message>
     <message>
-        <location filename="../processing/osm_extract_pbf.py" line="100"/>
+        <location filename="../processing/osm_extract_pbf.py" line="106"/>
         <source>GeoPackage (*.gpkg)</source>
         <translation>GeoPackage (*.gpkg)</translation>
     </message>
     <message>
-        <location filename="../processing/osm_extract_pbf.py" line="190"/>
+        <location filename="../processing/osm_extract_pbf.py" line="281"/>
         <source>Rejected OSM objects</source>
         <translation>Objets OSM rejetés</translation>
     </message>
     <message>
-        <location filename="../processing/osm_extract_pbf.py" line="106"/>
+        <location filename="../processing/osm_extract_pbf.py" line="112"/>
         <source>Number of rejected OSM objects</source>
         <translation>Nombre d’objets OSM rejetés</translation>
     </message>
     <message>
-        <location filename="../processing/osm_extract_pbf.py" line="112"/>
+        <location filename="../processing/osm_extract_pbf.py" line="118"/>
         <source>Roads</source>
         <translation>Routes</translation>
     </message>
     <message>
-        <location filename="../processing/osm_extract_pbf.py" line="114"/>
+        <location filename="../processing/osm_extract_pbf.py" line="120"/>
         <source>Shelters</source>
         <translation>Abris</translation>
     </message>
     <message>
-        <location filename="../processing/osm_extract_pbf.py" line="115"/>
+        <location filename="../processing/osm_extract_pbf.py" line="121"/>
         <source>Waterways</source>
         <translation>Cours d’eau</translation>
     </message>
     <message>
-        <location filename="../processing/osm_extract_pbf.py" line="116"/>
+        <location filename="../processing/osm_extract_pbf.py" line="122"/>
         <source>Water areas</source>
         <translation>Surfaces en eau</translation>
     </message>
     <message>
-        <location filename="../processing/osm_extract_pbf.py" line="159"/>
+        <location filename="../processing/osm_extract_pbf.py" line="155"/>
         <source>Choose at least one theme to extract.</source>
         <translation>Choisissez au moins un thème à extraire.</translation>
     </message>
     <message>
-        <location filename="../processing/osm_extract_pbf.py" line="162"/>
+        <location filename="../processing/osm_extract_pbf.py" line="228"/>
         <source>Reading {path}</source>
         <translation>Lecture de {path}</translation>
     </message>
     <message>
-        <location filename="../processing/osm_extract_pbf.py" line="168"/>
+        <location filename="../processing/osm_extract_pbf.py" line="235"/>
         <source>OSM data timestamp: {timestamp}</source>
         <translation>Date des données OSM : {timestamp}</translation>
     </message>
     <message>
-        <location filename="../processing/osm_extract_pbf.py" line="196"/>
+        <location filename="../processing/osm_extract_pbf.py" line="287"/>
         <source>unknown</source>
         <translation>inconnue</translation>
     </message>
     <message>
-        <location filename="../processing/osm_extract_pbf.py" line="172"/>
+        <location filename="../processing/osm_extract_pbf.py" line="245"/>
         <source>{layer}: {count} features</source>
         <translation>{layer} : {count} entités</translation>
     </message>
     <message>
-        <location filename="../processing/osm_extract_pbf.py" line="178"/>
+        <location filename="../processing/osm_extract_pbf.py" line="251"/>
         <source>{count} {layer} rejected: {reason}</source>
         <translation>{layer} : {count} rejetés : {reason}</translation>
     </message>
     <message>
-        <location filename="../processing/osm_extract_pbf.py" line="191"/>
+        <location filename="../processing/osm_extract_pbf.py" line="282"/>
         <source>OSM objects of the chosen themes that got no usable geometry, with the reason.</source>
         <translation>Objets OSM des thèmes choisis qui n’ont pas reçu de géométrie utilisable, avec la raison.</translation>
     </message>
     <message>
-        <location filename="../processing/osm_extract_pbf.py" line="196"/>
+        <location filename="../processing/osm_extract_pbf.py" line="287"/>
         <source>Extracted by Refuge {version} from {source} (OSM data of {timestamp})</source>
         <translation>Extrait par Refuge {version} de {source} (données OSM du {timestamp})</translation>
+    </message>
+    <message>
+        <location filename="../processing/osm_extract_pbf.py" line="151"/>
+        <source>Themes: &apos;{value}&apos; is not a list of theme numbers. Give numbers from 0 to {last}, as THEMES=0,1 or THEMES=0 THEMES=1.</source>
+        <translation>Thèmes : « {value} » n’est pas une liste de numéros de thèmes. Donnez des numéros de 0 à {last}, comme THEMES=0,1 ou THEMES=0 THEMES=1.</translation>
+    </message>
+    <message>
+        <location filename="../processing/osm_extract_pbf.py" line="214"/>
+        <source>{count} feature(s) of {layer} have no usable polygon (no geometry, not a polygon, or outside what their CRS can place) and are not part of the area.</source>
+        <translation>{count} entité(s) de {layer} n’ont pas de polygone utilisable (pas de géométrie, pas un polygone, ou hors de ce que leur SCR sait placer) et ne font pas partie de la zone.</translation>
+    </message>
+    <message>
+        <location filename="../processing/osm_extract_pbf.py" line="238"/>
+        <source>The area covers the whole extent of the file ({bounds}): everything in the file is extracted.</source>
+        <translation>La zone couvre toute l’emprise du fichier ({bounds}) : tout le contenu du fichier est extrait.</translation>
+    </message>
+    <message>
+        <location filename="../processing/osm_extract_pbf.py" line="263"/>
+        <source>The file ends after its nodes: it holds no ways and no relations, although its untagged nodes exist only as the vertices of ways. It was probably cut short (an interrupted download): download it again. Only points were extracted.</source>
+        <translation>Le fichier s’arrête après ses nœuds : il ne contient ni voie ni relation, alors que ses nœuds sans attribut n’existent que comme sommets de voies. Il a sans doute été tronqué (un téléchargement interrompu) : téléchargez-le à nouveau. Seuls des points ont été extraits.</translation>
+    </message>
+    <message>
+        <location filename="../processing/osm_extract_pbf.py" line="267"/>
+        <source>The file ends after its ways: it holds no relations, although its untagged ways exist only as members of relations. It was probably cut short (an interrupted download): download it again. Buildings, water areas and boundaries mapped as multipolygon relations are missing.</source>
+        <translation>Le fichier s’arrête après ses voies : il ne contient aucune relation, alors que ses voies sans attribut n’existent que comme membres de relations. Il a sans doute été tronqué (un téléchargement interrompu) : téléchargez-le à nouveau. Les bâtiments, surfaces en eau et limites cartographiés comme relations multipolygones manquent.</translation>
+    </message>
+    <message>
+        <location filename="../processing/osm_extract_pbf.py" line="272"/>
+        <source>{count} of the {total} ways of the chosen themes refer to nodes that are not in the file (they are in rejects): the file is incomplete, or was clipped without its ways&apos; nodes. Download a complete extract if you need them.</source>
+        <translation>{count} des {total} voies des thèmes choisis renvoient à des nœuds absents du fichier (elles sont dans les rejets) : le fichier est incomplet, ou a été découpé sans les nœuds de ses voies. Téléchargez un extrait complet si vous en avez besoin.</translation>
     </message>
 </context>
 <context>
     <name>PrepareHazard</name>
     <message>
-        <location filename="../processing/prepare_hazard.py" line="60"/>
+        <location filename="../processing/prepare_hazard.py" line="59"/>
         <source>Prepare a hazard layer</source>
         <translation>Préparer une couche d’aléa</translation>
     </message>
     <message>
-        <location filename="../processing/prepare_hazard.py" line="63"/>
+        <location filename="../processing/prepare_hazard.py" line="62"/>
         <source>Hazard and exposure</source>
         <translation>Aléa et exposition</translation>
     </message>
     <message>
-        <location filename="../processing/prepare_hazard.py" line="93"/>
+        <location filename="../processing/prepare_hazard.py" line="92"/>
         <source>Hazard zones</source>
         <translation>Zones d’aléa</translation>
     </message>
     <message>
-        <location filename="../processing/prepare_hazard.py" line="95"/>
+        <location filename="../processing/prepare_hazard.py" line="94"/>
         <source>Class field</source>
         <translation>Champ de classe</translation>
     </message>
     <message>
-        <location filename="../processing/prepare_hazard.py" line="98"/>
+        <location filename="../processing/prepare_hazard.py" line="97"/>
         <source>Value map</source>
         <translation>Table de correspondance</translation>
     </message>
     <message>
-        <location filename="../processing/prepare_hazard.py" line="101"/>
+        <location filename="../processing/prepare_hazard.py" line="100"/>
         <source>Extent</source>
         <translation>Emprise</translation>
     </message>
     <message>
-        <location filename="../processing/prepare_hazard.py" line="104"/>
+        <location filename="../processing/prepare_hazard.py" line="103"/>
         <source>Hazard classes</source>
         <translation>Classes d’aléa</translation>
     </message>
     <message>
-        <location filename="../processing/prepare_hazard.py" line="106"/>
+        <location filename="../processing/prepare_hazard.py" line="105"/>
         <source>Rejected zones</source>
         <translation>Zones rejetées</translation>
     </message>
     <message>
-        <location filename="../processing/prepare_hazard.py" line="113"/>
+        <location filename="../processing/prepare_hazard.py" line="112"/>
         <source>Give either hazard zones or a flood depth raster (exactly one of them).</source>
         <translation>Indiquez soit des zones d’aléa, soit un raster de hauteur d’eau (exactement l’un des deux).</translation>
     </message>
     <message>
-        <location filename="../processing/prepare_hazard.py" line="141"/>
+        <location filename="../processing/prepare_hazard.py" line="140"/>
         <source>No area is exposed: the hazard layer is empty.</source>
         <translation>Aucune surface n’est exposée : la couche d’aléa est vide.</translation>
     </message>
     <message>
-        <location filename="../processing/prepare_hazard.py" line="118"/>
+        <location filename="../processing/prepare_hazard.py" line="117"/>
         <source>Choose the class field of the hazard zones.</source>
         <translation>Choisissez le champ de classe des zones d’aléa.</translation>
     </message>
     <message>
-        <location filename="../processing/prepare_hazard.py" line="187"/>
+        <location filename="../processing/prepare_hazard.py" line="186"/>
         <source>The hazard zones layer is empty.</source>
         <translation>La couche des zones d’aléa est vide.</translation>
     </message>
     <message>
-        <location filename="../processing/prepare_hazard.py" line="196"/>
+        <location filename="../processing/prepare_hazard.py" line="195"/>
         <source>The value map matches none of the values of {field} ({values}). Edit the value map so that it names these values.</source>
         <translation>La table de correspondance ne correspond à aucune valeur de {field} ({values}). Modifiez-la pour qu’elle nomme ces valeurs.</translation>
     </message>
     <message>
-        <location filename="../processing/prepare_hazard.py" line="200"/>
+        <location filename="../processing/prepare_hazard.py" line="199"/>
         <source>{count} invalid zone geometries were repaired.</source>
         <translation>{count} géométries de zones invalides ont été réparées.</translation>
     </message>
     <message>
-        <location filename="../processing/prepare_hazard.py" line="69"/>
+        <location filename="../processing/prepare_hazard.py" line="68"/>
         <source>Turns flood zones (polygons with a class field) or a flood depth raster into a clean hazard layer: one polygon per class (low, medium, high), valid, without overlaps (where zones overlap, the highest class wins), optionally clipped to an extent or to area polygons.
 
 &lt;b&gt;Hazard zones&lt;/b&gt;: polygons; use either zones or a depth raster.
@@ -1402,22 +1482,22 @@ Chaque couche a les colonnes osm_id, osm_type, name, category (un code stable), 
 &lt;b&gt;Zones rejetées&lt;/b&gt; : zones dont la valeur ne figure pas dans la table de correspondance ou dont la géométrie est vide ou irréparable, avec la raison.</translation>
     </message>
     <message>
-        <location filename="../processing/prepare_hazard.py" line="102"/>
+        <location filename="../processing/prepare_hazard.py" line="101"/>
         <source>Area polygons</source>
         <translation>Polygones de zone</translation>
     </message>
     <message>
-        <location filename="../processing/prepare_hazard.py" line="174"/>
+        <location filename="../processing/prepare_hazard.py" line="173"/>
         <source>The area layer holds no polygon: choose a layer of polygons, or leave the area empty to keep the whole hazard.</source>
         <translation>La couche de zone ne contient aucun polygone : choisissez une couche de polygones, ou laissez la zone vide pour garder tout l’aléa.</translation>
     </message>
     <message>
-        <location filename="../processing/prepare_hazard.py" line="183"/>
+        <location filename="../processing/prepare_hazard.py" line="182"/>
         <source>The hazard zones have no field {field}: choose their class field.</source>
         <translation>Les zones d’aléa n’ont pas de champ {field} : choisissez leur champ de classe.</translation>
     </message>
     <message>
-        <location filename="../processing/prepare_hazard.py" line="189"/>
+        <location filename="../processing/prepare_hazard.py" line="188"/>
         <source>No hazard zone has a usable polygon ({count} zones without one): check the layer, or choose a layer of polygons.</source>
         <translation>Aucune zone d’aléa n’a de polygone utilisable ({count} zones sans polygone) : vérifiez la couche, ou choisissez une couche de polygones.</translation>
     </message>
@@ -1446,7 +1526,7 @@ Chaque couche a les colonnes osm_id, osm_type, name, category (un code stable), 
         <translation>Le champ {field} n’existe pas dans la couche.</translation>
     </message>
     <message>
-        <location filename="../processing/fastio.py" line="207"/>
+        <location filename="../processing/fastio.py" line="219"/>
         <source>The layer {layer} has no coordinate reference system. Set its CRS in the layer properties, then run again.</source>
         <translation>La couche {layer} n’a pas de système de coordonnées de référence. Définissez son SCR dans les propriétés de la couche, puis relancez.</translation>
     </message>
@@ -1471,17 +1551,17 @@ Chaque couche a les colonnes osm_id, osm_type, name, category (un code stable), 
         <translation>{parameter} doit être un nombre {rule} (la valeur donnée est {value}).</translation>
     </message>
     <message>
-        <location filename="../processing/base.py" line="212"/>
+        <location filename="../processing/base.py" line="218"/>
         <source>{layer} and {other} do not overlap: about {km} km separate them, so nothing of one can meet the other. Check that they cover the same area, and their coordinate reference systems.</source>
         <translation>{layer} et {other} ne se recouvrent pas : environ {km} km les séparent, donc rien de l’un ne peut rencontrer l’autre. Vérifiez qu’ils couvrent la même zone, et leurs systèmes de coordonnées.</translation>
     </message>
     <message>
-        <location filename="../processing/fastio.py" line="258"/>
+        <location filename="../processing/fastio.py" line="270"/>
         <source>The layer {layer} holds {found}, but it must hold {expected}. Choose a layer of {expected}.</source>
         <translation>La couche {layer} contient des {found}, mais elle doit contenir des {expected}. Choisissez une couche de {expected}.</translation>
     </message>
     <message>
-        <location filename="../processing/fastio.py" line="258"/>
+        <location filename="../processing/fastio.py" line="270"/>
         <source> or </source>
         <translation> ou </translation>
     </message>
