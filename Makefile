@@ -42,6 +42,13 @@ test: setup translations install-plugin $(PYTHONPATH_DIR)/refuge
 test-fast: $(PYTHONPATH_DIR)/refuge
 	PYTHONPATH=$(PYTHONPATH_DIR) QT_QPA_PLATFORM=offscreen .venv/bin/pytest -m "not slow"
 
+# The suite on the other supported QGIS lines, in Debian 13 chroots kept in
+# /var/cache/refuge-platforms (scripts/platforms.sh): `make test-platforms PLATFORMS=trixie-3.44`.
+PLATFORMS ?= trixie-3.40 trixie-3.44
+.PHONY: test-platforms
+test-platforms:
+	scripts/platforms.sh $(PLATFORMS)
+
 demo: setup translations install-plugin
 	scripts/demo.sh
 

@@ -30,6 +30,12 @@ fi
 if [ ! -x .venv/bin/python ]; then
     /usr/bin/python3 -m venv --system-site-packages .venv
 fi
+# Debian's pyproj (3.7 on Debian 13) looks for PROJ's data under sys.prefix, which
+# is .venv in the venv: without this link it raises DataDirError there.
+if [ -f /usr/share/proj/proj.db ] && [ ! -e .venv/share/proj ]; then
+    mkdir -p .venv/share
+    ln -sfn /usr/share/proj .venv/share/proj
+fi
 stamp=.venv/.refuge-requirements
 requirements=(requirements.txt requirements-dev.txt)
 [ "$debian_major" = 12 ] && requirements+=(requirements-debian12.txt)
@@ -42,8 +48,9 @@ if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$current" ]; then
     echo "$current" > "$stamp"
 fi
 .venv/bin/python - <<'PY'
-import shapely, osmium, numpy
+import shapely, osmium, numpy, pyproj
 from osgeo import gdal
+pyproj.datadir.get_data_dir()  # raises DataDirError when PROJ's data is not found
 print(f"shapely {shapely.__version__} (GEOS {'.'.join(map(str, shapely.geos_version))}), "
       f"numpy {numpy.__version__}, GDAL {gdal.__version__}: environment ready")
 PY

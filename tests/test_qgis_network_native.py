@@ -18,13 +18,17 @@ distances. The Liechtenstein cases give Refuge no speed field: its own
 profile speeds must equal the ``speed_kmh`` column. The qgis_process run
 feeds Refuge the UTM copies, so the input CRS is covered too.
 
-QGIS 3.22 quirks met here: costs are converted with the *project* CRS's map
-units (a geographic project CRS gives metres / 111 319.49, "degrees", and for
-the fastest path hours / 111 319.49); edge lengths are always ellipsoidal
-(WGS 84) whatever the context's ellipsoid; the fastest cost is in hours;
-an unreachable point gets a feature with a NULL cost and no geometry; points
-snap in the network layer's CRS (degrees for an EPSG:4326 layer), hence the
-UTM copies.
+QGIS quirks met here: up to 3.40, costs are converted with the *project* CRS's
+map units (a geographic project CRS gives metres / 111 319.49, "degrees", and
+for the fastest path hours / 111 319.49; qgis/QGIS#42762), hence a UTM project
+CRS; 3.44 no longer converts them; the fastest cost is in hours; an
+unreachable point gets a feature with a NULL cost and no geometry; points snap
+in the network layer's CRS (degrees for an EPSG:4326 layer), hence the UTM
+copies. Edge lengths: QGIS 3.22 always measures them on WGS 84, whatever the
+context's ellipsoid; since QGIS 3.38 they follow the processing context's
+ellipsoid (the project's), planar in the layer's CRS when it has none, as in a
+new QgsProject. Every native run here therefore gets a context with the WGS 84
+ellipsoid (native_context): geodesic lengths on every version, as networkx.
 """
 
 import math
@@ -138,16 +142,31 @@ class Network:
         return self._native[key]
 
 
+def native_context(crs):
+    """A processing context for QGIS's network tools: project CRS ``crs``, WGS 84 ellipsoid.
+
+    The ellipsoid is set on the project and on the context: QGIS >= 3.38 measures
+    edges with the context's ellipsoid (a new project has none: planar lengths
+    in the layer's CRS, 0.02 % short in UTM at Monaco); 3.22 always uses WGS 84.
+    """
+    from qgis.core import QgsCoordinateReferenceSystem, QgsProcessingContext, QgsProject
+
+    project = QgsProject()
+    project.setCrs(QgsCoordinateReferenceSystem(crs))  # costs are converted from its map units
+    project.setEllipsoid("WGS84")
+    context = QgsProcessingContext()
+    context.setProject(project)
+    context.setEllipsoid("WGS84")
+    return context, project
+
+
 def native_routes(network, strategy, outbound):
-    from qgis.core import QgsCoordinateReferenceSystem, QgsDistanceArea, QgsProcessingContext, QgsProject
+    from qgis.core import QgsCoordinateReferenceSystem, QgsCoordinateTransformContext, QgsDistanceArea
 
     import processing
 
-    utm = QgsCoordinateReferenceSystem(ref.UTM32)
-    project = QgsProject()
-    project.setCrs(utm)  # QGIS 3.22 converts costs from the project CRS's units: metres here
     measure = QgsDistanceArea()
-    measure.setSourceCrs(utm, project.transformContext())
+    measure.setSourceCrs(QgsCoordinateReferenceSystem(ref.UTM32), QgsCoordinateTransformContext())
     measure.setEllipsoid("WGS84")
     common = {"INPUT": network.roads_utm, "STRATEGY": strategy, "SPEED_FIELD": "speed_kmh",
               "DEFAULT_SPEED": 1.0, "TOLERANCE": 0, "OUTPUT": "memory:"}
@@ -163,8 +182,7 @@ def native_routes(network, strategy, outbound):
         else:
             algorithm = "native:shortestpathlayertopoint"
             parameters = {**common, "START_POINTS": network.households_utm, "END_POINT": point}
-        context = QgsProcessingContext()
-        context.setProject(project)
+        context, _project = native_context(ref.UTM32)  # metres: QGIS converts costs from its units
         output = processing.run(algorithm, parameters, context=context)["OUTPUT"]
         layer = context.getMapLayer(output) if isinstance(output, str) else output
         for feature in layer.getFeatures():
@@ -265,19 +283,22 @@ def test_native_outbound_equals_networkx(monaco_drive):
     assert len(changed) >= 5
 
 
-def test_native_costs_follow_the_project_crs_units(monaco_walk):
-    """Why the references use a UTM project: QGIS 3.22 divides costs by the project's metres per unit."""
-    from qgis.core import QgsCoordinateReferenceSystem, QgsProcessingContext, QgsProject, QgsUnitTypes
+def test_native_costs_and_the_project_crs_units(monaco_walk):
+    """Why the references use a UTM project: QGIS < 3.44 divides costs by the project's metres per unit.
+
+    Seen on QGIS 3.22 and 3.40 (qgis/QGIS#42762); QGIS 3.44 gives metres and
+    hours whatever the project CRS (3.42 was not checked). Each version is
+    compared with its own expected factor, for an EPSG:4326 project.
+    """
+    from qgis.core import Qgis, QgsUnitTypes
 
     import processing
 
-    project = QgsProject()
-    project.setCrs(QgsCoordinateReferenceSystem("EPSG:4326"))
     degree = QgsUnitTypes.fromUnitToUnitFactor(QgsUnitTypes.DistanceDegrees, QgsUnitTypes.DistanceMeters)
+    project_units_factor = degree if Qgis.QGIS_VERSION_INT < 34400 else 1.0
     x, y = monaco_walk.shelters_utm_xy[0]
     for strategy, unit in ((0, 1.0), (1, 3600.0)):  # metres, and hours for the fastest path
-        context = QgsProcessingContext()
-        context.setProject(project)
+        context, _project = native_context("EPSG:4326")  # the same ellipsoid as native_routes
         output = processing.run("native:shortestpathlayertopoint", {
             "INPUT": monaco_walk.roads_utm, "STRATEGY": strategy, "SPEED_FIELD": "speed_kmh",
             "START_POINTS": monaco_walk.households_utm, "END_POINT": f"{x!r},{y!r} [{ref.UTM32}]",
@@ -289,7 +310,8 @@ def test_native_costs_follow_the_project_crs_units(monaco_walk):
         nearest = [h for h in costs if metric[h].shelter_fid == 1]  # same route in both runs
         assert len(nearest) >= 3
         for household in nearest:
-            assert costs[household] * degree * unit == pytest.approx(metric[household].cost, rel=1e-9)
+            assert costs[household] * project_units_factor * unit == pytest.approx(metric[household].cost,
+                                                                                   rel=1e-9)
 
 
 # -- Refuge against the references -----------------------------------------------------------

@@ -44,6 +44,19 @@ def geod():
     return _GEOD
 
 
+def _pointwise(function, *arrays):
+    """``function(*arrays)`` (a pyproj transform or inverse geodesic) as 1-D arrays.
+
+    pyproj first tries its single-point path, which turns a 1-element array into
+    a float: deprecated since numpy 1.25 (a DeprecationWarning on numpy 2). One
+    point is passed as floats instead, and every result comes back as an array.
+    """
+    arrays = [np.asarray(a, dtype=np.float64).reshape(-1) for a in arrays]
+    if len(arrays[0]) == 1:
+        return tuple(np.array([value]) for value in function(*(float(a[0]) for a in arrays)))
+    return function(*arrays)
+
+
 def local_crs(lonlat):
     """A transverse Mercator CRS (metres) centred on points given as (lon, lat) rows."""
     require()
@@ -67,12 +80,12 @@ class Projector:
 
     def to_xy(self, lonlat):
         lonlat = np.asarray(lonlat, dtype=np.float64).reshape(-1, 2)
-        x, y = self._forward.transform(lonlat[:, 0], lonlat[:, 1])
+        x, y = _pointwise(self._forward.transform, lonlat[:, 0], lonlat[:, 1])
         return np.column_stack((x, y))
 
     def to_lonlat(self, xy):
         xy = np.asarray(xy, dtype=np.float64).reshape(-1, 2)
-        lon, lat = self._inverse.transform(xy[:, 0], xy[:, 1])
+        lon, lat = _pointwise(self._inverse.transform, xy[:, 0], xy[:, 1])
         return np.column_stack((lon, lat))
 
     def scale(self, xy):
@@ -263,8 +276,8 @@ def build_network(lines_lonlat, node_ids, speeds_kmh, oneway=None, bridge=None, 
     start = np.flatnonzero(same_line)
     a_ids, b_ids = ids[start], ids[start + 1]
     seg_line = vertex_line[start]
-    length = geod().inv(coords[start, 0], coords[start, 1], coords[start + 1, 0], coords[start + 1, 1])[2] \
-        if len(start) else np.zeros(0)
+    length = _pointwise(geod().inv, coords[start, 0], coords[start, 1],
+                        coords[start + 1, 0], coords[start + 1, 1])[2] if len(start) else np.zeros(0)
     keep = (a_ids != b_ids) & (length > 0)
     for i in np.setdiff1d(seg_line[~keep], seg_line[keep]):
         reasons[int(i)] = "zero_length"
