@@ -72,8 +72,23 @@ mount_fs() {  # mount_fs TYPE TARGET
     mount -t "$1" "$1" "$2"
     mounts+=("$2")
 }
+active_root=""
+kill_in_root() {  # processes left running in our chroot (an interrupted suite, a stray Xvfb)
+    local root=$1 signal pid found
+    for signal in TERM KILL; do
+        found=0
+        for pid in /proc/[0-9]*; do
+            [ "$(readlink "$pid/root" 2>/dev/null)" = "$root" ] || continue
+            kill "-$signal" "${pid#/proc/}" 2>/dev/null && found=1
+        done
+        [ "$found" = 1 ] || return 0
+        sleep 2
+    done
+}
 unmount_all() {
     local i
+    [ -z "$active_root" ] || kill_in_root "$active_root"
+    active_root=""
     for ((i = ${#mounts[@]} - 1; i >= 0; i--)); do
         umount "${mounts[i]}" 2>/dev/null || umount -l "${mounts[i]}" || true
     done
@@ -97,6 +112,7 @@ trap 'exit 130' INT TERM
 
 enter() {  # enter ROOT [shared]: mounts for a chroot session
     local root=$1
+    active_root=$root
     mount_fs proc "$root/proc"
     mount_bind /sys "$root/sys" ro
     mount_bind /dev "$root/dev"
@@ -290,8 +306,14 @@ run_platform() {  # run_platform PLATFORM: writes <platform>.result, returns the
 }
 
 mkdir -p "$base_dir"
+base_dir=$(cd "$base_dir" && pwd -P)  # as /proc/<pid>/root shows it
 exec 9>"$base_dir/.lock"
 flock -n 9 || { echo "waiting for another platforms run on $base_dir"; flock 9; }
+# A run killed outright (SIGKILL) may have left processes and mounts behind. Signals
+# should go to the whole process group, as Ctrl-C and CI runners send them.
+for platform in "${all_platforms[@]}"; do
+    [ ! -d "$base_dir/$platform" ] || kill_in_root "$base_dir/$platform"
+done
 unmount_stale "$base_dir"
 
 results=()
