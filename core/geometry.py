@@ -53,7 +53,9 @@ def lonlat_bounds(geometries, crs):
     west, south, east, north = shapely.total_bounds(present)
     if not np.isfinite([west, south, east, north]).all():
         return None
-    outline = shapely.box(west, south, east, north)
+    # The box's outline as a line: a layer whose extent is itself a line (roads along y=0) or a point
+    # still has one.
+    outline = shapely.LineString([(west, south), (east, south), (east, north), (west, north), (west, south)])
     step = max(east - west, north - south) / 16
     if step > 0:
         outline = shapely.segmentize(outline, step)

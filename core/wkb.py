@@ -13,7 +13,8 @@ than what GEOS 3.11 can safely compute with:
 - rings that are not closed, or lines of one point, are refused by GEOS's reader;
   OGR closes the rings, and what still cannot be read is rejected;
 - a ring of fewer than four coordinates encloses nothing, and GEOS's overlay
-  refuses it: dropped (a polygon left with nothing is :data:`DEGENERATE`);
+  refuses it: dropped (a polygon left with nothing is :data:`DEGENERATE`, as is
+  a polygon folded onto a line, whose repair has no area either);
 - NaN or infinite coordinates have no place on a map and make envelopes and
   indexes meaningless;
 - Z and M are of no use to a 2D analysis and are dropped (M is dropped by
@@ -97,6 +98,9 @@ def from_wkb(items, dimensions=None):
     reasons[bad] = BAD_COORDINATES
     if dimensions is not None:
         _keep_dimensions(geometries, reasons, set(dimensions), empty)
+    flat = _enclose_nothing(geometries)
+    geometries[flat] = None
+    reasons[flat] = DEGENERATE
     missing = (shapely.is_missing(geometries) | empty) & (reasons == None)  # noqa: E711
     geometries[missing] = None
     reasons[missing] = NO_GEOMETRY
@@ -133,8 +137,11 @@ def _through_ogr(wkb):
         gdal.PopErrorHandler()
     if geometry is None:
         return None
+    was_empty = geometry.IsEmpty()
     if geometry.HasCurveGeometry():
         geometry = geometry.GetLinearGeometry()
+        if geometry is None or (geometry.IsEmpty() and not was_empty):
+            return None  # a curve OGR cannot linearise (an open curved ring): damaged, not empty
     flat = ogr.GT_Flatten(geometry.GetGeometryType())
     if flat == ogr.wkbTriangle:
         geometry = ogr.ForceToPolygon(geometry)
@@ -224,14 +231,35 @@ def _bad_coordinates(geometries):
     return bad
 
 
+def _enclose_nothing(geometries):
+    """Positions of polygons of zero area that no repair gives an area (a ring folded onto a line).
+
+    A bow-tie also has zero area by the shoelace formula, but make_valid gives it two triangles:
+    only polygons whose repair has no area at all are degenerate.
+    """
+    types = shapely.get_type_id(geometries)
+    polygonal = np.flatnonzero(np.isin(types, (3, 6)))
+    if not len(polygonal):
+        return polygonal
+    flat = polygonal[shapely.area(geometries[polygonal]) == 0]
+    flat = flat[~shapely.is_empty(geometries[flat])]
+    if not len(flat):
+        return flat
+    return flat[shapely.area(shapely.make_valid(geometries[flat])) == 0]
+
+
 def _keep_dimensions(geometries, reasons, dimensions, empty):
     """Reject geometries of a dimension not in ``dimensions``; collections keep their best parts."""
     present = ~shapely.is_missing(geometries) & ~empty
     types = shapely.get_type_id(geometries)
     for i in np.flatnonzero(present & (types == _COLLECTION)):
         geometries[i] = _best_parts(geometries[i], dimensions)
+        if geometries[i] is not None and geometries[i].is_empty:
+            geometries[i] = None
+            reasons[i] = DEGENERATE  # polygons that together enclose nothing
     # None (a collection with no part of a wanted dimension) has dimension -1: rejected too.
-    wrong = present & ~np.isin(shapely.get_dimensions(geometries), sorted(dimensions))
+    wrong = present & (reasons == None) & ~np.isin(shapely.get_dimensions(geometries),  # noqa: E711
+                                                   sorted(dimensions))
     geometries[wrong] = None
     reasons[wrong] = WRONG_TYPE
 
@@ -243,11 +271,22 @@ def _best_parts(collection, dimensions):
         return collection  # empty: rejected as without geometry
     for dimension in sorted(dimensions, reverse=True):
         chosen = [part for part in parts if shapely.get_dimensions(part) == dimension]
+        if len(chosen) == 1:
+            return chosen[0]
+        if dimension == POLYGON and chosen:
+            # United, as one footprint, after each part is repaired: a union of invalid parts raises
+            # GEOS's TopologyException. Parts that enclose nothing leave an EMPTY union.
+            return _polygonal(shapely.union_all(shapely.make_valid(np.array(chosen, dtype=object))))
         if chosen:
-            return chosen[0] if len(chosen) == 1 else shapely.union_all(chosen) if dimension == POLYGON \
-                else {POINT: shapely.MultiPoint, LINE: shapely.MultiLineString}[dimension](
-                    [p for c in chosen for p in shapely.get_parts(c)])
+            kind = {POINT: shapely.MultiPoint, LINE: shapely.MultiLineString}[dimension]
+            return kind([leaf for part in chosen for leaf in shapely.get_parts(part)])
     return None
+
+
+def _polygonal(geometry):
+    """The polygons of ``geometry`` (a repair may leave lines and points beside them)."""
+    polygons = [part for part in _flat_parts(geometry) if shapely.get_type_id(part) == 3]
+    return polygons[0] if len(polygons) == 1 else shapely.MultiPolygon(polygons)
 
 
 def _flat_parts(geometry):

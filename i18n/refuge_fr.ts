@@ -289,37 +289,32 @@
         <translation>la géométrie n’est pas d’un type que cette entrée accepte (par exemple une ligne parmi des bâtiments)</translation>
     </message>
     <message>
-        <location filename="../processing/labels.py" line="20"/>
-        <source>the geometry encloses nothing (rings of fewer than four points)</source>
-        <translation>la géométrie n’enferme rien (des anneaux de moins de quatre points)</translation>
-    </message>
-    <message>
-        <location filename="../processing/labels.py" line="22"/>
+        <location filename="../processing/labels.py" line="23"/>
         <source>the road has no length (its vertices coincide)</source>
         <translation>la route n’a pas de longueur (ses sommets sont confondus)</translation>
     </message>
     <message>
-        <location filename="../processing/labels.py" line="23"/>
+        <location filename="../processing/labels.py" line="24"/>
         <source>the node ids do not match the road&apos;s vertices</source>
         <translation>les identifiants de nœuds ne correspondent pas aux sommets de la route</translation>
     </message>
     <message>
-        <location filename="../processing/labels.py" line="24"/>
+        <location filename="../processing/labels.py" line="25"/>
         <source>the road is closed to this travel profile (its class, or access=no or private): it is not used</source>
         <translation>la route est fermée à ce profil de déplacement (sa classe, ou access=no ou private) : elle n’est pas utilisée</translation>
     </message>
     <message>
-        <location filename="../processing/labels.py" line="27"/>
+        <location filename="../processing/labels.py" line="28"/>
         <source>the zone has no geometry</source>
         <translation>la zone n’a pas de géométrie</translation>
     </message>
     <message>
-        <location filename="../processing/labels.py" line="29"/>
+        <location filename="../processing/labels.py" line="30"/>
         <source>the value of the class field is not in the value map</source>
         <translation>la valeur du champ de classe n’est pas dans la table de correspondance</translation>
     </message>
     <message>
-        <location filename="../processing/labels.py" line="30"/>
+        <location filename="../processing/labels.py" line="31"/>
         <source>the zone is not a polygon</source>
         <translation>la zone n’est pas un polygone</translation>
     </message>
@@ -532,6 +527,11 @@
         <location filename="../processing/messages.py" line="238"/>
         <source>The Refuge README (section Installation) gives the commands. Then restart QGIS.</source>
         <translation>Le README de Refuge (section Installation) donne les commandes. Redémarrez ensuite QGIS.</translation>
+    </message>
+    <message>
+        <location filename="../processing/labels.py" line="20"/>
+        <source>the geometry encloses nothing (rings of fewer than four points, or folded onto a line)</source>
+        <translation>la géométrie n’enferme rien (des anneaux de moins de quatre points, ou repliés sur une ligne)</translation>
     </message>
 </context>
 <context>

@@ -17,7 +17,8 @@ def reason_labels():
         "invalid_coordinates": tr("the geometry has coordinates that are not numbers (NaN) or infinite"),
         "wrong_geometry_type": tr("the geometry is not of a type this input accepts (for example a line "
                                   "among buildings)"),
-        "degenerate_geometry": tr("the geometry encloses nothing (rings of fewer than four points)"),
+        "degenerate_geometry": tr("the geometry encloses nothing (rings of fewer than four points, or "
+                                  "folded onto a line)"),
         # roads (network)
         "zero_length": tr("the road has no length (its vertices coincide)"),
         "node_ids_mismatch": tr("the node ids do not match the road's vertices"),

@@ -704,8 +704,12 @@ def test_plain_geometries_are_kept_exactly(worker, geometry, dimensions):
     if dimensions is not None and _dimension(node) not in dimensions:
         assert (out, reason) == (None, wkb.WRONG_TYPE)
         return
-    assert reason is None
     expected = shapely.force_2d(shapely.from_wkb(data))
+    if _dimension(node) == POLYGON and shapely.area(shapely.make_valid(expected)) == 0:
+        # Rings folded onto a line or a point: closed, yet enclosing nothing, even once repaired.
+        assert (out, reason) == (None, wkb.DEGENERATE)
+        return
+    assert reason is None
     assert shapely.equals_exact(shapely.from_wkb(out), expected, tolerance=0.0), (out.hex(), expected.wkt)
 
 
