@@ -131,11 +131,11 @@ def transformed(node, scale, dx, dy):
 def _often(usual, rare, times=6):
     """``usual`` about ``times`` times as often as ``rare``.
 
-    (Not one_of: hypothesis draws the first and last branches of a choice far more often than the
-    others, which would make the rare branch common.)
+    (Not one_of: hypothesis draws the first and last branches of a choice, and the smallest and
+    largest integers, far more often than the others, which would make the rare branch common.)
     """
     cut = 1000 // (times + 1)
-    return st.integers(0, 1000).flatmap(lambda k: rare if 1 <= k <= cut else usual)
+    return st.integers(0, 1000).flatmap(lambda k: rare if 400 <= k < 400 + cut else usual)
 
 
 @functools.cache

@@ -1650,3 +1650,35 @@ def test_facility_access_lists_closed_roads_and_a_facility_without_geometry(mona
     closed = [fid for layer, fid, code in found if layer == "roads" and code == "closed_to_profile"]
     assert sorted(closed) == sorted(closed_to_walking(roads))
     assert count(folder / "fa_out.gpkg") == len(homes)
+
+
+@pytest.mark.parametrize("algorithm", ["refuge:exposure", "refuge:evacuation_access"])
+def test_a_coordinate_of_1e200_does_not_stop_the_run_on_an_unexpected_error(town, tmp_path, algorithm):
+    """A damaged file may hold huge finite coordinates (found by test_property_algorithms): the
+    feature is analysed or rejected, or the run refused with a message, never an unexpected
+    error (before: GEOSException 'Tolerance is too small' measuring how far the layers are apart)."""
+    far = Node("Point", (1e200, 1e200))
+    if algorithm == "refuge:exposure":
+        buildings = layer_file(
+            tmp_path,
+            "buildings",
+            ogr.wkbPoint,
+            [(f"POINT ({p(22, 4)})", {"people": 1.0}), (far, {"people": 2.0})],
+            [("people", float)],
+        )
+        parameters = town_parameters(town, BUILDINGS=buildings, BUILDINGS_OUTPUT=str(tmp_path / "out.gpkg"))
+    else:
+        parameters = evacuation_town(tmp_path)
+        parameters["HOUSEHOLDS"] = layer_file(
+            tmp_path,
+            "far_households",
+            ogr.wkbPoint,
+            [(f"POINT ({u(500, 10)})", {"people": 1.0}), (far, {"people": 2.0})],
+            [("people", float)],
+            epsg=32633,
+        )
+        parameters["HOUSEHOLDS_OUTPUT"] = str(tmp_path / "out.gpkg")
+    _, completed = run_json(algorithm, parameters)
+    assert_no_crash(completed)
+    text = output_text(completed)
+    assert "unexpected error" not in text, text[-3000:]
