@@ -66,7 +66,8 @@ REQUIREMENTS = (
         "other numpy that QGIS finds first"),
     # shapely 2.0: the vectorized functions (union_all, get_parts, STRtree.query(predicate=)...).
     Requirement(
-        "shapely", "2.0", ("shapely",), tuple(f"shapely:{name}" for name in _SHAPELY_FUNCTIONS),
+        "shapely", "2.0", ("shapely", "shapely.errors"),
+        tuple(f"shapely:{name}" for name in _SHAPELY_FUNCTIONS) + ("shapely.errors:GEOSException",),
         "shapely:__version__",
         "shapely 2 built against QGIS's GEOS (python3-shapely on Debian 13; on Debian 12 built "
         "with pip --no-binary shapely, see the README)"),

@@ -57,9 +57,12 @@ def lonlat_bounds(geometries, crs):
     # still has one.
     outline = shapely.LineString([(west, south), (east, south), (east, north), (west, north), (west, south)])
     step = max(east - west, north - south) / 16
-    if step > 0:
-        outline = shapely.segmentize(outline, step)
-    projected = crs_tools.reproject([outline], crs, crs_tools.WGS84)[0]
+    try:
+        if step > 0:
+            outline = shapely.segmentize(outline, step)
+        projected = crs_tools.reproject([outline], crs, crs_tools.WGS84)[0]
+    except shapely.errors.GEOSException:
+        return None  # coordinates too large to densify (1e200): no extent worth comparing
     bounds = shapely.bounds(projected)
     return tuple(float(v) for v in bounds) if np.isfinite(bounds).all() else None
 

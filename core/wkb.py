@@ -132,9 +132,13 @@ def _through_ogr(wkb):
         return None
     gdal.PushErrorHandler("CPLQuietErrorHandler")  # the reason code says it; no GDAL noise in the log
     try:
-        geometry = ogr.CreateGeometryFromWkb(wkb)
+        return _linear_through_ogr(wkb)
     finally:
         gdal.PopErrorHandler()
+
+
+def _linear_through_ogr(wkb):
+    geometry = ogr.CreateGeometryFromWkb(wkb)
     if geometry is None:
         return None
     was_empty = geometry.IsEmpty()

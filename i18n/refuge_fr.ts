@@ -4,77 +4,77 @@
 <context>
     <name>@default</name>
     <message>
-        <location filename="../processing/messages.py" line="174"/>
+        <location filename="../processing/messages.py" line="176"/>
         <source>Canceled: nothing was written.</source>
         <translation>Annulé : rien n’a été écrit.</translation>
     </message>
     <message>
-        <location filename="../processing/messages.py" line="31"/>
+        <location filename="../processing/messages.py" line="33"/>
         <source>The file {path} does not exist. Choose an existing file.</source>
         <translation>Le fichier {path} n’existe pas. Choisissez un fichier existant.</translation>
     </message>
     <message>
-        <location filename="../processing/messages.py" line="33"/>
+        <location filename="../processing/messages.py" line="35"/>
         <source>The file {path} is empty (0 bytes). Download it again or choose another file.</source>
         <translation>Le fichier {path} est vide (0 octet). Téléchargez-le à nouveau ou choisissez un autre fichier.</translation>
     </message>
     <message>
-        <location filename="../processing/messages.py" line="36"/>
+        <location filename="../processing/messages.py" line="38"/>
         <source>The file {path} is not an OpenStreetMap .pbf file. Choose a file ending in .osm.pbf, for example an extract from download.geofabrik.de.</source>
         <translation>Le fichier {path} n’est pas un fichier OpenStreetMap .pbf. Choisissez un fichier se terminant par .osm.pbf, par exemple un extrait de download.geofabrik.de.</translation>
     </message>
     <message>
-        <location filename="../processing/messages.py" line="39"/>
+        <location filename="../processing/messages.py" line="41"/>
         <source>The file {path} is truncated: it has {actual} bytes but its content needs {expected}. The download was probably interrupted; download it again.</source>
         <translation>Le fichier {path} est tronqué : il fait {actual} octets mais son contenu en exige {expected}. Le téléchargement a sans doute été interrompu ; téléchargez-le à nouveau.</translation>
     </message>
     <message>
-        <location filename="../processing/messages.py" line="43"/>
+        <location filename="../processing/messages.py" line="45"/>
         <source>The file {path} is damaged and cannot be decoded ({detail}). Download it again.</source>
         <translation>Le fichier {path} est endommagé et ne peut pas être décodé ({detail}). Téléchargez-le à nouveau.</translation>
     </message>
     <message>
-        <location filename="../processing/messages.py" line="46"/>
+        <location filename="../processing/messages.py" line="48"/>
         <source>The area to extract ({area}) does not overlap the data in the file ({data}). Choose an area inside the file&apos;s extent, or leave the area empty to extract the whole file.</source>
         <translation>La zone à extraire ({area}) ne recoupe pas les données du fichier ({data}). Choisissez une zone dans l’emprise du fichier, ou laissez la zone vide pour extraire tout le fichier.</translation>
     </message>
     <message>
-        <location filename="../processing/messages.py" line="50"/>
+        <location filename="../processing/messages.py" line="52"/>
         <source>The area to extract is empty. Draw a larger extent or choose a layer with polygons, or leave the area empty to extract the whole file.</source>
         <translation>La zone à extraire est vide. Tracez une emprise plus grande ou choisissez une couche de polygones, ou laissez la zone vide pour extraire tout le fichier.</translation>
     </message>
     <message>
-        <location filename="../processing/messages.py" line="80"/>
+        <location filename="../processing/messages.py" line="82"/>
         <source>The Python package {package} is missing or unusable ({detail}). See the Refuge README, section Installation, to install it.</source>
         <translation>Le paquet Python {package} est absent ou inutilisable ({detail}). Consultez le README de Refuge, section Installation, pour l’installer.</translation>
     </message>
     <message>
-        <location filename="../processing/messages.py" line="219"/>
+        <location filename="../processing/messages.py" line="225"/>
         <source>some nodes of the way are missing from the file (clipped extract)</source>
         <translation>des nœuds du chemin manquent dans le fichier (extrait découpé)</translation>
     </message>
     <message>
-        <location filename="../processing/messages.py" line="220"/>
+        <location filename="../processing/messages.py" line="226"/>
         <source>fewer than two distinct points</source>
         <translation>moins de deux points distincts</translation>
     </message>
     <message>
-        <location filename="../processing/messages.py" line="221"/>
+        <location filename="../processing/messages.py" line="227"/>
         <source>the way is not a closed ring, so it cannot be an area</source>
         <translation>le chemin n’est pas un anneau fermé et ne peut donc pas être une surface</translation>
     </message>
     <message>
-        <location filename="../processing/messages.py" line="222"/>
+        <location filename="../processing/messages.py" line="228"/>
         <source>the multipolygon could not be assembled (member ways missing from the file or rings not closed)</source>
         <translation>le multipolygone n’a pas pu être assemblé (chemins membres absents du fichier ou anneaux non fermés)</translation>
     </message>
     <message>
-        <location filename="../processing/messages.py" line="224"/>
+        <location filename="../processing/messages.py" line="230"/>
         <source>invalid geometry that could not be repaired</source>
         <translation>géométrie invalide qui n’a pas pu être réparée</translation>
     </message>
     <message>
-        <location filename="../processing/messages.py" line="234"/>
+        <location filename="../processing/messages.py" line="240"/>
         <source>Refuge cannot run its algorithms because of its Python dependencies:</source>
         <translation>Refuge ne peut pas exécuter ses algorithmes à cause de ses dépendances Python :</translation>
     </message>
@@ -289,182 +289,182 @@
         <translation>la géométrie n’est pas d’un type que cette entrée accepte (par exemple une ligne parmi des bâtiments)</translation>
     </message>
     <message>
-        <location filename="../processing/labels.py" line="23"/>
+        <location filename="../processing/labels.py" line="25"/>
         <source>the road has no length (its vertices coincide)</source>
         <translation>la route n’a pas de longueur (ses sommets sont confondus)</translation>
     </message>
     <message>
-        <location filename="../processing/labels.py" line="24"/>
+        <location filename="../processing/labels.py" line="26"/>
         <source>the node ids do not match the road&apos;s vertices</source>
         <translation>les identifiants de nœuds ne correspondent pas aux sommets de la route</translation>
     </message>
     <message>
-        <location filename="../processing/labels.py" line="25"/>
+        <location filename="../processing/labels.py" line="27"/>
         <source>the road is closed to this travel profile (its class, or access=no or private): it is not used</source>
         <translation>la route est fermée à ce profil de déplacement (sa classe, ou access=no ou private) : elle n’est pas utilisée</translation>
     </message>
     <message>
-        <location filename="../processing/labels.py" line="28"/>
+        <location filename="../processing/labels.py" line="30"/>
         <source>the zone has no geometry</source>
         <translation>la zone n’a pas de géométrie</translation>
     </message>
     <message>
-        <location filename="../processing/labels.py" line="30"/>
+        <location filename="../processing/labels.py" line="32"/>
         <source>the value of the class field is not in the value map</source>
         <translation>la valeur du champ de classe n’est pas dans la table de correspondance</translation>
     </message>
     <message>
-        <location filename="../processing/labels.py" line="31"/>
+        <location filename="../processing/labels.py" line="33"/>
         <source>the zone is not a polygon</source>
         <translation>la zone n’est pas un polygone</translation>
     </message>
     <message>
-        <location filename="../processing/messages.py" line="57"/>
+        <location filename="../processing/messages.py" line="59"/>
         <source>The raster {path} has no band {band}: it has {count}. Choose a band from 1 to {count}.</source>
         <translation>Le raster {path} n’a pas de bande {band} : il en a {count}. Choisissez une bande de 1 à {count}.</translation>
     </message>
     <message>
-        <location filename="../processing/messages.py" line="60"/>
+        <location filename="../processing/messages.py" line="62"/>
         <source>The raster {path} is rotated or sheared: Refuge reads north-up rasters only. Warp it to a north-up grid first (Raster &gt; Projections &gt; Warp).</source>
         <translation>Le raster {path} est pivoté ou cisaillé : Refuge ne lit que les rasters orientés au nord. Reprojetez-le d’abord sur une grille orientée au nord (Raster &gt; Projections &gt; Projection (warp)).</translation>
     </message>
     <message>
-        <location filename="../processing/messages.py" line="63"/>
+        <location filename="../processing/messages.py" line="65"/>
         <source>The raster {path} has no georeferencing: its pixels cannot be placed on the map. Georeference it first.</source>
         <translation>Le raster {path} n’a pas de géoréférencement : ses pixels ne peuvent pas être placés sur la carte. Géoréférencez-le d’abord.</translation>
     </message>
     <message>
-        <location filename="../processing/messages.py" line="66"/>
+        <location filename="../processing/messages.py" line="68"/>
         <source>The file {path} cannot be read as a raster. Check that it is a raster GDAL can open (a GeoTIFF for example) and that it is complete.</source>
         <translation>Le fichier {path} ne peut pas être lu comme un raster. Vérifiez que c’est un raster que GDAL sait ouvrir (un GeoTIFF par exemple) et qu’il est complet.</translation>
     </message>
     <message>
-        <location filename="../processing/messages.py" line="69"/>
+        <location filename="../processing/messages.py" line="71"/>
         <source>The file {path} exists but cannot be read (permission denied, or it is a folder). Check its permissions, or choose another file.</source>
         <translation>Le fichier {path} existe mais ne peut pas être lu (permission refusée, ou c’est un dossier). Vérifiez ses droits, ou choisissez un autre fichier.</translation>
     </message>
     <message>
-        <location filename="../processing/messages.py" line="112"/>
+        <location filename="../processing/messages.py" line="114"/>
         <source>A setting</source>
         <translation>Un réglage</translation>
     </message>
     <message>
-        <location filename="../processing/messages.py" line="115"/>
+        <location filename="../processing/messages.py" line="117"/>
         <source>above {low}</source>
         <translation>supérieure à {low}</translation>
     </message>
     <message>
-        <location filename="../processing/messages.py" line="115"/>
+        <location filename="../processing/messages.py" line="117"/>
         <source>at least {low}</source>
         <translation>au moins {low}</translation>
     </message>
     <message>
-        <location filename="../processing/messages.py" line="118"/>
+        <location filename="../processing/messages.py" line="120"/>
         <source>between {low} and {high}</source>
         <translation>entre {low} et {high}</translation>
     </message>
     <message>
-        <location filename="../processing/messages.py" line="120"/>
+        <location filename="../processing/messages.py" line="122"/>
         <source>{parameter}: &apos;{part}&apos; is out of range: the value must be {rule}.</source>
         <translation>{parameter} : « {part} » est hors plage : la valeur doit être {rule}.</translation>
     </message>
     <message>
-        <location filename="../processing/messages.py" line="123"/>
+        <location filename="../processing/messages.py" line="125"/>
         <source>{parameter}: &apos;{part}&apos; is not of the form key=value. Write pairs such as low=0.5; medium=0 separated by &apos;;&apos;.</source>
         <translation>{parameter} : « {part} » n’est pas de la forme clé=valeur. Écrivez des paires comme low=0.5; medium=0 séparées par « ; ».</translation>
     </message>
     <message>
-        <location filename="../processing/messages.py" line="125"/>
+        <location filename="../processing/messages.py" line="127"/>
         <source>{parameter}: &apos;{part}&apos; is not a key of this setting. The keys are: {allowed}.</source>
         <translation>{parameter} : « {part} » n’est pas une clé de ce réglage. Les clés sont : {allowed}.</translation>
     </message>
     <message>
-        <location filename="../processing/messages.py" line="126"/>
+        <location filename="../processing/messages.py" line="128"/>
         <source>{parameter}: &apos;{part}&apos; does not give a number (write 0.5 or 0,5).</source>
         <translation>{parameter} : « {part} » ne donne pas un nombre (écrivez 0.5 ou 0,5).</translation>
     </message>
     <message>
-        <location filename="../processing/messages.py" line="127"/>
+        <location filename="../processing/messages.py" line="129"/>
         <source>{parameter}: &apos;{part}&apos; gives a key a second time: give each key once.</source>
         <translation>{parameter} : « {part} » donne une clé une deuxième fois : donnez chaque clé une seule fois.</translation>
     </message>
     <message>
-        <location filename="../processing/messages.py" line="128"/>
+        <location filename="../processing/messages.py" line="130"/>
         <source>{parameter}: &apos;{part}&apos; is not a hazard class: write low, medium, high or dry (or faible, moyen, fort, sec).</source>
         <translation>{parameter} : « {part} » n’est pas une classe d’aléa : écrivez faible, moyen, fort ou sec (ou low, medium, high, dry).</translation>
     </message>
     <message>
-        <location filename="../processing/messages.py" line="130"/>
+        <location filename="../processing/messages.py" line="132"/>
         <source>{parameter} is empty: give at least one value.</source>
         <translation>{parameter} est vide : donnez au moins une valeur.</translation>
     </message>
     <message>
-        <location filename="../processing/messages.py" line="138"/>
+        <location filename="../processing/messages.py" line="140"/>
         <source>The output {path} would overwrite the input {other}: Refuge never writes over its inputs. Choose another output file.</source>
         <translation>La sortie {path} écraserait l’entrée {other} : Refuge n’écrit jamais sur ses entrées. Choisissez un autre fichier de sortie.</translation>
     </message>
     <message>
-        <location filename="../processing/messages.py" line="140"/>
+        <location filename="../processing/messages.py" line="142"/>
         <source>The output {path} is also chosen for {other}: each output needs a file of its own (or a layer of its own in a GeoPackage). Choose another file.</source>
         <translation>La sortie {path} est aussi choisie pour {other} : chaque sortie a besoin de son propre fichier (ou de sa propre couche dans un GeoPackage). Choisissez un autre fichier.</translation>
     </message>
     <message>
-        <location filename="../processing/messages.py" line="142"/>
+        <location filename="../processing/messages.py" line="144"/>
         <source>Cannot write {path}: the folder does not allow writing (permissions, or a read-only disk). Choose another folder.</source>
         <translation>Impossible d’écrire {path} : le dossier ne permet pas l’écriture (droits, ou disque en lecture seule). Choisissez un autre dossier.</translation>
     </message>
     <message>
-        <location filename="../processing/messages.py" line="144"/>
+        <location filename="../processing/messages.py" line="146"/>
         <source>Not enough space on the disk to write {path}. Free some space or choose another disk: nothing was written.</source>
         <translation>Pas assez de place sur le disque pour écrire {path}. Libérez de la place ou choisissez un autre disque : rien n’a été écrit.</translation>
     </message>
     <message>
-        <location filename="../processing/messages.py" line="146"/>
+        <location filename="../processing/messages.py" line="148"/>
         <source>The output {path} is a folder: give the name of a file inside it.</source>
         <translation>La sortie {path} est un dossier : donnez le nom d’un fichier dans ce dossier.</translation>
     </message>
     <message>
-        <location filename="../processing/messages.py" line="147"/>
+        <location filename="../processing/messages.py" line="149"/>
         <source>Could not write {path}: nothing was written. Choose another output file or folder.</source>
         <translation>Impossible d’écrire {path} : rien n’a été écrit. Choisissez un autre fichier ou dossier de sortie.</translation>
     </message>
     <message>
-        <location filename="../processing/messages.py" line="149"/>
+        <location filename="../processing/messages.py" line="151"/>
         <source>The file {path} could not be written completely (the disk may be full): nothing was written. Free some space or choose another output.</source>
         <translation>Le fichier {path} n’a pas pu être écrit en entier (le disque est peut-être plein) : rien n’a été écrit. Libérez de la place ou choisissez une autre sortie.</translation>
     </message>
     <message>
-        <location filename="../processing/messages.py" line="172"/>
+        <location filename="../processing/messages.py" line="174"/>
         <source>Not enough memory for this run: close other programs, or run it on a smaller area.</source>
         <translation>Pas assez de mémoire pour ce traitement : fermez d’autres programmes, ou lancez-le sur une zone plus petite.</translation>
     </message>
     <message>
-        <location filename="../processing/messages.py" line="182"/>
+        <location filename="../processing/messages.py" line="188"/>
         <source>Refuge stopped on an unexpected error ({kind}): nothing was written. Please report it with the log of this run (the technical detail is in QGIS&apos;s message log, tab Refuge).</source>
         <translation>Refuge s’est arrêté sur une erreur inattendue ({kind}) : rien n’a été écrit. Merci de la signaler avec le journal de ce traitement (le détail technique est dans le journal des messages de QGIS, onglet Refuge).</translation>
     </message>
     <message>
-        <location filename="../processing/messages.py" line="190"/>
+        <location filename="../processing/messages.py" line="196"/>
         <source>Technical detail: {detail}</source>
         <translation>Détail technique : {detail}</translation>
     </message>
     <message>
-        <location filename="../processing/messages.py" line="201"/>
+        <location filename="../processing/messages.py" line="207"/>
         <source>Permission denied for {path}: check its permissions or choose another file or folder.</source>
         <translation>Permission refusée pour {path} : vérifiez ses droits ou choisissez un autre fichier ou dossier.</translation>
     </message>
     <message>
-        <location filename="../processing/messages.py" line="204"/>
+        <location filename="../processing/messages.py" line="210"/>
         <source>The file or folder {path} does not exist.</source>
         <translation>Le fichier ou dossier {path} n’existe pas.</translation>
     </message>
     <message>
-        <location filename="../processing/messages.py" line="206"/>
+        <location filename="../processing/messages.py" line="212"/>
         <source>{path} is a folder, where a file was expected.</source>
         <translation>{path} est un dossier, là où un fichier était attendu.</translation>
     </message>
     <message>
-        <location filename="../processing/messages.py" line="207"/>
+        <location filename="../processing/messages.py" line="213"/>
         <source>The system could not read or write {path} (error {code}).</source>
         <translation>Le système n’a pas pu lire ou écrire {path} (erreur {code}).</translation>
     </message>
@@ -474,64 +474,69 @@
         <translation>La distance d’accrochage maximale doit être supérieure à 0 m : les points ne rejoignent une route qu’en deçà.</translation>
     </message>
     <message>
-        <location filename="../processing/messages.py" line="72"/>
+        <location filename="../processing/messages.py" line="74"/>
         <source>The file {path} holds a header but no OpenStreetMap data: not one node, way or relation. The download was probably interrupted; download it again.</source>
         <translation>Le fichier {path} contient un en-tête mais aucune donnée OpenStreetMap : pas un nœud, une voie ni une relation. Le téléchargement a sans doute été interrompu ; téléchargez-le à nouveau.</translation>
     </message>
     <message>
-        <location filename="../processing/messages.py" line="77"/>
+        <location filename="../processing/messages.py" line="79"/>
         <source>The output {path} must be a GeoPackage: give a file name ending in {expected}.</source>
         <translation>La sortie {path} doit être un GeoPackage : donnez un nom de fichier se terminant par {expected}.</translation>
     </message>
     <message>
-        <location filename="../processing/messages.py" line="89"/>
+        <location filename="../processing/messages.py" line="91"/>
         <source>The extent &apos;{value}&apos; cannot be read. Write it as xmin,xmax,ymin,ymax [EPSG:code], for example 7.41,7.44,43.72,43.75 [EPSG:4326], or leave it empty to extract the whole file.</source>
         <translation>L’emprise « {value} » est illisible. Écrivez-la xmin,xmax,ymin,ymax [EPSG:code], par exemple 7.41,7.44,43.72,43.75 [EPSG:4326], ou laissez-la vide pour extraire tout le fichier.</translation>
     </message>
     <message>
-        <location filename="../processing/messages.py" line="92"/>
+        <location filename="../processing/messages.py" line="94"/>
         <source>The extent &apos;{value}&apos; has a coordinate that is not a number (NaN or infinite). Give four numbers, xmin,xmax,ymin,ymax [EPSG:code], or leave it empty to extract the whole file.</source>
         <translation>L’emprise « {value} » a une coordonnée qui n’est pas un nombre (NaN ou infinie). Donnez quatre nombres, xmin,xmax,ymin,ymax [EPSG:code], ou laissez-la vide pour extraire tout le fichier.</translation>
     </message>
     <message>
-        <location filename="../processing/messages.py" line="95"/>
+        <location filename="../processing/messages.py" line="97"/>
         <source>The extent &apos;{value}&apos; has no width or no height, so nothing can touch it. Give an extent with xmin &lt; xmax and ymin &lt; ymax, or leave it empty to extract the whole file.</source>
         <translation>L’emprise « {value} » n’a pas de largeur ou pas de hauteur : rien ne peut la toucher. Donnez une emprise avec xmin &lt; xmax et ymin &lt; ymax, ou laissez-la vide pour extraire tout le fichier.</translation>
     </message>
     <message>
-        <location filename="../processing/messages.py" line="98"/>
+        <location filename="../processing/messages.py" line="100"/>
         <source>The coordinate reference system of the extent &apos;{value}&apos; is unknown. Give one QGIS knows, such as [EPSG:4326], or leave it empty to extract the whole file.</source>
         <translation>Le système de coordonnées de l’emprise « {value} » est inconnu. Donnez-en un que QGIS connaît, comme [EPSG:4326], ou laissez l’emprise vide pour extraire tout le fichier.</translation>
     </message>
     <message>
-        <location filename="../processing/messages.py" line="100"/>
+        <location filename="../processing/messages.py" line="102"/>
         <source>The extent &apos;{value}&apos; cannot be transformed to longitude and latitude (EPSG:4326): it lies outside what its coordinate reference system can place. Check its coordinates and its CRS.</source>
         <translation>L’emprise « {value} » ne peut pas être transformée en longitude et latitude (EPSG:4326) : elle sort de ce que son système de coordonnées sait placer. Vérifiez ses coordonnées et son SCR.</translation>
     </message>
     <message>
-        <location filename="../processing/messages.py" line="225"/>
+        <location filename="../processing/messages.py" line="231"/>
         <source>a relation that is not a multipolygon (or a boundary) has no area of its own; its member ways that are areas are extracted on their own</source>
         <translation>une relation qui n’est pas un multipolygone (ni une limite) n’a pas de surface à elle ; ses voies membres qui sont des surfaces sont extraites chacune pour elle-même</translation>
     </message>
     <message>
-        <location filename="../processing/messages.py" line="227"/>
+        <location filename="../processing/messages.py" line="233"/>
         <source>none of the relation&apos;s member nodes and ways are in the file</source>
         <translation>aucun des nœuds et voies membres de la relation n’est dans le fichier</translation>
     </message>
     <message>
-        <location filename="../processing/messages.py" line="236"/>
+        <location filename="../processing/messages.py" line="242"/>
         <source>- {package}: {detail}. Install: {install}.</source>
         <translation>- {package} : {detail}. À installer : {install}.</translation>
     </message>
     <message>
-        <location filename="../processing/messages.py" line="238"/>
+        <location filename="../processing/messages.py" line="244"/>
         <source>The Refuge README (section Installation) gives the commands. Then restart QGIS.</source>
         <translation>Le README de Refuge (section Installation) donne les commandes. Redémarrez ensuite QGIS.</translation>
     </message>
     <message>
-        <location filename="../processing/labels.py" line="20"/>
+        <location filename="../processing/labels.py" line="22"/>
         <source>the geometry encloses nothing (rings of fewer than four points, or folded onto a line)</source>
         <translation>la géométrie n’enferme rien (des anneaux de moins de quatre points, ou repliés sur une ligne)</translation>
+    </message>
+    <message>
+        <location filename="../processing/labels.py" line="20"/>
+        <source>the coordinates lie outside what the layer&apos;s coordinate reference system can place (a longitude of 1e20 degrees, for example)</source>
+        <translation>les coordonnées sortent de ce que le système de coordonnées de la couche sait placer (une longitude de 1e20 degrés, par exemple)</translation>
     </message>
 </context>
 <context>
@@ -1521,7 +1526,7 @@ Chaque couche a les colonnes osm_id, osm_type, name, category (un code stable), 
 <context>
     <name>messages</name>
     <message>
-        <location filename="../processing/layers.py" line="208"/>
+        <location filename="../processing/layers.py" line="220"/>
         <source>The field {field} does not exist in the layer.</source>
         <translation>Le champ {field} n’existe pas dans la couche.</translation>
     </message>
@@ -1596,37 +1601,37 @@ Chaque couche a les colonnes osm_id, osm_type, name, category (un code stable), 
         <translation>{layer} : {count} géométries invalides ont été réparées.</translation>
     </message>
     <message>
-        <location filename="../processing/layers.py" line="48"/>
+        <location filename="../processing/layers.py" line="52"/>
         <source>points</source>
         <translation>points</translation>
     </message>
     <message>
-        <location filename="../processing/layers.py" line="48"/>
+        <location filename="../processing/layers.py" line="52"/>
         <source>lines</source>
         <translation>lignes</translation>
     </message>
     <message>
-        <location filename="../processing/layers.py" line="49"/>
+        <location filename="../processing/layers.py" line="53"/>
         <source>polygons</source>
         <translation>polygones</translation>
     </message>
     <message>
-        <location filename="../processing/layers.py" line="49"/>
+        <location filename="../processing/layers.py" line="53"/>
         <source>no geometry</source>
         <translation>entités sans géométrie</translation>
     </message>
     <message>
-        <location filename="../processing/layers.py" line="119"/>
+        <location filename="../processing/layers.py" line="131"/>
         <source>The field {field} ({parameter}) holds values that are not numbers: {examples}. Correct them (or empty them), then run again.</source>
         <translation>Le champ {field} ({parameter}) contient des valeurs qui ne sont pas des nombres : {examples}. Corrigez-les (ou videz-les), puis relancez.</translation>
     </message>
     <message>
-        <location filename="../processing/layers.py" line="125"/>
+        <location filename="../processing/layers.py" line="137"/>
         <source>The field {field} ({parameter}) holds negative values: {examples}. People and capacities cannot be negative: correct them, then run again.</source>
         <translation>Le champ {field} ({parameter}) contient des valeurs négatives : {examples}. Populations et capacités ne peuvent pas être négatives : corrigez-les, puis relancez.</translation>
     </message>
     <message>
-        <location filename="../processing/layers.py" line="136"/>
+        <location filename="../processing/layers.py" line="148"/>
         <source> and {count} more</source>
         <translation> et {count} autres</translation>
     </message>

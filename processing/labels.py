@@ -17,6 +17,8 @@ def reason_labels():
         "invalid_coordinates": tr("the geometry has coordinates that are not numbers (NaN) or infinite"),
         "wrong_geometry_type": tr("the geometry is not of a type this input accepts (for example a line "
                                   "among buildings)"),
+        "outside_crs": tr("the coordinates lie outside what the layer's coordinate reference system can "
+                          "place (a longitude of 1e20 degrees, for example)"),
         "degenerate_geometry": tr("the geometry encloses nothing (rings of fewer than four points, or "
                                   "folded onto a line)"),
         # roads (network)

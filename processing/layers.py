@@ -4,6 +4,7 @@ import numpy as np
 from qgis.core import QgsFeature, QgsFeatureRequest, QgsGeometry, QgsProcessingException, QgsWkbTypes
 from qgis.PyQt.QtCore import QByteArray, QDate, QDateTime, QTime
 
+from ..core import crs as crs_tools
 from ..core import wkb
 from . import compat, messages
 
@@ -18,6 +19,9 @@ def crs_text(crs):
     if crs.authid():
         return crs.authid()
     return crs.toWkt(compat.WKT_PREFERRED)
+
+
+OUTSIDE_CRS = "outside_crs"  # reason code: coordinates the layer's CRS cannot place
 
 
 def dimensions_of(definition):
@@ -61,8 +65,16 @@ class FeatureArrays:
     """
 
     def _set_geometries(self, read):
+        """Take what :func:`refuge.core.wkb.from_wkb` read; ``self.crs`` must be set.
+
+        Geometries whose coordinates the layer's CRS cannot place (see
+        :func:`refuge.core.crs.placeable`) are set aside too, as ``outside_crs``.
+        """
         self.geometries = read.geometries
         self.reasons = read.reasons
+        outside = np.flatnonzero(~crs_tools.placeable(self.geometries, self.crs))
+        self.geometries[outside] = None
+        self.reasons[outside] = OUTSIDE_CRS
         self.null_geometry = [int(i) for i in read.rejected()]
 
     def reason(self, position):

@@ -1,5 +1,7 @@
 """Translated user messages for the engine's typed errors and reason codes."""
 
+import os
+
 from qgis.core import QgsProcessingException
 from qgis.PyQt.QtCore import QCoreApplication
 
@@ -177,8 +179,12 @@ def user_exception(exc, feedback=None, rename=None):
 
         from qgis.core import QgsMessageLog
 
-        QgsMessageLog.logMessage("".join(traceback.format_exception(type(exc), exc, exc.__traceback__)),
-                                 "Refuge")
+        trace = "".join(traceback.format_exception(type(exc), exc, exc.__traceback__))
+        QgsMessageLog.logMessage(trace, "Refuge")
+        debug = os.environ.get("REFUGE_DEBUG")  # for developers: a file the tracebacks go to (README)
+        if debug:
+            with open(debug, "a", encoding="utf-8") as handle:
+                handle.write(trace)
         message = tr("Refuge stopped on an unexpected error ({kind}): nothing was written. Please report "
                      "it with the log of this run (the technical detail is in QGIS's message log, tab "
                      "Refuge).").format(kind=type(exc).__name__)
