@@ -4,77 +4,67 @@
 <context>
     <name>@default</name>
     <message>
-        <location filename="../processing/messages.py" line="176"/>
+        <location filename="../processing/messages.py" line="195"/>
         <source>Canceled: nothing was written.</source>
         <translation>Annulé : rien n’a été écrit.</translation>
     </message>
     <message>
-        <location filename="../processing/messages.py" line="33"/>
+        <location filename="../processing/messages.py" line="56"/>
         <source>The file {path} does not exist. Choose an existing file.</source>
         <translation>Le fichier {path} n’existe pas. Choisissez un fichier existant.</translation>
     </message>
     <message>
-        <location filename="../processing/messages.py" line="35"/>
+        <location filename="../processing/messages.py" line="61"/>
         <source>The file {path} is empty (0 bytes). Download it again or choose another file.</source>
         <translation>Le fichier {path} est vide (0 octet). Téléchargez-le à nouveau ou choisissez un autre fichier.</translation>
     </message>
     <message>
-        <location filename="../processing/messages.py" line="38"/>
+        <location filename="../processing/messages.py" line="64"/>
         <source>The file {path} is not an OpenStreetMap .pbf file. Choose a file ending in .osm.pbf, for example an extract from download.geofabrik.de.</source>
         <translation>Le fichier {path} n’est pas un fichier OpenStreetMap .pbf. Choisissez un fichier se terminant par .osm.pbf, par exemple un extrait de download.geofabrik.de.</translation>
     </message>
     <message>
-        <location filename="../processing/messages.py" line="41"/>
+        <location filename="../processing/messages.py" line="67"/>
         <source>The file {path} is truncated: it has {actual} bytes but its content needs {expected}. The download was probably interrupted; download it again.</source>
         <translation>Le fichier {path} est tronqué : il fait {actual} octets mais son contenu en exige {expected}. Le téléchargement a sans doute été interrompu ; téléchargez-le à nouveau.</translation>
     </message>
     <message>
-        <location filename="../processing/messages.py" line="45"/>
-        <source>The file {path} is damaged and cannot be decoded ({detail}). Download it again.</source>
-        <translation>Le fichier {path} est endommagé et ne peut pas être décodé ({detail}). Téléchargez-le à nouveau.</translation>
-    </message>
-    <message>
-        <location filename="../processing/messages.py" line="48"/>
+        <location filename="../processing/messages.py" line="76"/>
         <source>The area to extract ({area}) does not overlap the data in the file ({data}). Choose an area inside the file&apos;s extent, or leave the area empty to extract the whole file.</source>
         <translation>La zone à extraire ({area}) ne recoupe pas les données du fichier ({data}). Choisissez une zone dans l’emprise du fichier, ou laissez la zone vide pour extraire tout le fichier.</translation>
     </message>
     <message>
-        <location filename="../processing/messages.py" line="52"/>
+        <location filename="../processing/messages.py" line="80"/>
         <source>The area to extract is empty. Draw a larger extent or choose a layer with polygons, or leave the area empty to extract the whole file.</source>
         <translation>La zone à extraire est vide. Tracez une emprise plus grande ou choisissez une couche de polygones, ou laissez la zone vide pour extraire tout le fichier.</translation>
     </message>
     <message>
-        <location filename="../processing/messages.py" line="82"/>
-        <source>The Python package {package} is missing or unusable ({detail}). See the Refuge README, section Installation, to install it.</source>
-        <translation>Le paquet Python {package} est absent ou inutilisable ({detail}). Consultez le README de Refuge, section Installation, pour l’installer.</translation>
-    </message>
-    <message>
-        <location filename="../processing/messages.py" line="225"/>
+        <location filename="../processing/messages.py" line="242"/>
         <source>some nodes of the way are missing from the file (clipped extract)</source>
         <translation>des nœuds du chemin manquent dans le fichier (extrait découpé)</translation>
     </message>
     <message>
-        <location filename="../processing/messages.py" line="226"/>
+        <location filename="../processing/messages.py" line="243"/>
         <source>fewer than two distinct points</source>
         <translation>moins de deux points distincts</translation>
     </message>
     <message>
-        <location filename="../processing/messages.py" line="227"/>
+        <location filename="../processing/messages.py" line="244"/>
         <source>the way is not a closed ring, so it cannot be an area</source>
         <translation>le chemin n’est pas un anneau fermé et ne peut donc pas être une surface</translation>
     </message>
     <message>
-        <location filename="../processing/messages.py" line="228"/>
+        <location filename="../processing/messages.py" line="245"/>
         <source>the multipolygon could not be assembled (member ways missing from the file or rings not closed)</source>
         <translation>le multipolygone n’a pas pu être assemblé (chemins membres absents du fichier ou anneaux non fermés)</translation>
     </message>
     <message>
-        <location filename="../processing/messages.py" line="230"/>
+        <location filename="../processing/messages.py" line="247"/>
         <source>invalid geometry that could not be repaired</source>
         <translation>géométrie invalide qui n’a pas pu être réparée</translation>
     </message>
     <message>
-        <location filename="../processing/messages.py" line="240"/>
+        <location filename="../processing/messages.py" line="257"/>
         <source>Refuge cannot run its algorithms because of its Python dependencies:</source>
         <translation>Refuge ne peut pas exécuter ses algorithmes à cause de ses dépendances Python :</translation>
     </message>
@@ -99,142 +89,142 @@
         <translation>Fort</translation>
     </message>
     <message>
-        <location filename="../processing/network.py" line="191"/>
+        <location filename="../processing/network.py" line="196"/>
         <source>Roads</source>
         <translation>Routes</translation>
     </message>
     <message>
-        <location filename="../processing/network.py" line="193"/>
+        <location filename="../processing/network.py" line="198"/>
         <source>Road class field</source>
         <translation>Champ de classe de route</translation>
     </message>
     <message>
-        <location filename="../processing/network.py" line="193"/>
+        <location filename="../processing/network.py" line="198"/>
         <source>Speed field (km/h)</source>
         <translation>Champ de vitesse (km/h)</translation>
     </message>
     <message>
-        <location filename="../processing/network.py" line="193"/>
+        <location filename="../processing/network.py" line="198"/>
         <source>Oneway field</source>
         <translation>Champ de sens unique</translation>
     </message>
     <message>
-        <location filename="../processing/network.py" line="193"/>
+        <location filename="../processing/network.py" line="198"/>
         <source>Node ids field</source>
         <translation>Champ des identifiants de nœuds</translation>
     </message>
     <message>
-        <location filename="../processing/network.py" line="193"/>
+        <location filename="../processing/network.py" line="198"/>
         <source>Access field</source>
         <translation>Champ d’accès</translation>
     </message>
     <message>
-        <location filename="../processing/network.py" line="193"/>
+        <location filename="../processing/network.py" line="198"/>
         <source>Maximum speed field (km/h)</source>
         <translation>Champ de vitesse maximale (km/h)</translation>
     </message>
     <message>
-        <location filename="../processing/network.py" line="193"/>
+        <location filename="../processing/network.py" line="198"/>
         <source>Bridge field</source>
         <translation>Champ de pont</translation>
     </message>
     <message>
-        <location filename="../processing/network.py" line="193"/>
+        <location filename="../processing/network.py" line="198"/>
         <source>Tunnel field</source>
         <translation>Champ de tunnel</translation>
     </message>
     <message>
-        <location filename="../processing/network.py" line="205"/>
+        <location filename="../processing/network.py" line="210"/>
         <source>Topology tolerance (m)</source>
         <translation>Tolérance topologique (m)</translation>
     </message>
     <message>
-        <location filename="../processing/network.py" line="208"/>
+        <location filename="../processing/network.py" line="213"/>
         <source>Travel profile</source>
         <translation>Profil de déplacement</translation>
     </message>
     <message>
-        <location filename="../processing/network.py" line="208"/>
+        <location filename="../processing/network.py" line="213"/>
         <source>Walk</source>
         <translation>À pied</translation>
     </message>
     <message>
-        <location filename="../processing/network.py" line="208"/>
+        <location filename="../processing/network.py" line="213"/>
         <source>Drive</source>
         <translation>En voiture</translation>
     </message>
     <message>
-        <location filename="../processing/network.py" line="210"/>
+        <location filename="../processing/network.py" line="215"/>
         <source>Hazard classes</source>
         <translation>Classes d’aléa</translation>
     </message>
     <message>
-        <location filename="../processing/network.py" line="212"/>
+        <location filename="../processing/network.py" line="217"/>
         <source>Hazard class field</source>
         <translation>Champ de classe d’aléa</translation>
     </message>
     <message>
-        <location filename="../processing/network.py" line="216"/>
+        <location filename="../processing/network.py" line="221"/>
         <source>Speed factor per class (0 = impassable)</source>
         <translation>Coefficient de vitesse par classe (0 = impraticable)</translation>
     </message>
     <message>
-        <location filename="../processing/network.py" line="218"/>
+        <location filename="../processing/network.py" line="223"/>
         <source>Maximum walking depth (m)</source>
         <translation>Hauteur d’eau maximale à pied (m)</translation>
     </message>
     <message>
-        <location filename="../processing/network.py" line="221"/>
+        <location filename="../processing/network.py" line="226"/>
         <source>Maximum snapping distance (m)</source>
         <translation>Distance d’accrochage maximale (m)</translation>
     </message>
     <message>
-        <location filename="../processing/network.py" line="235"/>
+        <location filename="../processing/network.py" line="240"/>
         <source>The roads layer has no field {field}.</source>
         <translation>La couche des routes n’a pas de champ {field}.</translation>
     </message>
     <message>
-        <location filename="../processing/network.py" line="244"/>
+        <location filename="../processing/network.py" line="249"/>
         <source>The roads layer is empty. Choose a layer of road lines.</source>
         <translation>La couche des routes est vide. Choisissez une couche de lignes routières.</translation>
     </message>
     <message>
-        <location filename="../processing/network.py" line="256"/>
+        <location filename="../processing/network.py" line="261"/>
         <source>The roads are in a geographic CRS ({crs}): lengths are measured on the WGS 84 ellipsoid and points are snapped in a local metric projection.</source>
         <translation>Les routes sont dans un SCR géographique ({crs}) : les longueurs sont mesurées sur l’ellipsoïde WGS 84 et les points sont accrochés dans une projection métrique locale.</translation>
     </message>
     <message>
-        <location filename="../processing/network.py" line="296"/>
+        <location filename="../processing/network.py" line="301"/>
         <source>Multi-part roads: node ids are not used; roads are joined by their coordinates.</source>
         <translation>Routes multiparties : les identifiants de nœuds ne sont pas utilisés ; les routes sont raccordées par leurs coordonnées.</translation>
     </message>
     <message>
-        <location filename="../processing/network.py" line="315"/>
+        <location filename="../processing/network.py" line="320"/>
         <source>No road of the roads layer can be used for {profile}: check the road class field and the travel profile.</source>
         <translation>Aucune route de la couche des routes n’est praticable {profile} : vérifiez le champ de classe de route et le profil de déplacement.</translation>
     </message>
     <message>
-        <location filename="../processing/network.py" line="346"/>
+        <location filename="../processing/network.py" line="359"/>
         <source>walking</source>
         <translation>à pied</translation>
     </message>
     <message>
-        <location filename="../processing/network.py" line="346"/>
+        <location filename="../processing/network.py" line="359"/>
         <source>driving</source>
         <translation>en voiture</translation>
     </message>
     <message>
-        <location filename="../processing/network.py" line="351"/>
+        <location filename="../processing/network.py" line="364"/>
         <source>Give hazard classes or a flood depth raster, not both.</source>
         <translation>Indiquez des classes d’aléa ou un raster de hauteur d’eau, pas les deux.</translation>
     </message>
     <message>
-        <location filename="../processing/network.py" line="366"/>
+        <location filename="../processing/network.py" line="379"/>
         <source>The hazard layer has no field {field}. Choose its class field, or prepare it with Prepare a hazard layer.</source>
         <translation>La couche d’aléa n’a pas de champ {field}. Choisissez son champ de classe, ou préparez-la avec Préparer une couche d’aléa.</translation>
     </message>
     <message>
-        <location filename="../processing/network.py" line="166"/>
+        <location filename="../processing/network.py" line="171"/>
         <source>&lt;b&gt;Roads&lt;/b&gt;: lines, for example the roads layer of Extract OSM layers from a .pbf file. &lt;b&gt;Road class field&lt;/b&gt; (OSM highway values), &lt;b&gt;Speed field (km/h)&lt;/b&gt; (replaces the class speed where set), &lt;b&gt;Oneway field&lt;/b&gt; (1, -1, 0 or yes/no; driving only), &lt;b&gt;Access field&lt;/b&gt; (no and private close a road), &lt;b&gt;Maximum speed field (km/h)&lt;/b&gt; (driving only), &lt;b&gt;Bridge field&lt;/b&gt; and &lt;b&gt;Tunnel field&lt;/b&gt;.
 &lt;b&gt;Node ids field&lt;/b&gt;: OSM node ids of every vertex; roads meet where they share a node. Without it, roads meet at shared vertices, at line ends within the &lt;b&gt;Topology tolerance (m)&lt;/b&gt; and where they cross; bridges and tunnels meet other roads only at their ends.
 &lt;b&gt;Travel profile&lt;/b&gt;: walking (4.5 km/h, 3 km/h on steps; no motorways or trunk roads) or driving (speed per road class or maxspeed; oneway respected).
@@ -249,22 +239,22 @@
 </translation>
     </message>
     <message>
-        <location filename="../processing/network.py" line="322"/>
+        <location filename="../processing/network.py" line="327"/>
         <source>{count} roads are not used for {profile}: their class is closed to it, or their access is no or private.</source>
         <translation>{count} routes ne sont pas utilisées {profile} : leur classe leur est fermée, ou leur accès vaut no ou private.</translation>
     </message>
     <message>
-        <location filename="../processing/network.py" line="326"/>
+        <location filename="../processing/network.py" line="331"/>
         <source>{count} roads have no class: they take the speed of an ordinary road ({speed} km/h).</source>
         <translation>{count} routes n’ont pas de classe : elles prennent la vitesse d’une route ordinaire ({speed} km/h).</translation>
     </message>
     <message>
-        <location filename="../processing/network.py" line="330"/>
+        <location filename="../processing/network.py" line="335"/>
         <source>{count} roads have no value in the speed field: they take the speed of their class.</source>
         <translation>{count} routes n’ont pas de valeur dans le champ de vitesse : elles prennent la vitesse de leur classe.</translation>
     </message>
     <message>
-        <location filename="../processing/network.py" line="157"/>
+        <location filename="../processing/network.py" line="162"/>
         <source>Evacuation and access</source>
         <translation>Évacuation et accès</translation>
     </message>
@@ -319,212 +309,212 @@
         <translation>la zone n’est pas un polygone</translation>
     </message>
     <message>
-        <location filename="../processing/messages.py" line="59"/>
+        <location filename="../processing/messages.py" line="92"/>
         <source>The raster {path} has no band {band}: it has {count}. Choose a band from 1 to {count}.</source>
         <translation>Le raster {path} n’a pas de bande {band} : il en a {count}. Choisissez une bande de 1 à {count}.</translation>
     </message>
     <message>
-        <location filename="../processing/messages.py" line="62"/>
+        <location filename="../processing/messages.py" line="95"/>
         <source>The raster {path} is rotated or sheared: Refuge reads north-up rasters only. Warp it to a north-up grid first (Raster &gt; Projections &gt; Warp).</source>
         <translation>Le raster {path} est pivoté ou cisaillé : Refuge ne lit que les rasters orientés au nord. Reprojetez-le d’abord sur une grille orientée au nord (Raster &gt; Projections &gt; Projection (warp)).</translation>
     </message>
     <message>
-        <location filename="../processing/messages.py" line="65"/>
+        <location filename="../processing/messages.py" line="98"/>
         <source>The raster {path} has no georeferencing: its pixels cannot be placed on the map. Georeference it first.</source>
         <translation>Le raster {path} n’a pas de géoréférencement : ses pixels ne peuvent pas être placés sur la carte. Géoréférencez-le d’abord.</translation>
     </message>
     <message>
-        <location filename="../processing/messages.py" line="68"/>
+        <location filename="../processing/messages.py" line="89"/>
         <source>The file {path} cannot be read as a raster. Check that it is a raster GDAL can open (a GeoTIFF for example) and that it is complete.</source>
         <translation>Le fichier {path} ne peut pas être lu comme un raster. Vérifiez que c’est un raster que GDAL sait ouvrir (un GeoTIFF par exemple) et qu’il est complet.</translation>
     </message>
     <message>
-        <location filename="../processing/messages.py" line="71"/>
+        <location filename="../processing/messages.py" line="58"/>
         <source>The file {path} exists but cannot be read (permission denied, or it is a folder). Check its permissions, or choose another file.</source>
         <translation>Le fichier {path} existe mais ne peut pas être lu (permission refusée, ou c’est un dossier). Vérifiez ses droits, ou choisissez un autre fichier.</translation>
     </message>
     <message>
-        <location filename="../processing/messages.py" line="114"/>
+        <location filename="../processing/messages.py" line="133"/>
         <source>A setting</source>
         <translation>Un réglage</translation>
     </message>
     <message>
-        <location filename="../processing/messages.py" line="117"/>
+        <location filename="../processing/messages.py" line="136"/>
         <source>above {low}</source>
         <translation>supérieure à {low}</translation>
     </message>
     <message>
-        <location filename="../processing/messages.py" line="117"/>
+        <location filename="../processing/messages.py" line="136"/>
         <source>at least {low}</source>
         <translation>au moins {low}</translation>
     </message>
     <message>
-        <location filename="../processing/messages.py" line="120"/>
+        <location filename="../processing/messages.py" line="139"/>
         <source>between {low} and {high}</source>
         <translation>entre {low} et {high}</translation>
     </message>
     <message>
-        <location filename="../processing/messages.py" line="122"/>
+        <location filename="../processing/messages.py" line="141"/>
         <source>{parameter}: &apos;{part}&apos; is out of range: the value must be {rule}.</source>
         <translation>{parameter} : « {part} » est hors plage : la valeur doit être {rule}.</translation>
     </message>
     <message>
-        <location filename="../processing/messages.py" line="125"/>
+        <location filename="../processing/messages.py" line="144"/>
         <source>{parameter}: &apos;{part}&apos; is not of the form key=value. Write pairs such as low=0.5; medium=0 separated by &apos;;&apos;.</source>
         <translation>{parameter} : « {part} » n’est pas de la forme clé=valeur. Écrivez des paires comme low=0.5; medium=0 séparées par « ; ».</translation>
     </message>
     <message>
-        <location filename="../processing/messages.py" line="127"/>
+        <location filename="../processing/messages.py" line="146"/>
         <source>{parameter}: &apos;{part}&apos; is not a key of this setting. The keys are: {allowed}.</source>
         <translation>{parameter} : « {part} » n’est pas une clé de ce réglage. Les clés sont : {allowed}.</translation>
     </message>
     <message>
-        <location filename="../processing/messages.py" line="128"/>
+        <location filename="../processing/messages.py" line="147"/>
         <source>{parameter}: &apos;{part}&apos; does not give a number (write 0.5 or 0,5).</source>
         <translation>{parameter} : « {part} » ne donne pas un nombre (écrivez 0.5 ou 0,5).</translation>
     </message>
     <message>
-        <location filename="../processing/messages.py" line="129"/>
+        <location filename="../processing/messages.py" line="148"/>
         <source>{parameter}: &apos;{part}&apos; gives a key a second time: give each key once.</source>
         <translation>{parameter} : « {part} » donne une clé une deuxième fois : donnez chaque clé une seule fois.</translation>
     </message>
     <message>
-        <location filename="../processing/messages.py" line="130"/>
+        <location filename="../processing/messages.py" line="149"/>
         <source>{parameter}: &apos;{part}&apos; is not a hazard class: write low, medium, high or dry (or faible, moyen, fort, sec).</source>
         <translation>{parameter} : « {part} » n’est pas une classe d’aléa : écrivez faible, moyen, fort ou sec (ou low, medium, high, dry).</translation>
     </message>
     <message>
-        <location filename="../processing/messages.py" line="132"/>
+        <location filename="../processing/messages.py" line="151"/>
         <source>{parameter} is empty: give at least one value.</source>
         <translation>{parameter} est vide : donnez au moins une valeur.</translation>
     </message>
     <message>
-        <location filename="../processing/messages.py" line="140"/>
+        <location filename="../processing/messages.py" line="159"/>
         <source>The output {path} would overwrite the input {other}: Refuge never writes over its inputs. Choose another output file.</source>
         <translation>La sortie {path} écraserait l’entrée {other} : Refuge n’écrit jamais sur ses entrées. Choisissez un autre fichier de sortie.</translation>
     </message>
     <message>
-        <location filename="../processing/messages.py" line="142"/>
+        <location filename="../processing/messages.py" line="161"/>
         <source>The output {path} is also chosen for {other}: each output needs a file of its own (or a layer of its own in a GeoPackage). Choose another file.</source>
         <translation>La sortie {path} est aussi choisie pour {other} : chaque sortie a besoin de son propre fichier (ou de sa propre couche dans un GeoPackage). Choisissez un autre fichier.</translation>
     </message>
     <message>
-        <location filename="../processing/messages.py" line="144"/>
+        <location filename="../processing/messages.py" line="163"/>
         <source>Cannot write {path}: the folder does not allow writing (permissions, or a read-only disk). Choose another folder.</source>
         <translation>Impossible d’écrire {path} : le dossier ne permet pas l’écriture (droits, ou disque en lecture seule). Choisissez un autre dossier.</translation>
     </message>
     <message>
-        <location filename="../processing/messages.py" line="146"/>
+        <location filename="../processing/messages.py" line="165"/>
         <source>Not enough space on the disk to write {path}. Free some space or choose another disk: nothing was written.</source>
         <translation>Pas assez de place sur le disque pour écrire {path}. Libérez de la place ou choisissez un autre disque : rien n’a été écrit.</translation>
     </message>
     <message>
-        <location filename="../processing/messages.py" line="148"/>
+        <location filename="../processing/messages.py" line="167"/>
         <source>The output {path} is a folder: give the name of a file inside it.</source>
         <translation>La sortie {path} est un dossier : donnez le nom d’un fichier dans ce dossier.</translation>
     </message>
     <message>
-        <location filename="../processing/messages.py" line="149"/>
+        <location filename="../processing/messages.py" line="168"/>
         <source>Could not write {path}: nothing was written. Choose another output file or folder.</source>
         <translation>Impossible d’écrire {path} : rien n’a été écrit. Choisissez un autre fichier ou dossier de sortie.</translation>
     </message>
     <message>
-        <location filename="../processing/messages.py" line="151"/>
+        <location filename="../processing/messages.py" line="170"/>
         <source>The file {path} could not be written completely (the disk may be full): nothing was written. Free some space or choose another output.</source>
         <translation>Le fichier {path} n’a pas pu être écrit en entier (le disque est peut-être plein) : rien n’a été écrit. Libérez de la place ou choisissez une autre sortie.</translation>
     </message>
     <message>
-        <location filename="../processing/messages.py" line="174"/>
+        <location filename="../processing/messages.py" line="193"/>
         <source>Not enough memory for this run: close other programs, or run it on a smaller area.</source>
         <translation>Pas assez de mémoire pour ce traitement : fermez d’autres programmes, ou lancez-le sur une zone plus petite.</translation>
     </message>
     <message>
-        <location filename="../processing/messages.py" line="188"/>
+        <location filename="../processing/messages.py" line="38"/>
         <source>Refuge stopped on an unexpected error ({kind}): nothing was written. Please report it with the log of this run (the technical detail is in QGIS&apos;s message log, tab Refuge).</source>
         <translation>Refuge s’est arrêté sur une erreur inattendue ({kind}) : rien n’a été écrit. Merci de la signaler avec le journal de ce traitement (le détail technique est dans le journal des messages de QGIS, onglet Refuge).</translation>
     </message>
     <message>
-        <location filename="../processing/messages.py" line="196"/>
+        <location filename="../processing/messages.py" line="213"/>
         <source>Technical detail: {detail}</source>
         <translation>Détail technique : {detail}</translation>
     </message>
     <message>
-        <location filename="../processing/messages.py" line="207"/>
+        <location filename="../processing/messages.py" line="224"/>
         <source>Permission denied for {path}: check its permissions or choose another file or folder.</source>
         <translation>Permission refusée pour {path} : vérifiez ses droits ou choisissez un autre fichier ou dossier.</translation>
     </message>
     <message>
-        <location filename="../processing/messages.py" line="210"/>
+        <location filename="../processing/messages.py" line="227"/>
         <source>The file or folder {path} does not exist.</source>
         <translation>Le fichier ou dossier {path} n’existe pas.</translation>
     </message>
     <message>
-        <location filename="../processing/messages.py" line="212"/>
+        <location filename="../processing/messages.py" line="229"/>
         <source>{path} is a folder, where a file was expected.</source>
         <translation>{path} est un dossier, là où un fichier était attendu.</translation>
     </message>
     <message>
-        <location filename="../processing/messages.py" line="213"/>
+        <location filename="../processing/messages.py" line="230"/>
         <source>The system could not read or write {path} (error {code}).</source>
         <translation>Le système n’a pas pu lire ou écrire {path} (erreur {code}).</translation>
     </message>
     <message>
-        <location filename="../processing/network.py" line="356"/>
+        <location filename="../processing/network.py" line="369"/>
         <source>The maximum snapping distance must be above 0 m: points join a road only within it.</source>
         <translation>La distance d’accrochage maximale doit être supérieure à 0 m : les points ne rejoignent une route qu’en deçà.</translation>
     </message>
     <message>
-        <location filename="../processing/messages.py" line="74"/>
+        <location filename="../processing/messages.py" line="73"/>
         <source>The file {path} holds a header but no OpenStreetMap data: not one node, way or relation. The download was probably interrupted; download it again.</source>
         <translation>Le fichier {path} contient un en-tête mais aucune donnée OpenStreetMap : pas un nœud, une voie ni une relation. Le téléchargement a sans doute été interrompu ; téléchargez-le à nouveau.</translation>
     </message>
     <message>
-        <location filename="../processing/messages.py" line="79"/>
+        <location filename="../processing/messages.py" line="85"/>
         <source>The output {path} must be a GeoPackage: give a file name ending in {expected}.</source>
         <translation>La sortie {path} doit être un GeoPackage : donnez un nom de fichier se terminant par {expected}.</translation>
     </message>
     <message>
-        <location filename="../processing/messages.py" line="91"/>
+        <location filename="../processing/messages.py" line="110"/>
         <source>The extent &apos;{value}&apos; cannot be read. Write it as xmin,xmax,ymin,ymax [EPSG:code], for example 7.41,7.44,43.72,43.75 [EPSG:4326], or leave it empty to extract the whole file.</source>
         <translation>L’emprise « {value} » est illisible. Écrivez-la xmin,xmax,ymin,ymax [EPSG:code], par exemple 7.41,7.44,43.72,43.75 [EPSG:4326], ou laissez-la vide pour extraire tout le fichier.</translation>
     </message>
     <message>
-        <location filename="../processing/messages.py" line="94"/>
+        <location filename="../processing/messages.py" line="113"/>
         <source>The extent &apos;{value}&apos; has a coordinate that is not a number (NaN or infinite). Give four numbers, xmin,xmax,ymin,ymax [EPSG:code], or leave it empty to extract the whole file.</source>
         <translation>L’emprise « {value} » a une coordonnée qui n’est pas un nombre (NaN ou infinie). Donnez quatre nombres, xmin,xmax,ymin,ymax [EPSG:code], ou laissez-la vide pour extraire tout le fichier.</translation>
     </message>
     <message>
-        <location filename="../processing/messages.py" line="97"/>
+        <location filename="../processing/messages.py" line="116"/>
         <source>The extent &apos;{value}&apos; has no width or no height, so nothing can touch it. Give an extent with xmin &lt; xmax and ymin &lt; ymax, or leave it empty to extract the whole file.</source>
         <translation>L’emprise « {value} » n’a pas de largeur ou pas de hauteur : rien ne peut la toucher. Donnez une emprise avec xmin &lt; xmax et ymin &lt; ymax, ou laissez-la vide pour extraire tout le fichier.</translation>
     </message>
     <message>
-        <location filename="../processing/messages.py" line="100"/>
+        <location filename="../processing/messages.py" line="119"/>
         <source>The coordinate reference system of the extent &apos;{value}&apos; is unknown. Give one QGIS knows, such as [EPSG:4326], or leave it empty to extract the whole file.</source>
         <translation>Le système de coordonnées de l’emprise « {value} » est inconnu. Donnez-en un que QGIS connaît, comme [EPSG:4326], ou laissez l’emprise vide pour extraire tout le fichier.</translation>
     </message>
     <message>
-        <location filename="../processing/messages.py" line="102"/>
+        <location filename="../processing/messages.py" line="121"/>
         <source>The extent &apos;{value}&apos; cannot be transformed to longitude and latitude (EPSG:4326): it lies outside what its coordinate reference system can place. Check its coordinates and its CRS.</source>
         <translation>L’emprise « {value} » ne peut pas être transformée en longitude et latitude (EPSG:4326) : elle sort de ce que son système de coordonnées sait placer. Vérifiez ses coordonnées et son SCR.</translation>
     </message>
     <message>
-        <location filename="../processing/messages.py" line="231"/>
+        <location filename="../processing/messages.py" line="248"/>
         <source>a relation that is not a multipolygon (or a boundary) has no area of its own; its member ways that are areas are extracted on their own</source>
         <translation>une relation qui n’est pas un multipolygone (ni une limite) n’a pas de surface à elle ; ses voies membres qui sont des surfaces sont extraites chacune pour elle-même</translation>
     </message>
     <message>
-        <location filename="../processing/messages.py" line="233"/>
+        <location filename="../processing/messages.py" line="250"/>
         <source>none of the relation&apos;s member nodes and ways are in the file</source>
         <translation>aucun des nœuds et voies membres de la relation n’est dans le fichier</translation>
     </message>
     <message>
-        <location filename="../processing/messages.py" line="242"/>
+        <location filename="../processing/messages.py" line="259"/>
         <source>- {package}: {detail}. Install: {install}.</source>
         <translation>- {package} : {detail}. À installer : {install}.</translation>
     </message>
     <message>
-        <location filename="../processing/messages.py" line="244"/>
+        <location filename="../processing/messages.py" line="261"/>
         <source>The Refuge README (section Installation) gives the commands. Then restart QGIS.</source>
         <translation>Le README de Refuge (section Installation) donne les commandes. Redémarrez ensuite QGIS.</translation>
     </message>
@@ -537,6 +527,26 @@
         <location filename="../processing/labels.py" line="20"/>
         <source>the coordinates lie outside what the layer&apos;s coordinate reference system can place (a longitude of 1e20 degrees, for example)</source>
         <translation>les coordonnées sortent de ce que le système de coordonnées de la couche sait placer (une longitude de 1e20 degrés, par exemple)</translation>
+    </message>
+    <message>
+        <location filename="../processing/messages.py" line="53"/>
+        <source>The file {path} cannot be used: check that it is the right file and that it is complete.</source>
+        <translation>Le fichier {path} est inutilisable : vérifiez que c’est le bon fichier et qu’il est complet.</translation>
+    </message>
+    <message>
+        <location filename="../processing/messages.py" line="71"/>
+        <source>The file {path} is damaged and cannot be decoded. Download it again.</source>
+        <translation>Le fichier {path} est endommagé et ne peut pas être décodé. Téléchargez-le à nouveau.</translation>
+    </message>
+    <message>
+        <location filename="../processing/messages.py" line="101"/>
+        <source>The Python package {package} is missing or unusable. See the Refuge README, section Installation, to install it.</source>
+        <translation>Le paquet Python {package} est absent ou inutilisable. Voyez le README de Refuge, section Installation, pour l’installer.</translation>
+    </message>
+    <message>
+        <location filename="../processing/network.py" line="343"/>
+        <source>No household is within {distance} m of a usable road. Check that the roads and the households cover the same area (and their CRS), or raise the maximum snapping distance.</source>
+        <translation>Aucun ménage n’est à moins de {distance} m d’une route utilisable. Vérifiez que les routes et les ménages couvrent la même zone (et leur SCR), ou augmentez la distance d’accrochage maximale.</translation>
     </message>
 </context>
 <context>
@@ -774,22 +784,17 @@
         <translation>Les {count} abris sont tous dans la zone d’aléa (ou sans géométrie) : il ne reste aucun abri sûr. Ajoutez des abris hors de l’aléa, ou vérifiez la couche d’aléa.</translation>
     </message>
     <message>
-        <location filename="../processing/evacuation_access.py" line="243"/>
-        <source>No household is within {distance} m of a usable road. Check that the roads and the households cover the same area (and their CRS), or raise the maximum snapping distance.</source>
-        <translation>Aucun ménage n’est à moins de {distance} m d’une route utilisable. Vérifiez que les routes et les ménages couvrent la même zone (et leur SCR), ou augmentez la distance d’accrochage maximale.</translation>
-    </message>
-    <message>
         <location filename="../processing/evacuation_access.py" line="181"/>
         <source>The capacity-constrained assignment needs the shelters&apos; capacity field.</source>
         <translation>L’affectation sous contrainte de capacité nécessite le champ de capacité des abris.</translation>
     </message>
     <message>
-        <location filename="../processing/evacuation_access.py" line="261"/>
+        <location filename="../processing/evacuation_access.py" line="257"/>
         <source>Assigning households to shelters within their capacity.</source>
         <translation>Affectation des ménages aux abris dans la limite de leur capacité.</translation>
     </message>
     <message>
-        <location filename="../processing/evacuation_access.py" line="347"/>
+        <location filename="../processing/evacuation_access.py" line="342"/>
         <source>{reachable} households reach a safe shelter, {at} are at one, {isolated} are cut off by the flood, {none} have no shelter reachable even without the flood, {no_road} have no road nearby.</source>
         <translation>{reachable} ménages atteignent un abri sûr, {at} y sont déjà, {isolated} sont isolés par l’inondation, {none} n’ont aucun abri accessible même sans inondation, {no_road} n’ont pas de route à proximité.</translation>
     </message>
@@ -818,12 +823,12 @@ Outputs: &lt;b&gt;Households with access&lt;/b&gt; (status: reachable, at_shelte
 Sorties : &lt;b&gt;Accès des ménages&lt;/b&gt; (statut : reachable, at_shelter, isolated_by_flood, no_shelter_reachable ou no_road ; shelter_fid, distance_m le long de l’itinéraire le plus rapide, travel_time_s, snap_distance_m, dry_time_s sans l’inondation), &lt;b&gt;Charge des abris&lt;/b&gt;, &lt;b&gt;Itinéraires&lt;/b&gt;, &lt;b&gt;Tronçons de routes avec état d’inondation&lt;/b&gt;, &lt;b&gt;Accès par unité&lt;/b&gt;, &lt;b&gt;Isochrones&lt;/b&gt;, &lt;b&gt;Entités rejetées&lt;/b&gt; et &lt;b&gt;Résumé (JSON)&lt;/b&gt;. Les distances sont des mètres géodésiques (WGS 84) ; les coûts réseau excluent la distance d’accrochage ; les nombres enregistrés ne sont pas arrondis. Une sortie temporaire &lt;b&gt;Accès des ménages&lt;/b&gt; est un GeoPackage dans le dossier temporaire de QGIS, écrit à la vitesse d’un fichier : enregistrez-la ailleurs pour la conserver.</translation>
     </message>
     <message>
-        <location filename="../processing/evacuation_access.py" line="248"/>
+        <location filename="../processing/evacuation_access.py" line="244"/>
         <source>No safe shelter is within {distance} m of a usable road: no household can reach one. Check that the shelters and the roads cover the same area (and their CRS), or raise the maximum snapping distance.</source>
         <translation>Aucun abri sûr n’est à moins de {distance} m d’une route utilisable : aucun ménage ne peut en atteindre un. Vérifiez que les abris et les routes couvrent la même zone (et leur SCR), ou augmentez la distance d’accrochage maximale.</translation>
     </message>
     <message>
-        <location filename="../processing/evacuation_access.py" line="253"/>
+        <location filename="../processing/evacuation_access.py" line="249"/>
         <source>No household can reach a shelter, even without the flood: the households and the shelters are on road networks that do not connect.</source>
         <translation>Aucun ménage ne peut atteindre un abri, même sans inondation : les ménages et les abris sont sur des réseaux routiers qui ne se rejoignent pas.</translation>
     </message>
@@ -1154,12 +1159,7 @@ Sorties : &lt;b&gt;Bâtiments exposés&lt;/b&gt;, &lt;b&gt;Équipements exposés
         <translation>La couche des équipements est vide : indiquez au moins un équipement.</translation>
     </message>
     <message>
-        <location filename="../processing/facility_access.py" line="127"/>
-        <source>No household is within {distance} m of a usable road. Check that the roads and the households cover the same area (and their CRS), or raise the maximum snapping distance.</source>
-        <translation>Aucun ménage n’est à moins de {distance} m d’une route utilisable. Vérifiez que les routes et les ménages couvrent la même zone (et leur SCR), ou augmentez la distance d’accrochage maximale.</translation>
-    </message>
-    <message>
-        <location filename="../processing/facility_access.py" line="197"/>
+        <location filename="../processing/facility_access.py" line="192"/>
         <source>{lost} households lose emergency access because of the flood, {delayed} are reached more than {minutes} min later, {unchanged} keep their access.</source>
         <translation>{lost} ménages perdent l’accès des secours à cause de l’inondation, {delayed} sont atteints plus de {minutes} min plus tard, {unchanged} gardent leur accès.</translation>
     </message>
@@ -1178,7 +1178,7 @@ Sortie : &lt;b&gt;Accès des secours aux ménages&lt;/b&gt; : facility_fid_dry, 
         <translation>Entités rejetées</translation>
     </message>
     <message>
-        <location filename="../processing/facility_access.py" line="132"/>
+        <location filename="../processing/facility_access.py" line="128"/>
         <source>No household is reached from a facility, even without the flood: check that the facilities are within {distance} m of a usable road, on the same road network as the households.</source>
         <translation>Aucun ménage n’est atteint depuis un équipement, même sans inondation : vérifiez que les équipements sont à moins de {distance} m d’une route utilisable, sur le même réseau routier que les ménages.</translation>
     </message>

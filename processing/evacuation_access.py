@@ -239,11 +239,7 @@ class EvacuationAccess(NetworkParameters, RefugeAlgorithm):
             evacuation_access, network, road.cut_speed_kmh, projector.to_xy(h_lonlat),
             projector.to_xy(s_lonlat), flooded, max_snap,
             self.parameterAsDouble(parameters, self.AT_SHELTER_DISTANCE, context), population, progress)
-        if not (result.status != "no_road").any():
-            raise QgsProcessingException(self.tr(
-                "No household is within {distance} m of a usable road. Check that the roads and the "
-                "households cover the same area (and their CRS), or raise the maximum snapping "
-                "distance.").format(distance=max_snap))
+        self.require_households_on_roads(result.status, max_snap)
         if not (result.shelter_status == "safe").any():
             steps.pushWarning(self.tr(
                 "No safe shelter is within {distance} m of a usable road: no household can reach one. "
@@ -267,8 +263,7 @@ class EvacuationAccess(NetworkParameters, RefugeAlgorithm):
         outputs = {}
         labels = self.status_labels()
         keep = np.flatnonzero(~np.isnan(h_lonlat).any(axis=1))
-        rejects = [("roads", road.arrays.feature_id(i), reason) for i, reason in road.rejects]
-        rejects += [("hazard", fid, reason) for fid, reason in road.zone_rejects]
+        rejects = road.reject_rows()
         rejects += [("households", households.feature_id(int(i)), households.reason(int(i)))
                     for i in np.setdiff1d(np.arange(len(households)), keep)]
         s_fids = np.array([shelters.feature_id(i) for i in range(len(shelters))], dtype=np.int64)

@@ -123,11 +123,7 @@ class FacilityAccess(NetworkParameters, RefugeAlgorithm):
         max_snap = self.parameterAsDouble(parameters, self.MAX_SNAP_DISTANCE, context)
         access = self.run_engine(facility_access, road.network, road.cut_speed_kmh, projector.to_xy(h_lonlat),
                                  projector.to_xy(f_lonlat), max_snap, threshold_s)
-        if (access.status == "no_road").all():
-            raise QgsProcessingException(self.tr(
-                "No household is within {distance} m of a usable road. Check that the roads and the "
-                "households cover the same area (and their CRS), or raise the maximum snapping "
-                "distance.").format(distance=max_snap))
+        self.require_households_on_roads(access.status, max_snap)
         if not np.isin(access.status, ["unchanged", "delayed", "loses_access"]).any():
             steps.pushWarning(self.tr(
                 "No household is reached from a facility, even without the flood: check that the "
@@ -169,8 +165,7 @@ class FacilityAccess(NetworkParameters, RefugeAlgorithm):
             outputs[self.HOUSEHOLDS_OUTPUT] = destination
         # Households without a geometry are in the output (status no_geometry) and in the rejects
         # with their reason; facilities without one are only in the rejects.
-        rejects = [("roads", road.arrays.feature_id(i), reason) for i, reason in road.rejects]
-        rejects += [("hazard", fid, reason) for fid, reason in road.zone_rejects]
+        rejects = road.reject_rows()
         rejects += [(layer, arrays.feature_id(i), arrays.reason(i))
                     for layer, arrays in (("households", households), ("facilities", facilities))
                     for i in arrays.null_geometry]

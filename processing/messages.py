@@ -26,63 +26,82 @@ def _bounds(bounds):
 
 
 def error_message(exc):
-    """A translated sentence saying what went wrong and what to do."""
-    if isinstance(exc, errors.Canceled):
-        return tr("Canceled: nothing was written.")
-    if isinstance(exc, errors.FileNotFound):
-        return tr("The file {path} does not exist. Choose an existing file.").format(path=exc.path)
-    if isinstance(exc, errors.EmptyFileError):
-        return tr("The file {path} is empty (0 bytes). Download it again or choose another file.").format(
-            path=exc.path)
-    if isinstance(exc, errors.NotPbfError):
-        return tr("The file {path} is not an OpenStreetMap .pbf file. Choose a file ending in "
-                  ".osm.pbf, for example an extract from download.geofabrik.de.").format(path=exc.path)
-    if isinstance(exc, errors.TruncatedPbfError):
-        return tr("The file {path} is truncated: it has {actual} bytes but its content needs "
-                  "{expected}. The download was probably interrupted; download it again.").format(
-            path=exc.path, actual=exc.actual_size, expected=exc.expected_size)
-    if isinstance(exc, errors.CorruptPbfError):
-        return tr("The file {path} is damaged and cannot be decoded ({detail}). Download it again.").format(
-            path=exc.path, detail=exc.detail)
-    if isinstance(exc, errors.AreaOutsideDataError):
-        return tr("The area to extract ({area}) does not overlap the data in the file ({data}). "
-                  "Choose an area inside the file's extent, or leave the area empty to extract "
-                  "the whole file.").format(area=_bounds(exc.area_bounds), data=_bounds(exc.data_bounds))
-    if isinstance(exc, errors.EmptyAreaError):
-        return tr("The area to extract is empty. Draw a larger extent or choose a layer with "
-                  "polygons, or leave the area empty to extract the whole file.")
-    if isinstance(exc, errors.OutputError):
-        return output_messages()[exc.reason].format(path=exc.path, other=exc.other)
-    if isinstance(exc, settings.SettingError):
-        return setting_message(exc)
-    if isinstance(exc, errors.RasterBandError):
-        return tr("The raster {path} has no band {band}: it has {count}. Choose a band from 1 to "
-                  "{count}.").format(path=exc.path, band=exc.band, count=exc.band_count)
-    if isinstance(exc, errors.RotatedRasterError):
-        return tr("The raster {path} is rotated or sheared: Refuge reads north-up rasters only. Warp "
-                  "it to a north-up grid first (Raster > Projections > Warp).").format(path=exc.path)
-    if isinstance(exc, errors.UngeoreferencedRasterError):
-        return tr("The raster {path} has no georeferencing: its pixels cannot be placed on the map. "
-                  "Georeference it first.").format(path=exc.path)
-    if isinstance(exc, errors.RasterReadError):
-        return tr("The file {path} cannot be read as a raster. Check that it is a raster GDAL can "
-                  "open (a GeoTIFF for example) and that it is complete.").format(path=exc.path)
-    if isinstance(exc, errors.UnreadableFileError):
-        return tr("The file {path} exists but cannot be read (permission denied, or it is a "
-                  "folder). Check its permissions, or choose another file.").format(path=exc.path)
-    if isinstance(exc, errors.NoOsmDataError):
-        return tr("The file {path} holds a header but no OpenStreetMap data: not one node, way or "
-                  "relation. The download was probably interrupted; download it again.").format(path=exc.path)
-    if isinstance(exc, errors.ExtentError):
-        return extent_messages()[exc.problem].format(value=exc.value)
-    if isinstance(exc, errors.OutputFormatError):
-        return tr("The output {path} must be a GeoPackage: give a file name ending in {expected}.").format(
-            path=exc.path, expected=exc.expected)
-    if isinstance(exc, errors.MissingDependencyError):
-        return tr("The Python package {package} is missing or unusable ({detail}). See the "
-                  "Refuge README, section Installation, to install it.").format(
-            package=exc.package, detail=exc.detail)
-    return str(exc)
+    """A translated sentence saying what went wrong and what to do (see :func:`error_messages`)."""
+    table = error_messages()
+    for kind in type(exc).__mro__:
+        if kind in table:
+            return table[kind](exc)
+    return unexpected_message(exc)
+
+
+def unexpected_message(exc):
+    return tr("Refuge stopped on an unexpected error ({kind}): nothing was written. Please report "
+              "it with the log of this run (the technical detail is in QGIS's message log, tab "
+              "Refuge).").format(kind=type(exc).__name__)
+
+
+def error_messages():
+    """{engine error class: function of the error giving its translated sentence}.
+
+    The one table of the engine's typed errors: a test requires an entry for
+    every subclass of :class:`refuge.core.errors.RefugeError`. Sentences never
+    embed English details (GDAL's or the system's words): those go to the log
+    as the technical detail (see :func:`user_exception`).
+    """
+    return {
+        errors.Canceled: lambda exc: tr("Canceled: nothing was written."),
+        errors.InputFileError: lambda exc: tr(
+            "The file {path} cannot be used: check that it is the right file and that it is "
+            "complete.").format(path=exc.path),
+        errors.FileNotFound: lambda exc: tr(
+            "The file {path} does not exist. Choose an existing file.").format(path=exc.path),
+        errors.UnreadableFileError: lambda exc: tr(
+            "The file {path} exists but cannot be read (permission denied, or it is a "
+            "folder). Check its permissions, or choose another file.").format(path=exc.path),
+        errors.EmptyFileError: lambda exc: tr(
+            "The file {path} is empty (0 bytes). Download it again or choose another file.").format(
+            path=exc.path),
+        errors.NotPbfError: lambda exc: tr(
+            "The file {path} is not an OpenStreetMap .pbf file. Choose a file ending in "
+            ".osm.pbf, for example an extract from download.geofabrik.de.").format(path=exc.path),
+        errors.TruncatedPbfError: lambda exc: tr(
+            "The file {path} is truncated: it has {actual} bytes but its content needs "
+            "{expected}. The download was probably interrupted; download it again.").format(
+            path=exc.path, actual=exc.actual_size, expected=exc.expected_size),
+        errors.CorruptPbfError: lambda exc: tr(
+            "The file {path} is damaged and cannot be decoded. Download it again.").format(path=exc.path),
+        errors.NoOsmDataError: lambda exc: tr(
+            "The file {path} holds a header but no OpenStreetMap data: not one node, way or "
+            "relation. The download was probably interrupted; download it again.").format(path=exc.path),
+        errors.AreaOutsideDataError: lambda exc: tr(
+            "The area to extract ({area}) does not overlap the data in the file ({data}). "
+            "Choose an area inside the file's extent, or leave the area empty to extract "
+            "the whole file.").format(area=_bounds(exc.area_bounds), data=_bounds(exc.data_bounds)),
+        errors.EmptyAreaError: lambda exc: tr(
+            "The area to extract is empty. Draw a larger extent or choose a layer with "
+            "polygons, or leave the area empty to extract the whole file."),
+        errors.ExtentError: lambda exc: extent_messages()[exc.problem].format(value=exc.value),
+        errors.OutputError: lambda exc: output_messages()[exc.reason].format(path=exc.path, other=exc.other),
+        errors.OutputFormatError: lambda exc: tr(
+            "The output {path} must be a GeoPackage: give a file name ending in {expected}.").format(
+            path=exc.path, expected=exc.expected),
+        settings.SettingError: setting_message,
+        errors.RasterReadError: lambda exc: tr(
+            "The file {path} cannot be read as a raster. Check that it is a raster GDAL can "
+            "open (a GeoTIFF for example) and that it is complete.").format(path=exc.path),
+        errors.RasterBandError: lambda exc: tr(
+            "The raster {path} has no band {band}: it has {count}. Choose a band from 1 to "
+            "{count}.").format(path=exc.path, band=exc.band, count=exc.band_count),
+        errors.RotatedRasterError: lambda exc: tr(
+            "The raster {path} is rotated or sheared: Refuge reads north-up rasters only. Warp "
+            "it to a north-up grid first (Raster > Projections > Warp).").format(path=exc.path),
+        errors.UngeoreferencedRasterError: lambda exc: tr(
+            "The raster {path} has no georeferencing: its pixels cannot be placed on the map. "
+            "Georeference it first.").format(path=exc.path),
+        errors.MissingDependencyError: lambda exc: tr(
+            "The Python package {package} is missing or unusable. See the Refuge README, section "
+            "Installation, to install it.").format(package=exc.package),
+    }
 
 
 def extent_messages():
@@ -185,9 +204,7 @@ def user_exception(exc, feedback=None, rename=None):
         if debug:
             with open(debug, "a", encoding="utf-8") as handle:
                 handle.write(trace)
-        message = tr("Refuge stopped on an unexpected error ({kind}): nothing was written. Please report "
-                     "it with the log of this run (the technical detail is in QGIS's message log, tab "
-                     "Refuge).").format(kind=type(exc).__name__)
+        message = unexpected_message(exc)
         detail = str(exc)
     if rename is not None:
         message = rename(message)

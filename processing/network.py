@@ -49,6 +49,11 @@ class RoadNetwork:
     segment_depth_m: np.ndarray = None
     hazard: object = None  # ("zones", ZoneIndex) or ("raster", grid, transformer to grid CRS)
     zone_rejects: list = dataclasses.field(default_factory=list)  # [(fid, reason)] of hazard zones
+
+    def reject_rows(self):
+        """[(layer, fid, reason)] of the roads and hazard zones set aside, for a REJECTS output."""
+        return [("roads", self.arrays.feature_id(i), reason) for i, reason in self.rejects] + \
+            [("hazard", fid, reason) for fid, reason in self.zone_rejects]
     lines_left_out: int = 0
     default_class_lines: int = 0
     part_line: np.ndarray = None  # input road of each network line (multi-part roads give several)
@@ -331,6 +336,14 @@ class NetworkParameters(DepthRasterParameters):
                                  "their class.").format(count=no_speed))
         self._flood_cut(parameters, context, feedback, road)
         return road
+
+    def require_households_on_roads(self, statuses, max_snap):
+        """Refuse a run in which no household joined a road: its statuses would all say no_road."""
+        if (np.asarray(statuses) == "no_road").all():
+            raise QgsProcessingException(tr(
+                "No household is within {distance} m of a usable road. Check that the roads and the "
+                "households cover the same area (and their CRS), or raise the maximum snapping "
+                "distance.").format(distance=max_snap))
 
     def warn_apart_from_roads(self, feedback, road, parameters, *inputs):
         """Warn about point inputs ([(parameter name, arrays)]) that do not overlap the roads."""
