@@ -262,7 +262,7 @@ class RunGuard:
                     continue  # two layers of one GeoPackage
                 raise OutputError(target.path, "shared_output", other=other.description)
         for target in self.targets:
-            folder = _existing_parent(os.path.dirname(target.path))
+            folder = staging_tools.existing_parent(os.path.dirname(target.path))
             if folder is not None and not os.access(folder, os.W_OK):
                 raise OutputError(target.path, "not_writable")
 
@@ -397,12 +397,3 @@ def _copy_file(source, target):
             origin.close()
     except (OSError, sqlite3.Error) as exc:
         raise staging_tools.output_error(target, exc) from exc
-
-
-def _existing_parent(folder):
-    while folder and not os.path.exists(folder):
-        parent = os.path.dirname(folder)
-        if parent == folder:
-            return None
-        folder = parent
-    return folder or None

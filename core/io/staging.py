@@ -296,16 +296,22 @@ _NOT_WRITABLE = {errno.EACCES, errno.EPERM, errno.EROFS}
 _FULL_BYTES = 1 << 20  # under 1 MiB free, a failed write is taken to be a full disk
 
 
-def nearly_full(path):
-    """True when the disk holding ``path`` (or its nearest existing parent) has under 1 MiB free."""
+def existing_parent(path):
+    """``path`` or its nearest parent that exists (None when none does)."""
     folder = os.path.abspath(path)
-    while folder and not os.path.exists(folder):
+    while not os.path.exists(folder):
         parent = os.path.dirname(folder)
         if parent == folder:
-            return False
+            return None
         folder = parent
+    return folder
+
+
+def nearly_full(path):
+    """True when the disk holding ``path`` (or its nearest existing parent) has under 1 MiB free."""
+    folder = existing_parent(path)
     try:
-        return shutil.disk_usage(folder).free < _FULL_BYTES
+        return folder is not None and shutil.disk_usage(folder).free < _FULL_BYTES
     except OSError:
         return False
 
