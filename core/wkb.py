@@ -17,8 +17,8 @@ than what GEOS 3.11 can safely compute with:
   a polygon folded onto a line, whose repair has no area either);
 - NaN or infinite coordinates have no place on a map and make envelopes and
   indexes meaningless;
-- Z and M are of no use to a 2D analysis and are dropped (M is dropped by
-  GEOS's reader already).
+- Z and M are of no use to a 2D analysis and are dropped (GEOS 3.11's reader
+  drops M itself; GEOS 3.12 and later keep it).
 
 :func:`from_wkb` returns, for each input, a geometry or ``None`` with the
 reason code (one of :data:`REASONS`). The fast path (plain 2D polygons, lines
@@ -80,6 +80,9 @@ def from_wkb(items, dimensions=None):
     reasons = np.full(len(wkb), None, dtype=object)
     geometries = shapely.from_wkb(wkb, on_invalid="ignore") if len(wkb) else np.empty(0, dtype=object)
     geometries = np.asarray(geometries, dtype=object)
+    # GEOS 3.13 reads curves itself (shapely 2.1 then gives CircularString, CurvePolygon...), but
+    # most of its operations refuse them: they are linearised by OGR as on older GEOS.
+    geometries[shapely.get_type_id(geometries) > _COLLECTION] = None
     for i in np.flatnonzero(shapely.is_missing(geometries)):
         if wkb[i] is None:
             continue  # no geometry
@@ -158,9 +161,12 @@ def _linear_through_ogr(wkb):
 
 
 def _drop_z(geometries):
-    has_z = shapely.has_z(geometries)
-    if has_z.any():
-        geometries[has_z] = shapely.force_2d(geometries[has_z])
+    """Z (and M, which GEOS 3.12+ keeps) dropped: force_2d drops both."""
+    extra = shapely.has_z(geometries)
+    if hasattr(shapely, "has_m"):  # shapely 2.1
+        extra |= shapely.has_m(geometries)
+    if extra.any():
+        geometries[extra] = shapely.force_2d(geometries[extra])
 
 
 def _drop_empty_parts(geometries):

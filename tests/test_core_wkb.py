@@ -705,7 +705,8 @@ def test_plain_geometries_are_kept_exactly(worker, geometry, dimensions):
         assert (out, reason) == (None, wkb.WRONG_TYPE)
         return
     expected = shapely.force_2d(shapely.from_wkb(data))
-    if _dimension(node) == POLYGON and shapely.area(shapely.make_valid(expected)) == 0:
+    if _dimension(node) == POLYGON and shapely.area(expected) == 0 and \
+            shapely.area(shapely.make_valid(expected)) == 0:
         # Rings folded onto a line or a point: closed, yet enclosing nothing, even once repaired.
         assert (out, reason) == (None, wkb.DEGENERATE)
         return
