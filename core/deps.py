@@ -46,13 +46,14 @@ _SHAPELY_FUNCTIONS = (
 )
 _GDAL_NAMES = (
     "gdal:CE_Failure", "gdal:ErrorReset", "gdal:GDT_Byte", "gdal:GDT_Float32", "gdal:GDT_Int16",
-    "gdal:GDT_UInt16", "gdal:GetDriverByName", "gdal:GetLastErrorMsg", "gdal:OF_RASTER", "gdal:OpenEx",
-    "gdal:Polygonize", "gdal:PopErrorHandler", "gdal:PushErrorHandler", "gdal:RasterizeLayer",
-    "ogr:CreateGeometryFromWkb", "ogr:Feature.SetFieldNull", "ogr:FieldDefn", "ogr:ForceToMultiPolygon",
-    "ogr:ForceToPolygon", "ogr:GT_Flatten", "ogr:GetDriverByName", "ogr:OFSTBoolean", "ogr:OFTDateTime",
-    "ogr:OFTInteger", "ogr:OFTString", "ogr:Open", "ogr:wkbNone", "ogr:wkbPolygon",
-    "ogr:wkbPolyhedralSurface", "ogr:wkbTIN", "ogr:wkbTriangle", "osr:OAMS_TRADITIONAL_GIS_ORDER",
-    "osr:SpatialReference",
+    "gdal:GDT_UInt16", "gdal:GetConfigOption", "gdal:GetDriverByName", "gdal:GetLastErrorMsg",
+    "gdal:OF_RASTER", "gdal:OF_READONLY", "gdal:OF_VECTOR", "gdal:OpenEx", "gdal:Polygonize",
+    "gdal:PopErrorHandler", "gdal:PushErrorHandler", "gdal:RasterizeLayer", "gdal:SetConfigOption",
+    "ogr:CreateGeometryFromWkb", "ogr:Feature.SetFieldNull", "ogr:FieldDefn",
+    "ogr:ForceToMultiPolygon", "ogr:ForceToPolygon", "ogr:GT_Flatten", "ogr:GetDriverByName",
+    "ogr:OFSTBoolean", "ogr:OFTDateTime", "ogr:OFTInteger", "ogr:OFTString", "ogr:wkbNone",
+    "ogr:wkbPolygon", "ogr:wkbPolyhedralSurface", "ogr:wkbTIN", "ogr:wkbTriangle",
+    "osr:OAMS_TRADITIONAL_GIS_ORDER", "osr:SpatialReference",
 )
 
 # Every third-party module core/ imports, and every attribute of them it names

@@ -78,11 +78,14 @@ def from_wkb(items, dimensions=None):
     """
     wkb = _wkb_array(items)
     reasons = np.full(len(wkb), None, dtype=object)
-    geometries = shapely.from_wkb(wkb, on_invalid="ignore") if len(wkb) else np.empty(0, dtype=object)
-    geometries = np.asarray(geometries, dtype=object)
+    geometries = _parse(wkb)
     # GEOS 3.13 reads curves itself (shapely 2.1 then gives CircularString, CurvePolygon...), but
     # most of its operations refuse them: they are linearised by OGR as on older GEOS.
-    geometries[shapely.get_type_id(geometries) > _COLLECTION] = None
+    types = shapely.get_type_id(geometries)
+    geometries[types > _COLLECTION] = None
+    for i in np.flatnonzero(types == _COLLECTION):
+        if _holds_curve(geometries[i]):
+            geometries[i] = None  # a collection of curves: linearised by OGR too
     for i in np.flatnonzero(shapely.is_missing(geometries)):
         if wkb[i] is None:
             continue  # no geometry
@@ -108,6 +111,52 @@ def from_wkb(items, dimensions=None):
     geometries[missing] = None
     reasons[missing] = NO_GEOMETRY
     return Geometries(geometries, reasons)
+
+
+def _parse(wkb):
+    """shapely geometries of a WKB array, None where GEOS cannot read one.
+
+    shapely 2.1 refuses a whole array holding one curve (NotImplementedError, whatever
+    ``on_invalid`` says): the curves are then found by their WKB header and left to OGR, and
+    if a collection still hides one, the array is read item by item.
+    """
+    if not len(wkb):
+        return np.empty(0, dtype=object)
+    try:
+        return np.asarray(shapely.from_wkb(wkb, on_invalid="ignore"), dtype=object)
+    except NotImplementedError:
+        pass
+    geometries = np.full(len(wkb), None, dtype=object)
+    linear = np.array([item is not None and _linear_header(item) for item in wkb], dtype=bool)
+    try:
+        geometries[linear] = shapely.from_wkb(wkb[linear], on_invalid="ignore")
+    except NotImplementedError:
+        for i in np.flatnonzero(linear):
+            try:
+                geometries[i] = shapely.from_wkb(wkb[i], on_invalid="ignore")
+            except NotImplementedError:
+                geometries[i] = None
+    return geometries
+
+
+def _holds_curve(collection):
+    """True when a collection GEOS read holds a curve at any depth (shapely 2.1 cannot take its
+    parts: NotImplementedError)."""
+    try:
+        parts = shapely.get_parts(collection)
+    except NotImplementedError:
+        return True
+    types = shapely.get_type_id(parts)
+    return bool((types > _COLLECTION).any()) or any(
+        _holds_curve(part) for part in parts[types == _COLLECTION])
+
+
+def _linear_header(item):
+    """True when a WKB (ISO or EWKB) announces a linear type: not a curve nor a surface."""
+    if len(item) < 5:
+        return True  # let GEOS say it cannot read it
+    code = int.from_bytes(item[1:5], "little" if item[0] == 1 else "big")
+    return 1 <= (code & 0x0FFFFFFF) % 1000 <= _COLLECTION
 
 
 def _wkb_array(items):
@@ -163,8 +212,9 @@ def _linear_through_ogr(wkb):
 def _drop_z(geometries):
     """Z (and M, which GEOS 3.12+ keeps) dropped: force_2d drops both."""
     extra = shapely.has_z(geometries)
-    if hasattr(shapely, "has_m"):  # shapely 2.1
-        extra |= shapely.has_m(geometries)
+    has_m = getattr(shapely, "has_m", None)  # shapely 2.1+ (older ones read no M)
+    if has_m is not None:
+        extra |= has_m(geometries)
     if extra.any():
         geometries[extra] = shapely.force_2d(geometries[extra])
 

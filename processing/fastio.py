@@ -25,6 +25,7 @@ from qgis.core import (
 
 from ..core import wkb
 from ..core.io import staging
+from ..core.io.gdalread import no_side_files, open_vector
 from . import messages
 from .guard import output_value
 from .layers import FeatureArrays, SourceArrays, crs_text, dimension_label, dimensions_of, geometry_dimension
@@ -85,8 +86,12 @@ class ArrowArrays(FeatureArrays):
         self.fields = qgis_layer.fields()
         self.wkb_type = qgis_layer.wkbType()
         self.qgis_crs = qgis_layer.crs()
-        dataset = ogr.Open(path)
-        driver = dataset.GetDriver().GetName()
+        with no_side_files():  # reading an input leaves nothing beside it
+            self._read(path, layer_name, feedback, dimensions)
+
+    def _read(self, path, layer_name, feedback, dimensions):
+        dataset = open_vector(path)
+        driver = dataset.GetDriver().ShortName
         self.is_gpkg = driver == "GPKG"
         layer = dataset.GetLayerByName(layer_name) if layer_name else dataset.GetLayer(0)
         geometry_column = layer.GetGeometryColumn() or "wkb_geometry"
@@ -119,6 +124,7 @@ class ArrowArrays(FeatureArrays):
         if booleans:
             layer.SetIgnoredFields([])
             self._plain.update(_read_by_feature(layer, booleans, self.fids, feedback))
+        layer = dataset = None  # closed here, inside no_side_files
 
     def __len__(self):
         return len(self.fids)
@@ -545,9 +551,10 @@ def _copy_source(path, layer_name, table, temporary):
     feature-sink path keeps its fid column); other sources are numbered 1..n
     in reading order, the order of the arrays read from them.
     """
-    dataset = ogr.Open(path)
-    is_gpkg = dataset.GetDriver().GetName() == "GPKG"
-    dataset = None
+    with no_side_files():
+        dataset = open_vector(path)
+        is_gpkg = dataset.GetDriver().ShortName == "GPKG"
+        dataset = None
     copied_table = _copy_single_layer_geopackage(path, layer_name, temporary) if is_gpkg else None
     if copied_table is not None:
         return copied_table

@@ -39,11 +39,12 @@ from qgis.core import (
 
 from ..core.errors import OutputError
 from ..core.io import staging as staging_tools
+from ..core.io.gdalread import no_side_files, open_vector
 
 try:
-    from osgeo import gdal, ogr
+    from osgeo import gdal
 except ImportError:  # pragma: no cover - reported by the dependency check
-    gdal = ogr = None
+    gdal = None
 
 # Output values naming a provider rather than a file.
 _URI_SCHEMES = {"memory", "postgres", "postgis", "spatialite", "mssql", "oracle", "hana",
@@ -367,11 +368,14 @@ def _feature_count(path, layer_name):
     """Features of a written file's layer as GDAL reads them (-1 when it cannot be read)."""
     gdal.PushErrorHandler("CPLQuietErrorHandler")
     try:
-        dataset = ogr.Open(path, 0)
-        if dataset is None:
-            return -1
-        layer = dataset.GetLayerByName(layer_name) if layer_name else dataset.GetLayer(0)
-        return -1 if layer is None else layer.GetFeatureCount()
+        with no_side_files():  # nothing more beside the file to publish
+            dataset = open_vector(path)
+            if dataset is None:
+                return -1
+            layer = dataset.GetLayerByName(layer_name) if layer_name else dataset.GetLayer(0)
+            count = -1 if layer is None else layer.GetFeatureCount()
+            layer = dataset = None
+            return count
     finally:
         gdal.PopErrorHandler()
 

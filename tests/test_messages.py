@@ -2,8 +2,11 @@
 
 import importlib
 import pkgutil
+from pathlib import Path
 
 import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
 
 
 def all_subclasses(kind):
@@ -51,8 +54,6 @@ def sample(kind):
 def test_each_sentence_is_translated_and_keeps_english_details_out(qgis_app, kind):
     from qgis.core import QgsApplication
     from qgis.PyQt.QtCore import QTranslator
-
-    from conftest import ROOT
     from refuge.processing import messages
 
     exc = sample(kind)

@@ -199,5 +199,6 @@ def test_checks_catch_what_breaks(tmp_path, qgis_app):
         assert rule in findings, findings
     problems = "\n".join(qt6_api_problems(str(sample), "sample.py"))
     for expected in ("QRegExp does not exist", "QAction is in QtGui", "Qt.WindowModality.WindowModal",
-                     "Qt.AlignmentFlag.AlignLeft", "QgsWkbTypes.Type.Point or", "QVariant.Int: PyQt6 has no"):
+                     "Qt.AlignmentFlag.AlignLeft", "unscoped enum QgsWkbTypes.Point: PyQt6 needs ",
+                     "QVariant.Int: PyQt6 has no"):
         assert expected in problems, problems

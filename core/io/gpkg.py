@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 
 from ..errors import MissingDependencyError, OutputError
 from ..progress import NullFeedback, check_canceled
+from .gdalread import no_side_files, open_vector
 from .staging import output_error
 
 try:
@@ -222,18 +223,19 @@ def _write_content(dataset, layers, feedback, dataset_metadata, gdal_errors):
 
 def _verify(temporary, written, gdal_errors):
     """The closed file opens and each table holds the rows written to it."""
-    try:
-        dataset = ogr.Open(temporary, 0)
-        if dataset is None:
-            raise _incomplete(gdal_errors, "the GeoPackage written cannot be opened again")
-        for table, rows in written.items():
-            found = _row_count(dataset, table)
-            if found != rows:
-                raise _incomplete(gdal_errors, f"layer {table}: {found} of {rows} rows readable")
-    except RuntimeError as exc:  # the bindings' exceptions are on
-        raise _incomplete(gdal_errors, str(exc)) from exc
-    finally:
-        dataset = None
+    with no_side_files():  # reading it back must not add a file to what is published
+        try:
+            dataset = open_vector(temporary)
+            if dataset is None:
+                raise _incomplete(gdal_errors, "the GeoPackage written cannot be opened again")
+            for table, rows in written.items():
+                found = _row_count(dataset, table)
+                if found != rows:
+                    raise _incomplete(gdal_errors, f"layer {table}: {found} of {rows} rows readable")
+        except RuntimeError as exc:  # the bindings' exceptions are on
+            raise _incomplete(gdal_errors, str(exc)) from exc
+        finally:
+            dataset = None
 
 
 def _row_count(dataset, table):
