@@ -25,7 +25,7 @@ from qgis.core import (
 
 from ..core import wkb
 from ..core.io import staging
-from ..core.io.gdalread import no_side_files, open_vector
+from ..core.io.gdalread import close_dataset, no_side_files, open_vector
 from . import messages
 from .guard import output_value
 from .layers import FeatureArrays, SourceArrays, crs_text, dimension_label, dimensions_of, geometry_dimension
@@ -565,7 +565,10 @@ def _copy_source(path, layer_name, table, temporary):
     if copied is None:
         raise OSError(f"GDAL could not copy {path}: {gdal.GetLastErrorMsg()}")
     fid_column = copied.GetLayerByName(table).GetFIDColumn() or "fid"  # a GeoPackage keeps its own
-    copied = None  # close: GDAL finishes the file (and its spatial index) here
+    closed = close_dataset(copied)  # GDAL finishes the file (and its spatial index) here
+    copied = None
+    if not closed:
+        raise OSError(f"GDAL could not finish the copy of {path}: {gdal.GetLastErrorMsg()}")
     return table, fid_column
 
 

@@ -10,9 +10,9 @@ WRAPPER = os.path.join(ROOT, "scripts", "qgis_process")
 DEFAULT_PROFILE = os.path.join(ROOT, "build", "qgis-profile")  # made by `make install-plugin`
 
 
-def qgis_process(*args, config=None, timeout=600):
+def qgis_process(*args, config=None, timeout=600, extra_env=None):
     """CompletedProcess of `qgis_process ARGS` with Refuge's (or ``config``) profile."""
-    env = dict(os.environ)
+    env = dict(os.environ, **(extra_env or {}))
     # Always explicit: qgis.testing.start_app() exports its own temporary
     # QGIS_CUSTOM_CONFIG_PATH, which subprocesses would otherwise inherit.
     env["QGIS_CUSTOM_CONFIG_PATH"] = str(config or DEFAULT_PROFILE)
@@ -20,13 +20,13 @@ def qgis_process(*args, config=None, timeout=600):
                           timeout=timeout)
 
 
-def run_json(algorithm, parameters, config=None):
+def run_json(algorithm, parameters, config=None, extra_env=None):
     """(results dict, CompletedProcess) of a --json run; parameters as KEY=value args."""
     args = ["--json", "run", algorithm, "--"]
     for key, value in parameters.items():
         for item in value if isinstance(value, list) else [value]:
             args.append(f"{key}={item}")
-    completed = qgis_process(*args, config=config)
+    completed = qgis_process(*args, config=config, extra_env=extra_env)
     if completed.returncode != 0:
         return None, completed
     text = completed.stdout

@@ -174,9 +174,12 @@ class Run:
         """(answer or None, text) after the checks every run must pass."""
         parameters = {k: v for k, v in parameters.items() if v is not None}
         before = digest(self.inputs)
-        answer, completed = run_json(algorithm, parameters)
+        with tempfile.TemporaryDirectory() as folder:
+            debug = os.path.join(folder, "tracebacks.txt")  # REFUGE_DEBUG: an unexpected error's traceback
+            answer, completed = run_json(algorithm, parameters, extra_env={"REFUGE_DEBUG": debug})
+            trace = open(debug, encoding="utf-8").read() if os.path.exists(debug) else ""
         text = completed.stdout + completed.stderr
-        shown = f"{algorithm} {json.dumps(parameters, default=str)[:2000]}\n{text[-4000:]}"
+        shown = f"{algorithm} {json.dumps(parameters, default=str)[:2000]}\n{text[-4000:]}\n{trace}"
         assert completed.returncode >= 0 and completed.returncode != 139, f"crashed: {shown}"
         for sign in ("Traceback", "Segmentation fault", "unexpected error", "Fatal Python error"):
             assert sign not in text, shown

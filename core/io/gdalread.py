@@ -1,4 +1,5 @@
-"""Opening a vector file with GDAL for reading only, leaving nothing beside it.
+"""Opening a vector file with GDAL for reading only, leaving nothing beside it; closing a
+dataset so that a failure of its last writes is seen.
 
 GDAL keeps metadata it cannot store in a file in a side file ``<file>.aux.xml``
 (its "persistent auxiliary metadata"). Since GDAL 3.10 closing a GeoPackage
@@ -32,3 +33,21 @@ def open_vector(path):
     Use inside :func:`no_side_files`, up to the dataset's closing.
     """
     return gdal.OpenEx(path, gdal.OF_VECTOR | gdal.OF_READONLY)
+
+
+def close_dataset(dataset):
+    """Close a GDAL dataset now; False when closing failed.
+
+    GDAL 3.8+ has ``Close()``, which says whether the last writes failed (an exception when the
+    bindings' exceptions are on, as in QGIS 3.40); left to the destructor, that exception
+    would only be printed ("Exception ignored in delete_Dataset") and the failure lost. Older
+    GDAL closes on the last reference and reports through the error handler.
+    """
+    close = getattr(dataset, "Close", None)  # GDAL 3.8+
+    if close is None:
+        return True
+    try:
+        result = close()
+    except RuntimeError:
+        return False
+    return result in (None, 0)

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 
 from ..errors import MissingDependencyError, OutputError
 from ..progress import NullFeedback, check_canceled
-from .gdalread import no_side_files, open_vector
+from .gdalread import close_dataset, no_side_files, open_vector
 from .staging import output_error
 
 try:
@@ -192,13 +192,16 @@ def _write_file(temporary, layers, feedback, dataset_metadata, gdal_errors):
         # Close the file before it is removed: the failed call's frames hold the dataset and its
         # layers, and GDAL would write to a deleted file when they are collected.
         traceback.clear_frames(exc.__traceback__)
+        close_dataset(dataset)  # what closing says adds nothing to the error being raised
         dataset = None
         raise
     before = len(gdal_errors.failures)
-    dataset = None  # closes the file: SQLite's last writes and the spatial indexes happen here
-    if len(gdal_errors.failures) > before:
+    closed = close_dataset(dataset)  # SQLite's last writes and the spatial indexes happen here
+    dataset = None
+    if not closed or len(gdal_errors.failures) > before:
         raise gdal_errors.error("close the GeoPackage")
     return written
+
 
 
 def _write_content(dataset, layers, feedback, dataset_metadata, gdal_errors):
