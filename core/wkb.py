@@ -185,6 +185,8 @@ def _through_ogr(wkb):
     gdal.PushErrorHandler("CPLQuietErrorHandler")  # the reason code says it; no GDAL noise in the log
     try:
         return _linear_through_ogr(wkb)
+    except RuntimeError:  # OGR's exceptions are on where the host turned them on (QGIS 3.40)
+        return None
     finally:
         gdal.PopErrorHandler()
 

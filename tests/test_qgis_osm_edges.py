@@ -392,5 +392,6 @@ def test_paths_with_hash_or_question_mark_work(monaco_pbf, tmp_path, folder, nam
     output = tmp_path / folder / name
     results, _ = run_ok({"INPUT": monaco_pbf, "THEMES": 2, "OUTPUT": str(output)})
     assert results["results"]["FACILITIES"] == f"{output}|layername=facilities"
-    assert len(ids(output, "facilities")) > 0
+    # Before the test reads it: GDAL 3.10 itself leaves a .aux.xml beside such a path it opens.
     assert sorted(os.listdir(output.parent)) == [name]
+    assert len(ids(output, "facilities")) > 0

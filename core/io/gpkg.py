@@ -9,6 +9,7 @@ before it is moved into place.
 """
 
 import os
+import sys
 import tempfile
 import traceback
 from dataclasses import dataclass, field
@@ -192,8 +193,16 @@ def _write_file(temporary, layers, feedback, dataset_metadata, gdal_errors):
         # Close the file before it is removed: the failed call's frames hold the dataset and its
         # layers, and GDAL would write to a deleted file when they are collected.
         traceback.clear_frames(exc.__traceback__)
-        close_dataset(dataset)  # what closing says adds nothing to the error being raised
-        dataset = None
+        # What closing says adds nothing to the error being raised, so the destructor's own
+        # exception (GDAL's exceptions on, as in QGIS 3.40) is not printed. Close() is not
+        # called here: layers of the failed write may still be alive, and destroying them after
+        # their dataset's Close() crashes GDAL 3.10.
+        hook = sys.unraisablehook
+        sys.unraisablehook = lambda unraisable: None
+        try:
+            dataset = None
+        finally:
+            sys.unraisablehook = hook
         raise
     before = len(gdal_errors.failures)
     closed = close_dataset(dataset)  # SQLite's last writes and the spatial indexes happen here
