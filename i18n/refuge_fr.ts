@@ -89,142 +89,142 @@
         <translation>Fort</translation>
     </message>
     <message>
-        <location filename="../processing/network.py" line="196"/>
+        <location filename="../processing/network.py" line="201"/>
         <source>Roads</source>
         <translation>Routes</translation>
     </message>
     <message>
-        <location filename="../processing/network.py" line="198"/>
+        <location filename="../processing/network.py" line="203"/>
         <source>Road class field</source>
         <translation>Champ de classe de route</translation>
     </message>
     <message>
-        <location filename="../processing/network.py" line="198"/>
+        <location filename="../processing/network.py" line="203"/>
         <source>Speed field (km/h)</source>
         <translation>Champ de vitesse (km/h)</translation>
     </message>
     <message>
-        <location filename="../processing/network.py" line="198"/>
+        <location filename="../processing/network.py" line="203"/>
         <source>Oneway field</source>
         <translation>Champ de sens unique</translation>
     </message>
     <message>
-        <location filename="../processing/network.py" line="198"/>
+        <location filename="../processing/network.py" line="203"/>
         <source>Node ids field</source>
         <translation>Champ des identifiants de nœuds</translation>
     </message>
     <message>
-        <location filename="../processing/network.py" line="198"/>
+        <location filename="../processing/network.py" line="203"/>
         <source>Access field</source>
         <translation>Champ d’accès</translation>
     </message>
     <message>
-        <location filename="../processing/network.py" line="198"/>
+        <location filename="../processing/network.py" line="203"/>
         <source>Maximum speed field (km/h)</source>
         <translation>Champ de vitesse maximale (km/h)</translation>
     </message>
     <message>
-        <location filename="../processing/network.py" line="198"/>
+        <location filename="../processing/network.py" line="203"/>
         <source>Bridge field</source>
         <translation>Champ de pont</translation>
     </message>
     <message>
-        <location filename="../processing/network.py" line="198"/>
+        <location filename="../processing/network.py" line="203"/>
         <source>Tunnel field</source>
         <translation>Champ de tunnel</translation>
     </message>
     <message>
-        <location filename="../processing/network.py" line="210"/>
+        <location filename="../processing/network.py" line="215"/>
         <source>Topology tolerance (m)</source>
         <translation>Tolérance topologique (m)</translation>
     </message>
     <message>
-        <location filename="../processing/network.py" line="213"/>
+        <location filename="../processing/network.py" line="218"/>
         <source>Travel profile</source>
         <translation>Profil de déplacement</translation>
     </message>
     <message>
-        <location filename="../processing/network.py" line="213"/>
+        <location filename="../processing/network.py" line="218"/>
         <source>Walk</source>
         <translation>À pied</translation>
     </message>
     <message>
-        <location filename="../processing/network.py" line="213"/>
+        <location filename="../processing/network.py" line="218"/>
         <source>Drive</source>
         <translation>En voiture</translation>
     </message>
     <message>
-        <location filename="../processing/network.py" line="215"/>
+        <location filename="../processing/network.py" line="220"/>
         <source>Hazard classes</source>
         <translation>Classes d’aléa</translation>
     </message>
     <message>
-        <location filename="../processing/network.py" line="217"/>
+        <location filename="../processing/network.py" line="222"/>
         <source>Hazard class field</source>
         <translation>Champ de classe d’aléa</translation>
     </message>
     <message>
-        <location filename="../processing/network.py" line="221"/>
+        <location filename="../processing/network.py" line="226"/>
         <source>Speed factor per class (0 = impassable)</source>
         <translation>Coefficient de vitesse par classe (0 = impraticable)</translation>
     </message>
     <message>
-        <location filename="../processing/network.py" line="223"/>
+        <location filename="../processing/network.py" line="228"/>
         <source>Maximum walking depth (m)</source>
         <translation>Hauteur d’eau maximale à pied (m)</translation>
     </message>
     <message>
-        <location filename="../processing/network.py" line="226"/>
+        <location filename="../processing/network.py" line="231"/>
         <source>Maximum snapping distance (m)</source>
         <translation>Distance d’accrochage maximale (m)</translation>
     </message>
     <message>
-        <location filename="../processing/network.py" line="240"/>
+        <location filename="../processing/network.py" line="245"/>
         <source>The roads layer has no field {field}.</source>
         <translation>La couche des routes n’a pas de champ {field}.</translation>
     </message>
     <message>
-        <location filename="../processing/network.py" line="249"/>
+        <location filename="../processing/network.py" line="254"/>
         <source>The roads layer is empty. Choose a layer of road lines.</source>
         <translation>La couche des routes est vide. Choisissez une couche de lignes routières.</translation>
     </message>
     <message>
-        <location filename="../processing/network.py" line="261"/>
+        <location filename="../processing/network.py" line="266"/>
         <source>The roads are in a geographic CRS ({crs}): lengths are measured on the WGS 84 ellipsoid and points are snapped in a local metric projection.</source>
         <translation>Les routes sont dans un SCR géographique ({crs}) : les longueurs sont mesurées sur l’ellipsoïde WGS 84 et les points sont accrochés dans une projection métrique locale.</translation>
     </message>
     <message>
-        <location filename="../processing/network.py" line="301"/>
+        <location filename="../processing/network.py" line="306"/>
         <source>Multi-part roads: node ids are not used; roads are joined by their coordinates.</source>
         <translation>Routes multiparties : les identifiants de nœuds ne sont pas utilisés ; les routes sont raccordées par leurs coordonnées.</translation>
     </message>
     <message>
-        <location filename="../processing/network.py" line="320"/>
+        <location filename="../processing/network.py" line="325"/>
         <source>No road of the roads layer can be used for {profile}: check the road class field and the travel profile.</source>
         <translation>Aucune route de la couche des routes n’est praticable {profile} : vérifiez le champ de classe de route et le profil de déplacement.</translation>
     </message>
     <message>
-        <location filename="../processing/network.py" line="359"/>
+        <location filename="../processing/network.py" line="364"/>
         <source>walking</source>
         <translation>à pied</translation>
     </message>
     <message>
-        <location filename="../processing/network.py" line="359"/>
+        <location filename="../processing/network.py" line="364"/>
         <source>driving</source>
         <translation>en voiture</translation>
     </message>
     <message>
-        <location filename="../processing/network.py" line="364"/>
+        <location filename="../processing/network.py" line="369"/>
         <source>Give hazard classes or a flood depth raster, not both.</source>
         <translation>Indiquez des classes d’aléa ou un raster de hauteur d’eau, pas les deux.</translation>
     </message>
     <message>
-        <location filename="../processing/network.py" line="379"/>
+        <location filename="../processing/network.py" line="384"/>
         <source>The hazard layer has no field {field}. Choose its class field, or prepare it with Prepare a hazard layer.</source>
         <translation>La couche d’aléa n’a pas de champ {field}. Choisissez son champ de classe, ou préparez-la avec Préparer une couche d’aléa.</translation>
     </message>
     <message>
-        <location filename="../processing/network.py" line="171"/>
+        <location filename="../processing/network.py" line="176"/>
         <source>&lt;b&gt;Roads&lt;/b&gt;: lines, for example the roads layer of Extract OSM layers from a .pbf file. &lt;b&gt;Road class field&lt;/b&gt; (OSM highway values), &lt;b&gt;Speed field (km/h)&lt;/b&gt; (replaces the class speed where set), &lt;b&gt;Oneway field&lt;/b&gt; (1, -1, 0 or yes/no; driving only), &lt;b&gt;Access field&lt;/b&gt; (no and private close a road), &lt;b&gt;Maximum speed field (km/h)&lt;/b&gt; (driving only), &lt;b&gt;Bridge field&lt;/b&gt; and &lt;b&gt;Tunnel field&lt;/b&gt;.
 &lt;b&gt;Node ids field&lt;/b&gt;: OSM node ids of every vertex; roads meet where they share a node. Without it, roads meet at shared vertices, at line ends within the &lt;b&gt;Topology tolerance (m)&lt;/b&gt; and where they cross; bridges and tunnels meet other roads only at their ends.
 &lt;b&gt;Travel profile&lt;/b&gt;: walking (4.5 km/h, 3 km/h on steps; no motorways or trunk roads) or driving (speed per road class or maxspeed; oneway respected).
@@ -239,22 +239,22 @@
 </translation>
     </message>
     <message>
-        <location filename="../processing/network.py" line="327"/>
+        <location filename="../processing/network.py" line="332"/>
         <source>{count} roads are not used for {profile}: their class is closed to it, or their access is no or private.</source>
         <translation>{count} routes ne sont pas utilisées {profile} : leur classe leur est fermée, ou leur accès vaut no ou private.</translation>
     </message>
     <message>
-        <location filename="../processing/network.py" line="331"/>
+        <location filename="../processing/network.py" line="336"/>
         <source>{count} roads have no class: they take the speed of an ordinary road ({speed} km/h).</source>
         <translation>{count} routes n’ont pas de classe : elles prennent la vitesse d’une route ordinaire ({speed} km/h).</translation>
     </message>
     <message>
-        <location filename="../processing/network.py" line="335"/>
+        <location filename="../processing/network.py" line="340"/>
         <source>{count} roads have no value in the speed field: they take the speed of their class.</source>
         <translation>{count} routes n’ont pas de valeur dans le champ de vitesse : elles prennent la vitesse de leur classe.</translation>
     </message>
     <message>
-        <location filename="../processing/network.py" line="162"/>
+        <location filename="../processing/network.py" line="167"/>
         <source>Evacuation and access</source>
         <translation>Évacuation et accès</translation>
     </message>
@@ -459,7 +459,7 @@
         <translation>Le système n’a pas pu lire ou écrire {path} (erreur {code}).</translation>
     </message>
     <message>
-        <location filename="../processing/network.py" line="369"/>
+        <location filename="../processing/network.py" line="374"/>
         <source>The maximum snapping distance must be above 0 m: points join a road only within it.</source>
         <translation>La distance d’accrochage maximale doit être supérieure à 0 m : les points ne rejoignent une route qu’en deçà.</translation>
     </message>
@@ -544,7 +544,7 @@
         <translation>Le paquet Python {package} est absent ou inutilisable. Voyez le README de Refuge, section Installation, pour l’installer.</translation>
     </message>
     <message>
-        <location filename="../processing/network.py" line="343"/>
+        <location filename="../processing/network.py" line="348"/>
         <source>No household is within {distance} m of a usable road. Check that the roads and the households cover the same area (and their CRS), or raise the maximum snapping distance.</source>
         <translation>Aucun ménage n’est à moins de {distance} m d’une route utilisable. Vérifiez que les routes et les ménages couvrent la même zone (et leur SCR), ou augmentez la distance d’accrochage maximale.</translation>
     </message>
@@ -552,52 +552,52 @@
 <context>
     <name>DepthRasterParameters</name>
     <message>
-        <location filename="../processing/depth.py" line="37"/>
+        <location filename="../processing/depth.py" line="39"/>
         <source>Flood depth raster</source>
         <translation>Raster de hauteur d’eau</translation>
     </message>
     <message>
-        <location filename="../processing/depth.py" line="40"/>
+        <location filename="../processing/depth.py" line="42"/>
         <source>Band</source>
         <translation>Bande</translation>
     </message>
     <message>
-        <location filename="../processing/depth.py" line="43"/>
+        <location filename="../processing/depth.py" line="45"/>
         <source>Upper bound of low depths (m)</source>
         <translation>Borne supérieure des hauteurs faibles (m)</translation>
     </message>
     <message>
-        <location filename="../processing/depth.py" line="43"/>
+        <location filename="../processing/depth.py" line="45"/>
         <source>Upper bound of medium depths (m)</source>
         <translation>Borne supérieure des hauteurs moyennes (m)</translation>
     </message>
     <message>
-        <location filename="../processing/depth.py" line="43"/>
+        <location filename="../processing/depth.py" line="45"/>
         <source>Minimum flood depth (m)</source>
         <translation>Hauteur d’eau minimale (m)</translation>
     </message>
     <message>
-        <location filename="../processing/depth.py" line="58"/>
+        <location filename="../processing/depth.py" line="60"/>
         <source>The upper bound of low depths ({low} m) must be below that of medium depths ({medium} m).</source>
         <translation>La borne supérieure des hauteurs faibles ({low} m) doit être inférieure à celle des hauteurs moyennes ({medium} m).</translation>
     </message>
     <message>
-        <location filename="../processing/depth.py" line="64"/>
+        <location filename="../processing/depth.py" line="66"/>
         <source>The minimum flood depth ({minimum} m) must be below the upper bound of low depths ({low} m).</source>
         <translation>La hauteur d’eau minimale ({minimum} m) doit être inférieure à la borne supérieure des hauteurs faibles ({low} m).</translation>
     </message>
     <message>
-        <location filename="../processing/depth.py" line="95"/>
+        <location filename="../processing/depth.py" line="97"/>
         <source>The depth raster has no coordinate reference system. Set its CRS in the layer properties, then run again.</source>
         <translation>Le raster de hauteur d’eau n’a pas de système de coordonnées de référence. Définissez son SCR dans les propriétés de la couche, puis relancez.</translation>
     </message>
     <message>
-        <location filename="../processing/depth.py" line="95"/>
+        <location filename="../processing/depth.py" line="97"/>
         <source>The depth raster declares no nodata value: every pixel is read as a depth.</source>
         <translation>Le raster de hauteur d’eau ne déclare pas de valeur nodata : chaque pixel est lu comme une hauteur.</translation>
     </message>
     <message>
-        <location filename="../processing/depth.py" line="83"/>
+        <location filename="../processing/depth.py" line="85"/>
         <source>The depth raster has no band {band}: it has {count}. Choose a band from 1 to {count}.</source>
         <translation>Le raster de hauteur d’eau n’a pas de bande {band} : il en a {count}. Choisissez une bande de 1 à {count}.</translation>
     </message>
@@ -605,12 +605,12 @@
 <context>
     <name>EvacuationAccess</name>
     <message>
-        <location filename="../processing/evacuation_access.py" line="70"/>
+        <location filename="../processing/evacuation_access.py" line="74"/>
         <source>Evacuation access to shelters</source>
         <translation>Accès aux abris d’évacuation</translation>
     </message>
     <message>
-        <location filename="../processing/evacuation_access.py" line="73"/>
+        <location filename="../processing/evacuation_access.py" line="77"/>
         <source>Finds, for every household, the nearest safe shelter it can still reach on the road network once the flood has cut it, with the network distance and the travel time; flags households cut off by the flood, and counts the load of every shelter. One shortest-path search from all shelters at once answers for every household.
 
 </source>
@@ -619,192 +619,192 @@
 </translation>
     </message>
     <message>
-        <location filename="../processing/evacuation_access.py" line="107"/>
+        <location filename="../processing/evacuation_access.py" line="111"/>
         <source>Households</source>
         <translation>Ménages</translation>
     </message>
     <message>
-        <location filename="../processing/evacuation_access.py" line="109"/>
+        <location filename="../processing/evacuation_access.py" line="113"/>
         <source>Population field</source>
         <translation>Champ de population</translation>
     </message>
     <message>
-        <location filename="../processing/evacuation_access.py" line="112"/>
+        <location filename="../processing/evacuation_access.py" line="116"/>
         <source>Shelters</source>
         <translation>Abris</translation>
     </message>
     <message>
-        <location filename="../processing/evacuation_access.py" line="114"/>
+        <location filename="../processing/evacuation_access.py" line="118"/>
         <source>Shelter name field</source>
         <translation>Champ du nom de l’abri</translation>
     </message>
     <message>
-        <location filename="../processing/evacuation_access.py" line="117"/>
+        <location filename="../processing/evacuation_access.py" line="121"/>
         <source>Capacity field</source>
         <translation>Champ de capacité</translation>
     </message>
     <message>
-        <location filename="../processing/evacuation_access.py" line="120"/>
+        <location filename="../processing/evacuation_access.py" line="124"/>
         <source>At-shelter distance (m)</source>
         <translation>Distance « déjà à l’abri » (m)</translation>
     </message>
     <message>
-        <location filename="../processing/evacuation_access.py" line="123"/>
+        <location filename="../processing/evacuation_access.py" line="127"/>
         <source>Capacity-constrained assignment</source>
         <translation>Affectation sous contrainte de capacité</translation>
     </message>
     <message>
-        <location filename="../processing/evacuation_access.py" line="125"/>
+        <location filename="../processing/evacuation_access.py" line="129"/>
         <source>Routes for (expression on households)</source>
         <translation>Itinéraires pour (expression sur les ménages)</translation>
     </message>
     <message>
-        <location filename="../processing/evacuation_access.py" line="128"/>
+        <location filename="../processing/evacuation_access.py" line="132"/>
         <source>Aggregation units</source>
         <translation>Unités d’agrégation</translation>
     </message>
     <message>
-        <location filename="../processing/evacuation_access.py" line="130"/>
+        <location filename="../processing/evacuation_access.py" line="134"/>
         <source>Unit name field</source>
         <translation>Champ du nom de l’unité</translation>
     </message>
     <message>
-        <location filename="../processing/evacuation_access.py" line="133"/>
+        <location filename="../processing/evacuation_access.py" line="137"/>
         <source>Time threshold (min)</source>
         <translation>Seuil de temps (min)</translation>
     </message>
     <message>
-        <location filename="../processing/evacuation_access.py" line="136"/>
+        <location filename="../processing/evacuation_access.py" line="140"/>
         <source>Isochrone bands (min)</source>
         <translation>Tranches d’isochrones (min)</translation>
     </message>
     <message>
-        <location filename="../processing/evacuation_access.py" line="139"/>
+        <location filename="../processing/evacuation_access.py" line="143"/>
         <source>Isochrone buffer (m)</source>
         <translation>Zone tampon des isochrones (m)</translation>
     </message>
     <message>
-        <location filename="../processing/evacuation_access.py" line="142"/>
+        <location filename="../processing/evacuation_access.py" line="146"/>
         <source>Households with access</source>
         <translation>Accès des ménages</translation>
     </message>
     <message>
-        <location filename="../processing/evacuation_access.py" line="142"/>
+        <location filename="../processing/evacuation_access.py" line="146"/>
         <source>Shelters with load</source>
         <translation>Charge des abris</translation>
     </message>
     <message>
-        <location filename="../processing/evacuation_access.py" line="142"/>
+        <location filename="../processing/evacuation_access.py" line="146"/>
         <source>Routes</source>
         <translation>Itinéraires</translation>
     </message>
     <message>
-        <location filename="../processing/evacuation_access.py" line="142"/>
+        <location filename="../processing/evacuation_access.py" line="146"/>
         <source>Road sections with flood status</source>
         <translation>Tronçons de routes avec état d’inondation</translation>
     </message>
     <message>
-        <location filename="../processing/evacuation_access.py" line="142"/>
+        <location filename="../processing/evacuation_access.py" line="146"/>
         <source>Access per unit</source>
         <translation>Accès par unité</translation>
     </message>
     <message>
-        <location filename="../processing/evacuation_access.py" line="142"/>
+        <location filename="../processing/evacuation_access.py" line="146"/>
         <source>Isochrones</source>
         <translation>Isochrones</translation>
     </message>
     <message>
-        <location filename="../processing/evacuation_access.py" line="142"/>
+        <location filename="../processing/evacuation_access.py" line="146"/>
         <source>Rejected features</source>
         <translation>Entités rejetées</translation>
     </message>
     <message>
-        <location filename="../processing/evacuation_access.py" line="156"/>
+        <location filename="../processing/evacuation_access.py" line="160"/>
         <source>Summary (JSON)</source>
         <translation>Résumé (JSON)</translation>
     </message>
     <message>
-        <location filename="../processing/evacuation_access.py" line="156"/>
+        <location filename="../processing/evacuation_access.py" line="160"/>
         <source>JSON (*.json)</source>
         <translation>JSON (*.json)</translation>
     </message>
     <message>
-        <location filename="../processing/evacuation_access.py" line="164"/>
+        <location filename="../processing/evacuation_access.py" line="168"/>
         <source>a safe shelter is reachable</source>
         <translation>un abri sûr est accessible</translation>
     </message>
     <message>
-        <location filename="../processing/evacuation_access.py" line="165"/>
+        <location filename="../processing/evacuation_access.py" line="169"/>
         <source>at a safe shelter</source>
         <translation>déjà à un abri sûr</translation>
     </message>
     <message>
-        <location filename="../processing/evacuation_access.py" line="166"/>
+        <location filename="../processing/evacuation_access.py" line="170"/>
         <source>cut off by the flood</source>
         <translation>isolé par l’inondation</translation>
     </message>
     <message>
-        <location filename="../processing/evacuation_access.py" line="167"/>
+        <location filename="../processing/evacuation_access.py" line="171"/>
         <source>no shelter reachable, even without the flood</source>
         <translation>aucun abri accessible, même sans inondation</translation>
     </message>
     <message>
-        <location filename="../processing/evacuation_access.py" line="168"/>
+        <location filename="../processing/evacuation_access.py" line="172"/>
         <source>no road within the snapping distance</source>
         <translation>aucune route à moins de la distance d’accrochage</translation>
     </message>
     <message>
-        <location filename="../processing/evacuation_access.py" line="169"/>
+        <location filename="../processing/evacuation_access.py" line="173"/>
         <source>safe</source>
         <translation>sûr</translation>
     </message>
     <message>
-        <location filename="../processing/evacuation_access.py" line="170"/>
+        <location filename="../processing/evacuation_access.py" line="174"/>
         <source>in the hazard zone: not a destination</source>
         <translation>dans la zone d’aléa : pas une destination</translation>
     </message>
     <message>
-        <location filename="../processing/evacuation_access.py" line="205"/>
+        <location filename="../processing/evacuation_access.py" line="209"/>
         <source>The households layer is empty.</source>
         <translation>La couche des ménages est vide.</translation>
     </message>
     <message>
-        <location filename="../processing/evacuation_access.py" line="207"/>
+        <location filename="../processing/evacuation_access.py" line="211"/>
         <source>The shelters layer is empty: give at least one shelter.</source>
         <translation>La couche des abris est vide : indiquez au moins un abri.</translation>
     </message>
     <message>
-        <location filename="../processing/evacuation_access.py" line="210"/>
+        <location filename="../processing/evacuation_access.py" line="214"/>
         <source>{count} households have no population value: counted as 0 people.</source>
         <translation>{count} ménages n’ont pas de valeur de population : comptés pour 0 personne.</translation>
     </message>
     <message>
-        <location filename="../processing/evacuation_access.py" line="224"/>
+        <location filename="../processing/evacuation_access.py" line="228"/>
         <source>All {count} shelters are inside the hazard zone (or have no geometry): no safe shelter remains. Add shelters outside the hazard, or check the hazard layer.</source>
         <translation>Les {count} abris sont tous dans la zone d’aléa (ou sans géométrie) : il ne reste aucun abri sûr. Ajoutez des abris hors de l’aléa, ou vérifiez la couche d’aléa.</translation>
     </message>
     <message>
-        <location filename="../processing/evacuation_access.py" line="181"/>
+        <location filename="../processing/evacuation_access.py" line="185"/>
         <source>The capacity-constrained assignment needs the shelters&apos; capacity field.</source>
         <translation>L’affectation sous contrainte de capacité nécessite le champ de capacité des abris.</translation>
     </message>
     <message>
-        <location filename="../processing/evacuation_access.py" line="257"/>
+        <location filename="../processing/evacuation_access.py" line="261"/>
         <source>Assigning households to shelters within their capacity.</source>
         <translation>Affectation des ménages aux abris dans la limite de leur capacité.</translation>
     </message>
     <message>
-        <location filename="../processing/evacuation_access.py" line="342"/>
+        <location filename="../processing/evacuation_access.py" line="346"/>
         <source>{reachable} households reach a safe shelter, {at} are at one, {isolated} are cut off by the flood, {none} have no shelter reachable even without the flood, {no_road} have no road nearby.</source>
         <translation>{reachable} ménages atteignent un abri sûr, {at} y sont déjà, {isolated} sont isolés par l’inondation, {none} n’ont aucun abri accessible même sans inondation, {no_road} n’ont pas de route à proximité.</translation>
     </message>
     <message>
-        <location filename="../processing/evacuation_access.py" line="185"/>
+        <location filename="../processing/evacuation_access.py" line="189"/>
         <source>The route expression is not valid: {error}</source>
         <translation>L’expression des itinéraires n’est pas valide : {error}</translation>
     </message>
     <message>
-        <location filename="../processing/evacuation_access.py" line="78"/>
+        <location filename="../processing/evacuation_access.py" line="82"/>
         <source>&lt;b&gt;Households&lt;/b&gt;: points or building polygons (a point inside the polygon is used); &lt;b&gt;Population field&lt;/b&gt;: people per household (1 when not given).
 &lt;b&gt;Shelters&lt;/b&gt;: points or polygons; &lt;b&gt;Shelter name field&lt;/b&gt;; &lt;b&gt;Capacity field&lt;/b&gt; (people). Shelters inside the hazard are flooded and are not destinations.
 &lt;b&gt;At-shelter distance (m)&lt;/b&gt;: a household this close to a safe shelter is at it.
@@ -823,12 +823,12 @@ Outputs: &lt;b&gt;Households with access&lt;/b&gt; (status: reachable, at_shelte
 Sorties : &lt;b&gt;Accès des ménages&lt;/b&gt; (statut : reachable, at_shelter, isolated_by_flood, no_shelter_reachable ou no_road ; shelter_fid, distance_m le long de l’itinéraire le plus rapide, travel_time_s, snap_distance_m, dry_time_s sans l’inondation), &lt;b&gt;Charge des abris&lt;/b&gt;, &lt;b&gt;Itinéraires&lt;/b&gt;, &lt;b&gt;Tronçons de routes avec état d’inondation&lt;/b&gt;, &lt;b&gt;Accès par unité&lt;/b&gt;, &lt;b&gt;Isochrones&lt;/b&gt;, &lt;b&gt;Entités rejetées&lt;/b&gt; et &lt;b&gt;Résumé (JSON)&lt;/b&gt;. Les distances sont des mètres géodésiques (WGS 84) ; les coûts réseau excluent la distance d’accrochage ; les nombres enregistrés ne sont pas arrondis. Une sortie temporaire &lt;b&gt;Accès des ménages&lt;/b&gt; est un GeoPackage dans le dossier temporaire de QGIS, écrit à la vitesse d’un fichier : enregistrez-la ailleurs pour la conserver.</translation>
     </message>
     <message>
-        <location filename="../processing/evacuation_access.py" line="244"/>
+        <location filename="../processing/evacuation_access.py" line="248"/>
         <source>No safe shelter is within {distance} m of a usable road: no household can reach one. Check that the shelters and the roads cover the same area (and their CRS), or raise the maximum snapping distance.</source>
         <translation>Aucun abri sûr n’est à moins de {distance} m d’une route utilisable : aucun ménage ne peut en atteindre un. Vérifiez que les abris et les routes couvrent la même zone (et leur SCR), ou augmentez la distance d’accrochage maximale.</translation>
     </message>
     <message>
-        <location filename="../processing/evacuation_access.py" line="249"/>
+        <location filename="../processing/evacuation_access.py" line="253"/>
         <source>No household can reach a shelter, even without the flood: the households and the shelters are on road networks that do not connect.</source>
         <translation>Aucun ménage ne peut atteindre un abri, même sans inondation : les ménages et les abris sont sur des réseaux routiers qui ne se rejoignent pas.</translation>
     </message>
@@ -836,192 +836,192 @@ Sorties : &lt;b&gt;Accès des ménages&lt;/b&gt; (statut : reachable, at_shelter
 <context>
     <name>Exposure</name>
     <message>
-        <location filename="../processing/exposure.py" line="148"/>
+        <location filename="../processing/exposure.py" line="152"/>
         <source>Exposure to a hazard</source>
         <translation>Exposition à un aléa</translation>
     </message>
     <message>
-        <location filename="../processing/exposure.py" line="151"/>
+        <location filename="../processing/exposure.py" line="155"/>
         <source>Hazard and exposure</source>
         <translation>Aléa et exposition</translation>
     </message>
     <message>
-        <location filename="../processing/exposure.py" line="200"/>
+        <location filename="../processing/exposure.py" line="204"/>
         <source>Hazard classes</source>
         <translation>Classes d’aléa</translation>
     </message>
     <message>
-        <location filename="../processing/exposure.py" line="202"/>
+        <location filename="../processing/exposure.py" line="206"/>
         <source>Hazard class field</source>
         <translation>Champ de classe d’aléa</translation>
     </message>
     <message>
-        <location filename="../processing/exposure.py" line="554"/>
+        <location filename="../processing/exposure.py" line="558"/>
         <source>Buildings</source>
         <translation>Bâtiments</translation>
     </message>
     <message>
-        <location filename="../processing/exposure.py" line="208"/>
+        <location filename="../processing/exposure.py" line="212"/>
         <source>Building type field</source>
         <translation>Champ du type de bâtiment</translation>
     </message>
     <message>
-        <location filename="../processing/exposure.py" line="211"/>
+        <location filename="../processing/exposure.py" line="215"/>
         <source>Population field</source>
         <translation>Champ de population</translation>
     </message>
     <message>
-        <location filename="../processing/exposure.py" line="214"/>
+        <location filename="../processing/exposure.py" line="218"/>
         <source>Building levels field</source>
         <translation>Champ du nombre de niveaux</translation>
     </message>
     <message>
-        <location filename="../processing/exposure.py" line="217"/>
+        <location filename="../processing/exposure.py" line="221"/>
         <source>Residential building types</source>
         <translation>Types de bâtiments résidentiels</translation>
     </message>
     <message>
-        <location filename="../processing/exposure.py" line="220"/>
+        <location filename="../processing/exposure.py" line="224"/>
         <source>Population raster</source>
         <translation>Raster de population</translation>
     </message>
     <message>
-        <location filename="../processing/exposure.py" line="592"/>
+        <location filename="../processing/exposure.py" line="596"/>
         <source>Facilities</source>
         <translation>Équipements</translation>
     </message>
     <message>
-        <location filename="../processing/exposure.py" line="224"/>
+        <location filename="../processing/exposure.py" line="228"/>
         <source>Facility category field</source>
         <translation>Champ de catégorie d’équipement</translation>
     </message>
     <message>
-        <location filename="../processing/exposure.py" line="227"/>
+        <location filename="../processing/exposure.py" line="231"/>
         <source>Roads</source>
         <translation>Routes</translation>
     </message>
     <message>
-        <location filename="../processing/exposure.py" line="335"/>
+        <location filename="../processing/exposure.py" line="339"/>
         <source>Aggregation units</source>
         <translation>Unités d’agrégation</translation>
     </message>
     <message>
-        <location filename="../processing/exposure.py" line="231"/>
+        <location filename="../processing/exposure.py" line="235"/>
         <source>Unit name field</source>
         <translation>Champ du nom de l’unité</translation>
     </message>
     <message>
-        <location filename="../processing/exposure.py" line="234"/>
+        <location filename="../processing/exposure.py" line="238"/>
         <source>Unit census population field</source>
         <translation>Champ de population recensée de l’unité</translation>
     </message>
     <message>
-        <location filename="../processing/exposure.py" line="237"/>
+        <location filename="../processing/exposure.py" line="241"/>
         <source>Displacement rate per class</source>
         <translation>Taux de déplacement par classe</translation>
     </message>
     <message>
-        <location filename="../processing/exposure.py" line="240"/>
+        <location filename="../processing/exposure.py" line="244"/>
         <source>Demographic ratios</source>
         <translation>Ratios démographiques</translation>
     </message>
     <message>
-        <location filename="../processing/exposure.py" line="243"/>
+        <location filename="../processing/exposure.py" line="247"/>
         <source>Minimum needs per displaced person</source>
         <translation>Besoins minimaux par personne déplacée</translation>
     </message>
     <message>
-        <location filename="../processing/exposure.py" line="246"/>
+        <location filename="../processing/exposure.py" line="250"/>
         <source>Exposed buildings</source>
         <translation>Bâtiments exposés</translation>
     </message>
     <message>
-        <location filename="../processing/exposure.py" line="246"/>
+        <location filename="../processing/exposure.py" line="250"/>
         <source>Exposed facilities</source>
         <translation>Équipements exposés</translation>
     </message>
     <message>
-        <location filename="../processing/exposure.py" line="246"/>
+        <location filename="../processing/exposure.py" line="250"/>
         <source>Exposed road sections</source>
         <translation>Tronçons de routes exposés</translation>
     </message>
     <message>
-        <location filename="../processing/exposure.py" line="246"/>
+        <location filename="../processing/exposure.py" line="250"/>
         <source>Exposure per unit</source>
         <translation>Exposition par unité</translation>
     </message>
     <message>
-        <location filename="../processing/exposure.py" line="246"/>
+        <location filename="../processing/exposure.py" line="250"/>
         <source>Exposure summary</source>
         <translation>Synthèse de l’exposition</translation>
     </message>
     <message>
-        <location filename="../processing/exposure.py" line="246"/>
+        <location filename="../processing/exposure.py" line="250"/>
         <source>Rejected features</source>
         <translation>Entités rejetées</translation>
     </message>
     <message>
-        <location filename="../processing/exposure.py" line="259"/>
+        <location filename="../processing/exposure.py" line="263"/>
         <source>Summary (JSON)</source>
         <translation>Résumé (JSON)</translation>
     </message>
     <message>
-        <location filename="../processing/exposure.py" line="259"/>
+        <location filename="../processing/exposure.py" line="263"/>
         <source>JSON (*.json)</source>
         <translation>JSON (*.json)</translation>
     </message>
     <message>
-        <location filename="../processing/exposure.py" line="262"/>
+        <location filename="../processing/exposure.py" line="266"/>
         <source>Hazard source</source>
         <translation>Source de l’aléa</translation>
     </message>
     <message>
-        <location filename="../processing/exposure.py" line="274"/>
+        <location filename="../processing/exposure.py" line="278"/>
         <source>Give either hazard classes or a flood depth raster (exactly one of them).</source>
         <translation>Indiquez soit des classes d’aléa, soit un raster de hauteur d’eau (exactement l’un des deux).</translation>
     </message>
     <message>
-        <location filename="../processing/exposure.py" line="270"/>
+        <location filename="../processing/exposure.py" line="274"/>
         <source>Choose at least one exposure layer: buildings, facilities or roads.</source>
         <translation>Choisissez au moins une couche exposée : bâtiments, équipements ou routes.</translation>
     </message>
     <message>
-        <location filename="../processing/exposure.py" line="376"/>
+        <location filename="../processing/exposure.py" line="380"/>
         <source>Give one source of population only: a population field of the buildings, a census field of the aggregation units, or a population raster.</source>
         <translation>Indiquez une seule source de population : un champ de population des bâtiments, un champ de recensement des unités d’agrégation, ou un raster de population.</translation>
     </message>
     <message>
-        <location filename="../processing/exposure.py" line="380"/>
+        <location filename="../processing/exposure.py" line="384"/>
         <source>Census totals are distributed to buildings: choose a buildings layer as well.</source>
         <translation>Les totaux du recensement sont répartis entre les bâtiments : choisissez aussi une couche de bâtiments.</translation>
     </message>
     <message>
-        <location filename="../processing/exposure.py" line="439"/>
+        <location filename="../processing/exposure.py" line="443"/>
         <source>outside every unit</source>
         <translation>hors de toute unité</translation>
     </message>
     <message>
-        <location filename="../processing/exposure.py" line="584"/>
+        <location filename="../processing/exposure.py" line="588"/>
         <source>{people} people of the census have no residential building in their unit and are not placed; they are reported as unplaced.</source>
         <translation>{people} personnes du recensement n’ont aucun bâtiment résidentiel dans leur unité et ne sont pas placées ; elles sont signalées comme non placées.</translation>
     </message>
     <message>
-        <location filename="../processing/exposure.py" line="475"/>
+        <location filename="../processing/exposure.py" line="479"/>
         <source>{layer}: {count} invalid geometries were repaired.</source>
         <translation>{layer} : {count} géométries invalides ont été réparées.</translation>
     </message>
     <message>
-        <location filename="../processing/exposure.py" line="389"/>
+        <location filename="../processing/exposure.py" line="393"/>
         <source>The population raster has no coordinate reference system. Set its CRS in the layer properties, then run again.</source>
         <translation>Le raster de population n’a pas de système de coordonnées de référence. Définissez son SCR dans les propriétés de la couche, puis relancez.</translation>
     </message>
     <message>
-        <location filename="../processing/exposure.py" line="389"/>
+        <location filename="../processing/exposure.py" line="393"/>
         <source>The population raster declares no nodata value: every pixel is read as a number of people.</source>
         <translation>Le raster de population ne déclare pas de valeur nodata : chaque pixel est lu comme un nombre de personnes.</translation>
     </message>
     <message>
-        <location filename="../processing/exposure.py" line="157"/>
+        <location filename="../processing/exposure.py" line="161"/>
         <source>Counts what is exposed to a hazard, per hazard class and per aggregation unit: buildings (count, footprint area, population), critical facilities and road length. A feature touching several classes takes the highest.
 
 &lt;b&gt;Hazard classes&lt;/b&gt;: polygons with a class field (for example the output of Prepare a hazard layer); use either this or a depth raster.
@@ -1052,17 +1052,17 @@ Outputs: &lt;b&gt;Exposed buildings&lt;/b&gt;, &lt;b&gt;Exposed facilities&lt;/b
 Sorties : &lt;b&gt;Bâtiments exposés&lt;/b&gt;, &lt;b&gt;Équipements exposés&lt;/b&gt;, &lt;b&gt;Tronçons de routes exposés&lt;/b&gt; (entités d’entrée avec hazard_class, hazard_label, max_depth_m et unit), &lt;b&gt;Exposition par unité&lt;/b&gt; (polygones avec une colonne par classe, prêts pour une carte choroplèthe), &lt;b&gt;Synthèse de l’exposition&lt;/b&gt; (une table), &lt;b&gt;Entités rejetées&lt;/b&gt; (entités sans géométrie) et &lt;b&gt;Résumé (JSON)&lt;/b&gt;. Les surfaces sont calculées sur l’ellipsoïde WGS 84 ; les nombres sont enregistrés sans arrondi. Une sortie temporaire &lt;b&gt;Bâtiments exposés&lt;/b&gt; est un GeoPackage dans le dossier temporaire de QGIS, écrit à la vitesse d’un fichier : enregistrez-la ailleurs pour la conserver.</translation>
     </message>
     <message>
-        <location filename="../processing/exposure.py" line="351"/>
+        <location filename="../processing/exposure.py" line="355"/>
         <source>the hazard</source>
         <translation>l’aléa</translation>
     </message>
     <message>
-        <location filename="../processing/exposure.py" line="395"/>
+        <location filename="../processing/exposure.py" line="399"/>
         <source>The population raster holds negative values (down to {minimum:g}): people cannot be negative. If they mark cells without data, set the raster&apos;s nodata value in the layer properties (or fix the raster), then run again.</source>
         <translation>Le raster de population contient des valeurs négatives (jusqu’à {minimum:g}) : une population ne peut pas être négative. Si elles marquent des cellules sans données, définissez la valeur nodata du raster dans les propriétés de la couche (ou corrigez le raster), puis relancez.</translation>
     </message>
     <message>
-        <location filename="../processing/exposure.py" line="560"/>
+        <location filename="../processing/exposure.py" line="564"/>
         <source>{count} features have no value in {field}: counted as 0 people.</source>
         <translation>{count} entités n’ont pas de valeur dans {field} : comptées pour 0 personne.</translation>
     </message>
@@ -1070,12 +1070,12 @@ Sorties : &lt;b&gt;Bâtiments exposés&lt;/b&gt;, &lt;b&gt;Équipements exposés
 <context>
     <name>FacilityAccess</name>
     <message>
-        <location filename="../processing/facility_access.py" line="38"/>
+        <location filename="../processing/facility_access.py" line="40"/>
         <source>Emergency access from facilities</source>
         <translation>Accès des secours depuis les équipements</translation>
     </message>
     <message>
-        <location filename="../processing/facility_access.py" line="41"/>
+        <location filename="../processing/facility_access.py" line="43"/>
         <source>Travel time from the nearest emergency facility (fire station, hospital, rescue base) to every household, on the dry road network and on the network cut by the flood, and the difference: which households lose access, and which are reached much later. Times run from the facility to the household (oneway streets count that way).
 
 </source>
@@ -1084,87 +1084,87 @@ Sorties : &lt;b&gt;Bâtiments exposés&lt;/b&gt;, &lt;b&gt;Équipements exposés
 </translation>
     </message>
     <message>
-        <location filename="../processing/facility_access.py" line="63"/>
+        <location filename="../processing/facility_access.py" line="65"/>
         <source>Households</source>
         <translation>Ménages</translation>
     </message>
     <message>
-        <location filename="../processing/facility_access.py" line="65"/>
+        <location filename="../processing/facility_access.py" line="67"/>
         <source>Facilities</source>
         <translation>Équipements</translation>
     </message>
     <message>
-        <location filename="../processing/facility_access.py" line="67"/>
+        <location filename="../processing/facility_access.py" line="69"/>
         <source>Facility name field</source>
         <translation>Champ du nom de l’équipement</translation>
     </message>
     <message>
-        <location filename="../processing/facility_access.py" line="70"/>
+        <location filename="../processing/facility_access.py" line="72"/>
         <source>Delay threshold (min)</source>
         <translation>Seuil de retard (min)</translation>
     </message>
     <message>
-        <location filename="../processing/facility_access.py" line="73"/>
+        <location filename="../processing/facility_access.py" line="75"/>
         <source>Households with emergency access</source>
         <translation>Accès des secours aux ménages</translation>
     </message>
     <message>
-        <location filename="../processing/facility_access.py" line="82"/>
+        <location filename="../processing/facility_access.py" line="84"/>
         <source>Summary (JSON)</source>
         <translation>Résumé (JSON)</translation>
     </message>
     <message>
-        <location filename="../processing/facility_access.py" line="82"/>
+        <location filename="../processing/facility_access.py" line="84"/>
         <source>JSON (*.json)</source>
         <translation>JSON (*.json)</translation>
     </message>
     <message>
-        <location filename="../processing/facility_access.py" line="88"/>
+        <location filename="../processing/facility_access.py" line="90"/>
         <source>reached as without the flood</source>
         <translation>atteint comme sans inondation</translation>
     </message>
     <message>
-        <location filename="../processing/facility_access.py" line="89"/>
+        <location filename="../processing/facility_access.py" line="91"/>
         <source>reached later than the delay threshold</source>
         <translation>atteint avec un retard supérieur au seuil</translation>
     </message>
     <message>
-        <location filename="../processing/facility_access.py" line="90"/>
+        <location filename="../processing/facility_access.py" line="92"/>
         <source>no longer reached once flooded</source>
         <translation>plus atteint une fois le réseau inondé</translation>
     </message>
     <message>
-        <location filename="../processing/facility_access.py" line="91"/>
+        <location filename="../processing/facility_access.py" line="93"/>
         <source>not reached even without the flood</source>
         <translation>non atteint, même sans inondation</translation>
     </message>
     <message>
-        <location filename="../processing/facility_access.py" line="92"/>
+        <location filename="../processing/facility_access.py" line="94"/>
         <source>no road within the snapping distance</source>
         <translation>aucune route à moins de la distance d’accrochage</translation>
     </message>
     <message>
-        <location filename="../processing/facility_access.py" line="93"/>
+        <location filename="../processing/facility_access.py" line="95"/>
         <source>the feature has no geometry</source>
         <translation>l’entité n’a pas de géométrie</translation>
     </message>
     <message>
-        <location filename="../processing/facility_access.py" line="112"/>
+        <location filename="../processing/facility_access.py" line="114"/>
         <source>The households layer is empty.</source>
         <translation>La couche des ménages est vide.</translation>
     </message>
     <message>
-        <location filename="../processing/facility_access.py" line="114"/>
+        <location filename="../processing/facility_access.py" line="116"/>
         <source>The facilities layer is empty: give at least one facility.</source>
         <translation>La couche des équipements est vide : indiquez au moins un équipement.</translation>
     </message>
     <message>
-        <location filename="../processing/facility_access.py" line="192"/>
+        <location filename="../processing/facility_access.py" line="194"/>
         <source>{lost} households lose emergency access because of the flood, {delayed} are reached more than {minutes} min later, {unchanged} keep their access.</source>
         <translation>{lost} ménages perdent l’accès des secours à cause de l’inondation, {delayed} sont atteints plus de {minutes} min plus tard, {unchanged} gardent leur accès.</translation>
     </message>
     <message>
-        <location filename="../processing/facility_access.py" line="46"/>
+        <location filename="../processing/facility_access.py" line="48"/>
         <source>&lt;b&gt;Households&lt;/b&gt;: points or polygons. &lt;b&gt;Facilities&lt;/b&gt;: points or polygons; &lt;b&gt;Facility name field&lt;/b&gt;.
 &lt;b&gt;Delay threshold (min)&lt;/b&gt;: a household reached more than this later once flooded is delayed.
 Output: &lt;b&gt;Households with emergency access&lt;/b&gt;: facility_fid_dry, facility_name_dry, time_dry_s, distance_dry_m, facility_fid_flood, facility_name_flood, time_flood_s, distance_flood_m, delay_s, access_status (unchanged, delayed, loses_access, no_access_dry, no_road or no_geometry) and access_label; &lt;b&gt;Rejected features&lt;/b&gt;: the roads, hazard zones, facilities and households set aside, with the reason; and a &lt;b&gt;Summary (JSON)&lt;/b&gt;. A temporary output is a GeoPackage in QGIS&apos;s temporary folder, written at file speed: save it elsewhere to keep it.</source>
@@ -1173,12 +1173,12 @@ Output: &lt;b&gt;Households with emergency access&lt;/b&gt;: facility_fid_dry, f
 Sortie : &lt;b&gt;Accès des secours aux ménages&lt;/b&gt; : facility_fid_dry, facility_name_dry, time_dry_s, distance_dry_m, facility_fid_flood, facility_name_flood, time_flood_s, distance_flood_m, delay_s, access_status (unchanged, delayed, loses_access, no_access_dry, no_road ou no_geometry) et access_label ; &lt;b&gt;Entités rejetées&lt;/b&gt; : les routes, zones d’aléa, équipements et ménages écartés, avec la raison ; et un &lt;b&gt;Résumé (JSON)&lt;/b&gt;. Une sortie temporaire est un GeoPackage dans le dossier temporaire de QGIS, écrite à la vitesse d’un fichier : enregistrez-la ailleurs pour la conserver.</translation>
     </message>
     <message>
-        <location filename="../processing/facility_access.py" line="79"/>
+        <location filename="../processing/facility_access.py" line="81"/>
         <source>Rejected features</source>
         <translation>Entités rejetées</translation>
     </message>
     <message>
-        <location filename="../processing/facility_access.py" line="128"/>
+        <location filename="../processing/facility_access.py" line="130"/>
         <source>No household is reached from a facility, even without the flood: check that the facilities are within {distance} m of a usable road, on the same road network as the households.</source>
         <translation>Aucun ménage n’est atteint depuis un équipement, même sans inondation : vérifiez que les équipements sont à moins de {distance} m d’une route utilisable, sur le même réseau routier que les ménages.</translation>
     </message>
@@ -1388,77 +1388,77 @@ Chaque couche a les colonnes osm_id, osm_type, name, category (un code stable), 
 <context>
     <name>PrepareHazard</name>
     <message>
-        <location filename="../processing/prepare_hazard.py" line="59"/>
+        <location filename="../processing/prepare_hazard.py" line="60"/>
         <source>Prepare a hazard layer</source>
         <translation>Préparer une couche d’aléa</translation>
     </message>
     <message>
-        <location filename="../processing/prepare_hazard.py" line="62"/>
+        <location filename="../processing/prepare_hazard.py" line="63"/>
         <source>Hazard and exposure</source>
         <translation>Aléa et exposition</translation>
     </message>
     <message>
-        <location filename="../processing/prepare_hazard.py" line="92"/>
+        <location filename="../processing/prepare_hazard.py" line="93"/>
         <source>Hazard zones</source>
         <translation>Zones d’aléa</translation>
     </message>
     <message>
-        <location filename="../processing/prepare_hazard.py" line="94"/>
+        <location filename="../processing/prepare_hazard.py" line="95"/>
         <source>Class field</source>
         <translation>Champ de classe</translation>
     </message>
     <message>
-        <location filename="../processing/prepare_hazard.py" line="97"/>
+        <location filename="../processing/prepare_hazard.py" line="98"/>
         <source>Value map</source>
         <translation>Table de correspondance</translation>
     </message>
     <message>
-        <location filename="../processing/prepare_hazard.py" line="100"/>
+        <location filename="../processing/prepare_hazard.py" line="101"/>
         <source>Extent</source>
         <translation>Emprise</translation>
     </message>
     <message>
-        <location filename="../processing/prepare_hazard.py" line="103"/>
+        <location filename="../processing/prepare_hazard.py" line="104"/>
         <source>Hazard classes</source>
         <translation>Classes d’aléa</translation>
     </message>
     <message>
-        <location filename="../processing/prepare_hazard.py" line="105"/>
+        <location filename="../processing/prepare_hazard.py" line="106"/>
         <source>Rejected zones</source>
         <translation>Zones rejetées</translation>
     </message>
     <message>
-        <location filename="../processing/prepare_hazard.py" line="112"/>
+        <location filename="../processing/prepare_hazard.py" line="113"/>
         <source>Give either hazard zones or a flood depth raster (exactly one of them).</source>
         <translation>Indiquez soit des zones d’aléa, soit un raster de hauteur d’eau (exactement l’un des deux).</translation>
     </message>
     <message>
-        <location filename="../processing/prepare_hazard.py" line="140"/>
+        <location filename="../processing/prepare_hazard.py" line="141"/>
         <source>No area is exposed: the hazard layer is empty.</source>
         <translation>Aucune surface n’est exposée : la couche d’aléa est vide.</translation>
     </message>
     <message>
-        <location filename="../processing/prepare_hazard.py" line="117"/>
+        <location filename="../processing/prepare_hazard.py" line="118"/>
         <source>Choose the class field of the hazard zones.</source>
         <translation>Choisissez le champ de classe des zones d’aléa.</translation>
     </message>
     <message>
-        <location filename="../processing/prepare_hazard.py" line="186"/>
+        <location filename="../processing/prepare_hazard.py" line="187"/>
         <source>The hazard zones layer is empty.</source>
         <translation>La couche des zones d’aléa est vide.</translation>
     </message>
     <message>
-        <location filename="../processing/prepare_hazard.py" line="195"/>
+        <location filename="../processing/prepare_hazard.py" line="196"/>
         <source>The value map matches none of the values of {field} ({values}). Edit the value map so that it names these values.</source>
         <translation>La table de correspondance ne correspond à aucune valeur de {field} ({values}). Modifiez-la pour qu’elle nomme ces valeurs.</translation>
     </message>
     <message>
-        <location filename="../processing/prepare_hazard.py" line="199"/>
+        <location filename="../processing/prepare_hazard.py" line="200"/>
         <source>{count} invalid zone geometries were repaired.</source>
         <translation>{count} géométries de zones invalides ont été réparées.</translation>
     </message>
     <message>
-        <location filename="../processing/prepare_hazard.py" line="68"/>
+        <location filename="../processing/prepare_hazard.py" line="69"/>
         <source>Turns flood zones (polygons with a class field) or a flood depth raster into a clean hazard layer: one polygon per class (low, medium, high), valid, without overlaps (where zones overlap, the highest class wins), optionally clipped to an extent or to area polygons.
 
 &lt;b&gt;Hazard zones&lt;/b&gt;: polygons; use either zones or a depth raster.
@@ -1487,22 +1487,22 @@ Chaque couche a les colonnes osm_id, osm_type, name, category (un code stable), 
 &lt;b&gt;Zones rejetées&lt;/b&gt; : zones dont la valeur ne figure pas dans la table de correspondance ou dont la géométrie est vide ou irréparable, avec la raison.</translation>
     </message>
     <message>
-        <location filename="../processing/prepare_hazard.py" line="101"/>
+        <location filename="../processing/prepare_hazard.py" line="102"/>
         <source>Area polygons</source>
         <translation>Polygones de zone</translation>
     </message>
     <message>
-        <location filename="../processing/prepare_hazard.py" line="173"/>
+        <location filename="../processing/prepare_hazard.py" line="174"/>
         <source>The area layer holds no polygon: choose a layer of polygons, or leave the area empty to keep the whole hazard.</source>
         <translation>La couche de zone ne contient aucun polygone : choisissez une couche de polygones, ou laissez la zone vide pour garder tout l’aléa.</translation>
     </message>
     <message>
-        <location filename="../processing/prepare_hazard.py" line="182"/>
+        <location filename="../processing/prepare_hazard.py" line="183"/>
         <source>The hazard zones have no field {field}: choose their class field.</source>
         <translation>Les zones d’aléa n’ont pas de champ {field} : choisissez leur champ de classe.</translation>
     </message>
     <message>
-        <location filename="../processing/prepare_hazard.py" line="188"/>
+        <location filename="../processing/prepare_hazard.py" line="189"/>
         <source>No hazard zone has a usable polygon ({count} zones without one): check the layer, or choose a layer of polygons.</source>
         <translation>Aucune zone d’aléa n’a de polygone utilisable ({count} zones sans polygone) : vérifiez la couche, ou choisissez une couche de polygones.</translation>
     </message>
@@ -1510,9 +1510,14 @@ Chaque couche a les colonnes osm_id, osm_type, name, category (un code stable), 
 <context>
     <name>RefugePlugin</name>
     <message>
-        <location filename="../plugin/plugin.py" line="50"/>
+        <location filename="../plugin/plugin.py" line="51"/>
         <source>&amp;Refuge</source>
         <translation>&amp;Refuge</translation>
+    </message>
+    <message>
+        <location filename="../plugin/plugin.py" line="61"/>
+        <source>Help</source>
+        <translation>Aide</translation>
     </message>
 </context>
 <context>
@@ -1531,7 +1536,7 @@ Chaque couche a les colonnes osm_id, osm_type, name, category (un code stable), 
         <translation>Le champ {field} n’existe pas dans la couche.</translation>
     </message>
     <message>
-        <location filename="../processing/fastio.py" line="219"/>
+        <location filename="../processing/fastio.py" line="225"/>
         <source>The layer {layer} has no coordinate reference system. Set its CRS in the layer properties, then run again.</source>
         <translation>La couche {layer} n’a pas de système de coordonnées de référence. Définissez son SCR dans les propriétés de la couche, puis relancez.</translation>
     </message>
@@ -1556,17 +1561,17 @@ Chaque couche a les colonnes osm_id, osm_type, name, category (un code stable), 
         <translation>{parameter} doit être un nombre {rule} (la valeur donnée est {value}).</translation>
     </message>
     <message>
-        <location filename="../processing/base.py" line="218"/>
+        <location filename="../processing/base.py" line="228"/>
         <source>{layer} and {other} do not overlap: about {km} km separate them, so nothing of one can meet the other. Check that they cover the same area, and their coordinate reference systems.</source>
         <translation>{layer} et {other} ne se recouvrent pas : environ {km} km les séparent, donc rien de l’un ne peut rencontrer l’autre. Vérifiez qu’ils couvrent la même zone, et leurs systèmes de coordonnées.</translation>
     </message>
     <message>
-        <location filename="../processing/fastio.py" line="270"/>
+        <location filename="../processing/fastio.py" line="276"/>
         <source>The layer {layer} holds {found}, but it must hold {expected}. Choose a layer of {expected}.</source>
         <translation>La couche {layer} contient des {found}, mais elle doit contenir des {expected}. Choisissez une couche de {expected}.</translation>
     </message>
     <message>
-        <location filename="../processing/fastio.py" line="270"/>
+        <location filename="../processing/fastio.py" line="276"/>
         <source> or </source>
         <translation> ou </translation>
     </message>

@@ -3,8 +3,8 @@
 import os
 
 from qgis.core import QgsApplication, QgsMessageLog
-from qgis.PyQt.QtCore import QCoreApplication
-from qgis.PyQt.QtGui import QIcon
+from qgis.PyQt.QtCore import QCoreApplication, QUrl
+from qgis.PyQt.QtGui import QDesktopServices, QIcon
 
 try:  # Qt 6 moved QAction to QtGui
     from qgis.PyQt.QtGui import QAction
@@ -26,6 +26,7 @@ class RefugePlugin:
         self.iface = iface
         self.provider = None
         self.actions = []
+        self.help_action = None
         self.menu = None
         install_translator()
 
@@ -57,6 +58,10 @@ class RefugePlugin:
             action.triggered.connect(lambda _checked=False, a=algorithm_id: self.open_algorithm(a))
             self.iface.addPluginToMenu(self.menu, action)
             self.actions.append(action)
+        self.help_action = QAction(self.tr("Help"), self.iface.mainWindow())
+        self.help_action.setObjectName("refuge_help")
+        self.help_action.triggered.connect(self.open_help)
+        self.iface.addPluginToMenu(self.menu, self.help_action)
         problems = dependency_problems()
         if problems:
             self.iface.messageBar().pushMessage(
@@ -69,11 +74,18 @@ class RefugePlugin:
 
         processing.execAlgorithmDialog(algorithm_id, {})
 
+    def open_help(self):
+        """The user guide (README, English and French) in the web browser."""
+        from ..processing.base import HELP_URL
+
+        QDesktopServices.openUrl(QUrl(HELP_URL))
+
     def unload(self):
-        for action in self.actions:
+        for action in [*self.actions, *([self.help_action] if self.help_action else [])]:
             self.iface.removePluginMenu(self.menu, action)
             action.deleteLater()
         self.actions = []
+        self.help_action = None
         if self.provider is not None:
             QgsApplication.processingRegistry().removeProvider(self.provider)
             self.provider = None

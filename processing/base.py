@@ -10,7 +10,7 @@ from qgis.PyQt.QtGui import QIcon
 from .. import PLUGIN_DIR
 from ..core import gcpause
 from ..core.errors import RefugeError
-from . import fastio, messages
+from . import compat, fastio, messages
 from .dependencies import dependency_problems
 from .guard import RunGuard, file_target, output_value
 
@@ -86,6 +86,16 @@ class RefugeAlgorithm(QgsProcessingAlgorithm):
     """Shared plumbing: translation, icon, dependency gate, error mapping, the run guard."""
 
     _guard = None  # the RunGuard of the run in progress (see guarded_run)
+    # Tuning parameters and secondary outputs, folded under "Advanced parameters" in the dialog so
+    # that a planner meets the few inputs that matter first (tests/test_dialogs.py: at most 10
+    # others; every name listed is a parameter of the algorithm).
+    ADVANCED = frozenset()
+
+    def addParameter(self, parameter, *args, **kwargs):  # noqa: N802
+        """QGIS's addParameter, flagging the parameters named in ``ADVANCED`` advanced."""
+        if parameter.name() in self.ADVANCED:
+            compat.mark_advanced(parameter)
+        return super().addParameter(parameter, *args, **kwargs)
 
     def checkParameterValues(self, parameters, context):  # noqa: N802
         """QGIS's checks, with numbers out of range told with their allowed range."""

@@ -11,6 +11,7 @@ from qgis.core import (
     QgsFeatureSink,
     QgsProcessing,
     QgsProcessingAlgorithm,
+    QgsProcessingParameterDefinition,
     QgsProcessingParameterField,
     QgsProcessingParameterFile,
     QgsProcessingParameterNumber,
@@ -60,6 +61,8 @@ WKB_MULTILINESTRING = _pick((Qgis, "WkbType.MultiLineString"), (QgsWkbTypes, "Mu
 WKB_NOGEOMETRY = _pick((Qgis, "WkbType.NoGeometry"), (QgsWkbTypes, "NoGeometry"))
 GEOMETRY_NO_CHECK = _pick((Qgis, "InvalidGeometryCheck.NoCheck"), (QgsFeatureRequest, "GeometryNoCheck"))
 WKB_LINESTRING = _pick((Qgis, "WkbType.LineString"), (QgsWkbTypes, "LineString"))
+PARAMETER_ADVANCED = _pick((Qgis, "ProcessingParameterFlag.Advanced"),
+                          (QgsProcessingParameterDefinition, "FlagAdvanced"))
 REQUEST_NO_GEOMETRY = _pick((Qgis, "FeatureRequestFlag.NoGeometry"), (QgsFeatureRequest, "NoGeometry"))
 
 # Attribute types for QgsField. QGIS 3.38 added the constructor taking
@@ -80,3 +83,13 @@ else:  # pragma: no cover - depends on the QGIS version
     ATTR_DOUBLE = _pick((QVariant, "Double"))
     ATTR_STRING = _pick((QVariant, "String"))
     ATTR_BOOL = _pick((QVariant, "Bool"))
+
+
+def mark_advanced(parameter):
+    """Flag ``parameter`` advanced: the dialog shows it folded under "Advanced parameters"."""
+    parameter.setFlags(parameter.flags() | PARAMETER_ADVANCED)
+    return parameter
+
+
+def is_advanced(parameter):
+    return bool(parameter.flags() & PARAMETER_ADVANCED)

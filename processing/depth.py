@@ -32,6 +32,8 @@ class DepthRasterParameters:
     LOW_MAX = "LOW_MAX"
     MEDIUM_MAX = "MEDIUM_MAX"
     MIN_DEPTH = "MIN_DEPTH"
+    # The depth bands are tuning: folded under "Advanced parameters" (RefugeAlgorithm.ADVANCED).
+    DEPTH_ADVANCED = frozenset({BAND, LOW_MAX, MEDIUM_MAX, MIN_DEPTH})
 
     def add_depth_parameters(self):
         self.addParameter(QgsProcessingParameterRasterLayer(

@@ -30,6 +30,8 @@ class FacilityAccess(NetworkParameters, RefugeAlgorithm):
     HOUSEHOLDS_OUTPUT = "HOUSEHOLDS_OUTPUT"
     REJECTS = "REJECTS"
     SUMMARY_JSON = "SUMMARY_JSON"
+    ADVANCED = NetworkParameters.NETWORK_ADVANCED | {
+        FACILITY_NAME_FIELD, DELAY_THRESHOLD_MIN, REJECTS, SUMMARY_JSON}
 
     def name(self):
         return "facility_access"

@@ -157,6 +157,11 @@ class NetworkParameters(DepthRasterParameters):
     CLASS_RULES = "CLASS_RULES"
     WALK_MAX_DEPTH = "WALK_MAX_DEPTH"
     MAX_SNAP_DISTANCE = "MAX_SNAP_DISTANCE"
+    # Field overrides and tuning, folded in the dialog; roads, profile and hazard stay in view.
+    NETWORK_ADVANCED = DepthRasterParameters.DEPTH_ADVANCED | {
+        ROAD_CLASS_FIELD, SPEED_FIELD, ONEWAY_FIELD, NODE_IDS_FIELD, ACCESS_FIELD, MAXSPEED_FIELD,
+        BRIDGE_FIELD, TUNNEL_FIELD, TOPOLOGY_TOLERANCE, HAZARD_FIELD, CLASS_RULES, WALK_MAX_DEPTH,
+        MAX_SNAP_DISTANCE}
 
     def group(self):
         return tr("Evacuation and access")

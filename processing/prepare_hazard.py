@@ -51,6 +51,7 @@ class PrepareHazard(DepthRasterParameters, RefugeAlgorithm):
     AREA = "AREA"
     OUTPUT = "OUTPUT"
     REJECTS = "REJECTS"
+    ADVANCED = DepthRasterParameters.DEPTH_ADVANCED | {REJECTS}
 
     def name(self):
         return "prepare_hazard"

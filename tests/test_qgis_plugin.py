@@ -27,8 +27,10 @@ def test_init_gui_registers_provider_and_menu(plugin):
     assert [a.objectName() for a in instance.actions] == [
         "refuge_osm_extract_pbf", "refuge_prepare_hazard", "refuge_exposure", "refuge_evacuation_access",
         "refuge_facility_access"]
-    assert iface.addPluginToMenu.call_count == 5
+    assert iface.addPluginToMenu.call_count == 6  # the five algorithms and Help
     assert instance.actions[0].text().startswith("Extract OSM layers")
+    assert instance.help_action.objectName() == "refuge_help"
+    assert iface.addPluginToMenu.call_args.args[1] is instance.help_action
 
 
 def test_unload_removes_everything(refuge_unloaded):
@@ -42,8 +44,8 @@ def test_unload_removes_everything(refuge_unloaded):
     instance.initGui()
     instance.unload()
     assert registry.providerById("refuge") is None
-    assert instance.actions == []
-    assert iface.removePluginMenu.call_count == 5
+    assert instance.actions == [] and instance.help_action is None
+    assert iface.removePluginMenu.call_count == 6  # the five algorithms and Help
 
 
 def test_init_processing_alone_as_qgis_process_does(refuge_unloaded):
