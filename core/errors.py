@@ -201,3 +201,12 @@ class OutputFormatError(RefugeError):
         self.path = str(path)
         self.expected = expected
         super().__init__(f"the output {path} must be a {expected} file")
+
+
+class AssignmentError(RefugeError):
+    """The capacity-constrained assignment (a minimum-cost flow) found no solution; ``detail`` is
+    the solver's word (for the log)."""
+
+    def __init__(self, detail):
+        self.detail = str(detail)
+        super().__init__(f"the assignment could not be solved: {detail}")

@@ -4,7 +4,7 @@
 <context>
     <name>@default</name>
     <message>
-        <location filename="../processing/messages.py" line="195"/>
+        <location filename="../processing/messages.py" line="199"/>
         <source>Canceled: nothing was written.</source>
         <translation>Annulé : rien n’a été écrit.</translation>
     </message>
@@ -39,32 +39,32 @@
         <translation>La zone à extraire est vide. Tracez une emprise plus grande ou choisissez une couche de polygones, ou laissez la zone vide pour extraire tout le fichier.</translation>
     </message>
     <message>
-        <location filename="../processing/messages.py" line="242"/>
+        <location filename="../processing/messages.py" line="246"/>
         <source>some nodes of the way are missing from the file (clipped extract)</source>
         <translation>des nœuds du chemin manquent dans le fichier (extrait découpé)</translation>
     </message>
     <message>
-        <location filename="../processing/messages.py" line="243"/>
+        <location filename="../processing/messages.py" line="247"/>
         <source>fewer than two distinct points</source>
         <translation>moins de deux points distincts</translation>
     </message>
     <message>
-        <location filename="../processing/messages.py" line="244"/>
+        <location filename="../processing/messages.py" line="248"/>
         <source>the way is not a closed ring, so it cannot be an area</source>
         <translation>le chemin n’est pas un anneau fermé et ne peut donc pas être une surface</translation>
     </message>
     <message>
-        <location filename="../processing/messages.py" line="245"/>
+        <location filename="../processing/messages.py" line="249"/>
         <source>the multipolygon could not be assembled (member ways missing from the file or rings not closed)</source>
         <translation>le multipolygone n’a pas pu être assemblé (chemins membres absents du fichier ou anneaux non fermés)</translation>
     </message>
     <message>
-        <location filename="../processing/messages.py" line="247"/>
+        <location filename="../processing/messages.py" line="251"/>
         <source>invalid geometry that could not be repaired</source>
         <translation>géométrie invalide qui n’a pas pu être réparée</translation>
     </message>
     <message>
-        <location filename="../processing/messages.py" line="257"/>
+        <location filename="../processing/messages.py" line="261"/>
         <source>Refuge cannot run its algorithms because of its Python dependencies:</source>
         <translation>Refuge ne peut pas exécuter ses algorithmes à cause de ses dépendances Python :</translation>
     </message>
@@ -309,22 +309,22 @@
         <translation>la zone n’est pas un polygone</translation>
     </message>
     <message>
-        <location filename="../processing/messages.py" line="92"/>
+        <location filename="../processing/messages.py" line="96"/>
         <source>The raster {path} has no band {band}: it has {count}. Choose a band from 1 to {count}.</source>
         <translation>Le raster {path} n’a pas de bande {band} : il en a {count}. Choisissez une bande de 1 à {count}.</translation>
     </message>
     <message>
-        <location filename="../processing/messages.py" line="95"/>
+        <location filename="../processing/messages.py" line="99"/>
         <source>The raster {path} is rotated or sheared: Refuge reads north-up rasters only. Warp it to a north-up grid first (Raster &gt; Projections &gt; Warp).</source>
         <translation>Le raster {path} est pivoté ou cisaillé : Refuge ne lit que les rasters orientés au nord. Reprojetez-le d’abord sur une grille orientée au nord (Raster &gt; Projections &gt; Projection (warp)).</translation>
     </message>
     <message>
-        <location filename="../processing/messages.py" line="98"/>
+        <location filename="../processing/messages.py" line="102"/>
         <source>The raster {path} has no georeferencing: its pixels cannot be placed on the map. Georeference it first.</source>
         <translation>Le raster {path} n’a pas de géoréférencement : ses pixels ne peuvent pas être placés sur la carte. Géoréférencez-le d’abord.</translation>
     </message>
     <message>
-        <location filename="../processing/messages.py" line="89"/>
+        <location filename="../processing/messages.py" line="93"/>
         <source>The file {path} cannot be read as a raster. Check that it is a raster GDAL can open (a GeoTIFF for example) and that it is complete.</source>
         <translation>Le fichier {path} ne peut pas être lu comme un raster. Vérifiez que c’est un raster que GDAL sait ouvrir (un GeoTIFF par exemple) et qu’il est complet.</translation>
     </message>
@@ -334,97 +334,97 @@
         <translation>Le fichier {path} existe mais ne peut pas être lu (permission refusée, ou c’est un dossier). Vérifiez ses droits, ou choisissez un autre fichier.</translation>
     </message>
     <message>
-        <location filename="../processing/messages.py" line="133"/>
+        <location filename="../processing/messages.py" line="137"/>
         <source>A setting</source>
         <translation>Un réglage</translation>
     </message>
     <message>
-        <location filename="../processing/messages.py" line="136"/>
+        <location filename="../processing/messages.py" line="140"/>
         <source>above {low}</source>
         <translation>supérieure à {low}</translation>
     </message>
     <message>
-        <location filename="../processing/messages.py" line="136"/>
+        <location filename="../processing/messages.py" line="140"/>
         <source>at least {low}</source>
         <translation>au moins {low}</translation>
     </message>
     <message>
-        <location filename="../processing/messages.py" line="139"/>
+        <location filename="../processing/messages.py" line="143"/>
         <source>between {low} and {high}</source>
         <translation>entre {low} et {high}</translation>
     </message>
     <message>
-        <location filename="../processing/messages.py" line="141"/>
+        <location filename="../processing/messages.py" line="145"/>
         <source>{parameter}: &apos;{part}&apos; is out of range: the value must be {rule}.</source>
         <translation>{parameter} : « {part} » est hors plage : la valeur doit être {rule}.</translation>
     </message>
     <message>
-        <location filename="../processing/messages.py" line="144"/>
+        <location filename="../processing/messages.py" line="148"/>
         <source>{parameter}: &apos;{part}&apos; is not of the form key=value. Write pairs such as low=0.5; medium=0 separated by &apos;;&apos;.</source>
         <translation>{parameter} : « {part} » n’est pas de la forme clé=valeur. Écrivez des paires comme low=0.5; medium=0 séparées par « ; ».</translation>
     </message>
     <message>
-        <location filename="../processing/messages.py" line="146"/>
+        <location filename="../processing/messages.py" line="150"/>
         <source>{parameter}: &apos;{part}&apos; is not a key of this setting. The keys are: {allowed}.</source>
         <translation>{parameter} : « {part} » n’est pas une clé de ce réglage. Les clés sont : {allowed}.</translation>
     </message>
     <message>
-        <location filename="../processing/messages.py" line="147"/>
+        <location filename="../processing/messages.py" line="151"/>
         <source>{parameter}: &apos;{part}&apos; does not give a number (write 0.5 or 0,5).</source>
         <translation>{parameter} : « {part} » ne donne pas un nombre (écrivez 0.5 ou 0,5).</translation>
     </message>
     <message>
-        <location filename="../processing/messages.py" line="148"/>
+        <location filename="../processing/messages.py" line="152"/>
         <source>{parameter}: &apos;{part}&apos; gives a key a second time: give each key once.</source>
         <translation>{parameter} : « {part} » donne une clé une deuxième fois : donnez chaque clé une seule fois.</translation>
     </message>
     <message>
-        <location filename="../processing/messages.py" line="149"/>
+        <location filename="../processing/messages.py" line="153"/>
         <source>{parameter}: &apos;{part}&apos; is not a hazard class: write low, medium, high or dry (or faible, moyen, fort, sec).</source>
         <translation>{parameter} : « {part} » n’est pas une classe d’aléa : écrivez faible, moyen, fort ou sec (ou low, medium, high, dry).</translation>
     </message>
     <message>
-        <location filename="../processing/messages.py" line="151"/>
+        <location filename="../processing/messages.py" line="155"/>
         <source>{parameter} is empty: give at least one value.</source>
         <translation>{parameter} est vide : donnez au moins une valeur.</translation>
     </message>
     <message>
-        <location filename="../processing/messages.py" line="159"/>
+        <location filename="../processing/messages.py" line="163"/>
         <source>The output {path} would overwrite the input {other}: Refuge never writes over its inputs. Choose another output file.</source>
         <translation>La sortie {path} écraserait l’entrée {other} : Refuge n’écrit jamais sur ses entrées. Choisissez un autre fichier de sortie.</translation>
     </message>
     <message>
-        <location filename="../processing/messages.py" line="161"/>
+        <location filename="../processing/messages.py" line="165"/>
         <source>The output {path} is also chosen for {other}: each output needs a file of its own (or a layer of its own in a GeoPackage). Choose another file.</source>
         <translation>La sortie {path} est aussi choisie pour {other} : chaque sortie a besoin de son propre fichier (ou de sa propre couche dans un GeoPackage). Choisissez un autre fichier.</translation>
     </message>
     <message>
-        <location filename="../processing/messages.py" line="163"/>
+        <location filename="../processing/messages.py" line="167"/>
         <source>Cannot write {path}: the folder does not allow writing (permissions, or a read-only disk). Choose another folder.</source>
         <translation>Impossible d’écrire {path} : le dossier ne permet pas l’écriture (droits, ou disque en lecture seule). Choisissez un autre dossier.</translation>
     </message>
     <message>
-        <location filename="../processing/messages.py" line="165"/>
+        <location filename="../processing/messages.py" line="169"/>
         <source>Not enough space on the disk to write {path}. Free some space or choose another disk: nothing was written.</source>
         <translation>Pas assez de place sur le disque pour écrire {path}. Libérez de la place ou choisissez un autre disque : rien n’a été écrit.</translation>
     </message>
     <message>
-        <location filename="../processing/messages.py" line="167"/>
+        <location filename="../processing/messages.py" line="171"/>
         <source>The output {path} is a folder: give the name of a file inside it.</source>
         <translation>La sortie {path} est un dossier : donnez le nom d’un fichier dans ce dossier.</translation>
     </message>
     <message>
-        <location filename="../processing/messages.py" line="168"/>
+        <location filename="../processing/messages.py" line="172"/>
         <source>Could not write {path}: nothing was written. Choose another output file or folder.</source>
         <translation>Impossible d’écrire {path} : rien n’a été écrit. Choisissez un autre fichier ou dossier de sortie.</translation>
     </message>
     <message>
-        <location filename="../processing/messages.py" line="170"/>
+        <location filename="../processing/messages.py" line="174"/>
         <source>The file {path} could not be written completely (the disk may be full): nothing was written. Free some space or choose another output.</source>
         <translation>Le fichier {path} n’a pas pu être écrit en entier (le disque est peut-être plein) : rien n’a été écrit. Libérez de la place ou choisissez une autre sortie.</translation>
     </message>
     <message>
-        <location filename="../processing/messages.py" line="193"/>
+        <location filename="../processing/messages.py" line="197"/>
         <source>Not enough memory for this run: close other programs, or run it on a smaller area.</source>
         <translation>Pas assez de mémoire pour ce traitement : fermez d’autres programmes, ou lancez-le sur une zone plus petite.</translation>
     </message>
@@ -434,27 +434,27 @@
         <translation>Refuge s’est arrêté sur une erreur inattendue ({kind}) : rien n’a été écrit. Merci de la signaler avec le journal de ce traitement (le détail technique est dans le journal des messages de QGIS, onglet Refuge).</translation>
     </message>
     <message>
-        <location filename="../processing/messages.py" line="213"/>
+        <location filename="../processing/messages.py" line="217"/>
         <source>Technical detail: {detail}</source>
         <translation>Détail technique : {detail}</translation>
     </message>
     <message>
-        <location filename="../processing/messages.py" line="224"/>
+        <location filename="../processing/messages.py" line="228"/>
         <source>Permission denied for {path}: check its permissions or choose another file or folder.</source>
         <translation>Permission refusée pour {path} : vérifiez ses droits ou choisissez un autre fichier ou dossier.</translation>
     </message>
     <message>
-        <location filename="../processing/messages.py" line="227"/>
+        <location filename="../processing/messages.py" line="231"/>
         <source>The file or folder {path} does not exist.</source>
         <translation>Le fichier ou dossier {path} n’existe pas.</translation>
     </message>
     <message>
-        <location filename="../processing/messages.py" line="229"/>
+        <location filename="../processing/messages.py" line="233"/>
         <source>{path} is a folder, where a file was expected.</source>
         <translation>{path} est un dossier, là où un fichier était attendu.</translation>
     </message>
     <message>
-        <location filename="../processing/messages.py" line="230"/>
+        <location filename="../processing/messages.py" line="234"/>
         <source>The system could not read or write {path} (error {code}).</source>
         <translation>Le système n’a pas pu lire ou écrire {path} (erreur {code}).</translation>
     </message>
@@ -469,52 +469,52 @@
         <translation>Le fichier {path} contient un en-tête mais aucune donnée OpenStreetMap : pas un nœud, une voie ni une relation. Le téléchargement a sans doute été interrompu ; téléchargez-le à nouveau.</translation>
     </message>
     <message>
-        <location filename="../processing/messages.py" line="85"/>
+        <location filename="../processing/messages.py" line="89"/>
         <source>The output {path} must be a GeoPackage: give a file name ending in {expected}.</source>
         <translation>La sortie {path} doit être un GeoPackage : donnez un nom de fichier se terminant par {expected}.</translation>
     </message>
     <message>
-        <location filename="../processing/messages.py" line="110"/>
+        <location filename="../processing/messages.py" line="114"/>
         <source>The extent &apos;{value}&apos; cannot be read. Write it as xmin,xmax,ymin,ymax [EPSG:code], for example 7.41,7.44,43.72,43.75 [EPSG:4326], or leave it empty to extract the whole file.</source>
         <translation>L’emprise « {value} » est illisible. Écrivez-la xmin,xmax,ymin,ymax [EPSG:code], par exemple 7.41,7.44,43.72,43.75 [EPSG:4326], ou laissez-la vide pour extraire tout le fichier.</translation>
     </message>
     <message>
-        <location filename="../processing/messages.py" line="113"/>
+        <location filename="../processing/messages.py" line="117"/>
         <source>The extent &apos;{value}&apos; has a coordinate that is not a number (NaN or infinite). Give four numbers, xmin,xmax,ymin,ymax [EPSG:code], or leave it empty to extract the whole file.</source>
         <translation>L’emprise « {value} » a une coordonnée qui n’est pas un nombre (NaN ou infinie). Donnez quatre nombres, xmin,xmax,ymin,ymax [EPSG:code], ou laissez-la vide pour extraire tout le fichier.</translation>
     </message>
     <message>
-        <location filename="../processing/messages.py" line="116"/>
+        <location filename="../processing/messages.py" line="120"/>
         <source>The extent &apos;{value}&apos; has no width or no height, so nothing can touch it. Give an extent with xmin &lt; xmax and ymin &lt; ymax, or leave it empty to extract the whole file.</source>
         <translation>L’emprise « {value} » n’a pas de largeur ou pas de hauteur : rien ne peut la toucher. Donnez une emprise avec xmin &lt; xmax et ymin &lt; ymax, ou laissez-la vide pour extraire tout le fichier.</translation>
     </message>
     <message>
-        <location filename="../processing/messages.py" line="119"/>
+        <location filename="../processing/messages.py" line="123"/>
         <source>The coordinate reference system of the extent &apos;{value}&apos; is unknown. Give one QGIS knows, such as [EPSG:4326], or leave it empty to extract the whole file.</source>
         <translation>Le système de coordonnées de l’emprise « {value} » est inconnu. Donnez-en un que QGIS connaît, comme [EPSG:4326], ou laissez l’emprise vide pour extraire tout le fichier.</translation>
     </message>
     <message>
-        <location filename="../processing/messages.py" line="121"/>
+        <location filename="../processing/messages.py" line="125"/>
         <source>The extent &apos;{value}&apos; cannot be transformed to longitude and latitude (EPSG:4326): it lies outside what its coordinate reference system can place. Check its coordinates and its CRS.</source>
         <translation>L’emprise « {value} » ne peut pas être transformée en longitude et latitude (EPSG:4326) : elle sort de ce que son système de coordonnées sait placer. Vérifiez ses coordonnées et son SCR.</translation>
     </message>
     <message>
-        <location filename="../processing/messages.py" line="248"/>
+        <location filename="../processing/messages.py" line="252"/>
         <source>a relation that is not a multipolygon (or a boundary) has no area of its own; its member ways that are areas are extracted on their own</source>
         <translation>une relation qui n’est pas un multipolygone (ni une limite) n’a pas de surface à elle ; ses voies membres qui sont des surfaces sont extraites chacune pour elle-même</translation>
     </message>
     <message>
-        <location filename="../processing/messages.py" line="250"/>
+        <location filename="../processing/messages.py" line="254"/>
         <source>none of the relation&apos;s member nodes and ways are in the file</source>
         <translation>aucun des nœuds et voies membres de la relation n’est dans le fichier</translation>
     </message>
     <message>
-        <location filename="../processing/messages.py" line="259"/>
+        <location filename="../processing/messages.py" line="263"/>
         <source>- {package}: {detail}. Install: {install}.</source>
         <translation>- {package} : {detail}. À installer : {install}.</translation>
     </message>
     <message>
-        <location filename="../processing/messages.py" line="261"/>
+        <location filename="../processing/messages.py" line="265"/>
         <source>The Refuge README (section Installation) gives the commands. Then restart QGIS.</source>
         <translation>Le README de Refuge (section Installation) donne les commandes. Redémarrez ensuite QGIS.</translation>
     </message>
@@ -539,7 +539,7 @@
         <translation>Le fichier {path} est endommagé et ne peut pas être décodé. Téléchargez-le à nouveau.</translation>
     </message>
     <message>
-        <location filename="../processing/messages.py" line="101"/>
+        <location filename="../processing/messages.py" line="105"/>
         <source>The Python package {package} is missing or unusable. See the Refuge README, section Installation, to install it.</source>
         <translation>Le paquet Python {package} est absent ou inutilisable. Voyez le README de Refuge, section Installation, pour l’installer.</translation>
     </message>
@@ -547,6 +547,11 @@
         <location filename="../processing/network.py" line="348"/>
         <source>No household is within {distance} m of a usable road. Check that the roads and the households cover the same area (and their CRS), or raise the maximum snapping distance.</source>
         <translation>Aucun ménage n’est à moins de {distance} m d’une route utilisable. Vérifiez que les routes et les ménages couvrent la même zone (et leur SCR), ou augmentez la distance d’accrochage maximale.</translation>
+    </message>
+    <message>
+        <location filename="../processing/messages.py" line="85"/>
+        <source>The assignment of households to shelters within their capacities could not be solved. Run again without the capacity assignment, or check the shelters&apos; capacities.</source>
+        <translation>L’affectation des ménages aux abris dans la limite de leurs capacités n’a pas pu être résolue. Relancez sans l’affectation sous contrainte de capacité, ou vérifiez les capacités des abris.</translation>
     </message>
 </context>
 <context>

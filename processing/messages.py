@@ -82,6 +82,10 @@ def error_messages():
             "polygons, or leave the area empty to extract the whole file."),
         errors.ExtentError: lambda exc: extent_messages()[exc.problem].format(value=exc.value),
         errors.OutputError: lambda exc: output_messages()[exc.reason].format(path=exc.path, other=exc.other),
+        errors.AssignmentError: lambda exc: tr(
+            "The assignment of households to shelters within their capacities could not be "
+            "solved. Run again without the capacity assignment, or check the shelters' "
+            "capacities."),
         errors.OutputFormatError: lambda exc: tr(
             "The output {path} must be a GeoPackage: give a file name ending in {expected}.").format(
             path=exc.path, expected=exc.expected),

@@ -22,6 +22,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from ..errors import AssignmentError
 from .graph import scipy
 from .routing import _part
 
@@ -106,7 +107,7 @@ def assign_with_capacity(evacuation, population, capacity):
     solution = scipy.optimize.linprog(cost, A_eq=matrix, b_eq=supply, bounds=np.column_stack(
         (np.zeros(len(cost)), upper)), method="highs-ipm")
     if solution.status != 0:
-        raise RuntimeError(f"the assignment could not be solved: {solution.message}")
+        raise AssignmentError(solution.message)
     flow = solution.x
     unplaced_road = flow[arcs - households:arcs]
     start = edges + int(ok_a.sum()) + int(ok_b.sum())
