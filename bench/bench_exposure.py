@@ -433,7 +433,8 @@ class PhaseTimers:
         import shapely
         from refuge.core import crs as crs_tools
         from refuge.core import measure
-        from refuge.core.exposure import analysis, overlay
+        from refuge.core.exposure import analysis
+        from refuge.core.hazard import index as overlay
         from refuge.core.hazard import zones
         from refuge.processing import exposure, layers
 

@@ -577,7 +577,7 @@ def same_depth(a, b):
 # 1,000,000 buildings: one fresh process per case.
 
 
-PHASES = (("refuge.core.exposure.raster", "read_raster"), ("refuge.core.exposure.raster", "max_touched"),
+PHASES = (("refuge.core.raster.sampling", "read_raster"), ("refuge.core.raster.sampling", "max_touched"),
           ("refuge.processing.fastio", "_copy_source"), ("refuge.processing.fastio", "JoinedWriter._update"),
           ("refuge.processing.exposure", "_Run.finish_writes"))
 
@@ -639,7 +639,7 @@ def read_child(path, cache_mib):
 
     if cache_mib:
         gdal.SetCacheMax(cache_mib * 2**20)
-    from refuge.core.exposure.raster import read_raster
+    from refuge.core.raster.sampling import read_raster
 
     baseline = rss_kib()
     started = time.perf_counter()
@@ -923,7 +923,7 @@ def jakarta(out, repeat, problems):
 def classify_disagreements(label, details, problems):
     """Refuge ≠ GDAL is a problem unless Refuge equals the geometric rule and GDAL only leaves out
     pixels the polygon enters by less than 0.01 pixel (GDAL's snapping, documented in
-    refuge/core/exposure/raster.py)."""
+    refuge/core/raster/sampling.py)."""
     for d in details:
         geometric_ok = same_depth([d["refuge"]], [d["geometric"]])[0]
         snapping = d["extra"] == 0 and d["missed"] and max(d["missed"]) < 0.01
@@ -1163,7 +1163,7 @@ def disagreement_text(details):
     snapping = sum(d["kind"] == "gdal_snapping" for d in details)
     snapping = "all" if snapping == len(details) else snapping
     return (f". The {len(details)} GDAL disagreements ({snapping} of them GDAL's snapping of outlines within "
-            "0.01 pixel of a grid line, as documented in `core/exposure/raster.py`, where Refuge keeps the "
+            "0.01 pixel of a grid line, as documented in `core/raster/sampling.py`, where Refuge keeps the "
             "geometric answer): " + "; ".join(parts) + ".")
 
 

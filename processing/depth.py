@@ -105,7 +105,7 @@ class DepthRasterParameters:
         """The RasterGrid of a raster layer's band: refused without CRS, a warning without nodata."""
         if not raster.crs().isValid():
             raise QgsProcessingException(no_crs_message)
-        from ..core.exposure.raster import read_raster
+        from ..core.raster.sampling import read_raster
 
         grid = self.run_engine(read_raster, raster.source(), band)
         if grid.nodata is None:

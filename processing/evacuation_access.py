@@ -20,7 +20,7 @@ from qgis.core import (
 
 from .. import plugin_version
 from ..core import settings
-from ..core.exposure.overlay import containing_unit
+from ..core.hazard.index import containing_unit
 from ..core.network import assignment
 from ..core.network.evacuation import evacuation_access
 from ..core.network.isochrones import isochrone_bands

@@ -388,7 +388,7 @@ class Exposure(DepthRasterParameters, RefugeAlgorithm):
         raster = self.parameterAsRasterLayer(parameters, self.POPULATION_RASTER, context)
         if raster is None:
             return
-        from ..core.exposure.raster import area_weighted_sum
+        from ..core.raster.sampling import area_weighted_sum
 
         grid = self.read_grid(raster, 1, feedback, self.tr(
             "The population raster has no coordinate reference system. Set its CRS in the layer "

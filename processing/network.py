@@ -14,7 +14,7 @@ from qgis.core import (
 
 from ..core import crs as crs_tools
 from ..core import settings
-from ..core.exposure.overlay import ZoneIndex, max_class
+from ..core.hazard.index import ZoneIndex, max_class
 from ..core.network import flood
 from ..core.network.graph import Projector, build_network, line_speeds, local_crs
 from ..core.network.profiles import DRIVE, WALK
@@ -424,7 +424,7 @@ class NetworkParameters(DepthRasterParameters):
             classes = max_class(points, road.hazard[1]).astype(np.int64)
             classes[~finite] = 0
         else:
-            from ..core.exposure.raster import sample_points
+            from ..core.raster.sampling import sample_points
 
             _, grid, to_grid, min_depth = road.hazard
             xy = to_grid(np.where(finite[:, None], lonlat, np.nan))

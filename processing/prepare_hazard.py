@@ -209,7 +209,7 @@ class PrepareHazard(DepthRasterParameters, RefugeAlgorithm):
         return zones, arrays.crs, rejects
 
     def _raster_zones(self, parameters, context, feedback, raster, thresholds, min_depth):
-        from ..core.exposure.raster import classify
+        from ..core.raster.sampling import classify
 
         _, grid = self.depth_grid(parameters, context, feedback)
         classes = classify(grid, thresholds, min_depth)

@@ -7,7 +7,8 @@ import shapely
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from refuge.core import measure
-from refuge.core.exposure import analysis, overlay
+from refuge.core.exposure import analysis
+from refuge.core.hazard import index as overlay
 from refuge.core.hazard.definitions import ValueMap, classify_value
 from refuge.core.hazard.zones import classify_zones, resolve_overlaps
 
@@ -168,7 +169,7 @@ def test_threaded_query_equals_one_query():
     import numpy as np
     import shapely
     from refuge.core import threads
-    from refuge.core.exposure import overlay
+    from refuge.core.hazard import index as overlay
 
     rng = np.random.default_rng(2)
     corner = rng.uniform(0, 5000, (120_000, 2))
@@ -196,7 +197,7 @@ def test_each_thread_gets_its_own_zones():
     """No geometry is used by two threads at once (see refuge.core.threads): copies, not views."""
     import numpy as np
     import shapely
-    from refuge.core.exposure import overlay
+    from refuge.core.hazard import index as overlay
 
     zones = shapely.box(np.arange(5.0), 0, np.arange(5.0) + 1, 1)
     index = overlay.ZoneIndex.from_polygons(zones, [1, 2, 1, 3, 1])
@@ -243,7 +244,7 @@ def test_areas_equal_geodesic_areas():
 def test_containing_unit_equals_point_in_polygon():
     import numpy as np
     import shapely
-    from refuge.core.exposure import overlay
+    from refuge.core.hazard import index as overlay
 
     rng = np.random.default_rng(8)
     corner = rng.uniform(-100, 1100, (30_000, 2))

@@ -97,7 +97,7 @@ def test_flood_rules_and_bridges():
     # A road through a flooded zone, and a bridge over it.
     network, _ = grid_network([[(0, 0), (2 * DEG, 0)], [(DEG, -DEG), (DEG, DEG)]], [[1, 2], [3, 4]],
                               speed=30.0, bridge=[False, True])
-    from refuge.core.exposure.overlay import ZoneIndex
+    from refuge.core.hazard.index import ZoneIndex
 
     zones = ZoneIndex.from_polygons([shapely.box(0.5 * DEG, -0.5 * DEG, 1.5 * DEG, 0.5 * DEG)], [2])
     classes = segment_classes(network, zones)

@@ -48,3 +48,17 @@ def test_importing_every_core_module_loads_no_qgis():
                             env=dict(os.environ))
     assert result.returncode == 0, result.stderr
     assert len(modules) >= 8
+
+
+def test_the_network_and_the_hazard_do_not_import_exposure():
+    """Shared pieces live where both sides find them (core/raster, core/hazard/index.py): the
+    network and hazard preparation never reach into core/exposure."""
+    offenders = []
+    for path in core_modules():
+        relative = os.path.relpath(path, CORE)
+        if relative.split(os.sep)[0] not in ("network", "hazard", "raster"):
+            continue
+        for node in ast.walk(ast.parse(open(path, encoding="utf-8").read(), path)):
+            if isinstance(node, ast.ImportFrom) and node.module and "exposure" in node.module.split("."):
+                offenders.append(f"{relative}: from {'.' * node.level}{node.module}")
+    assert offenders == []

@@ -16,7 +16,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from osgeo import gdal, ogr, osr
 from refuge.core import errors
-from refuge.core.exposure.raster import (
+from refuge.core.raster.sampling import (
     RasterGrid,
     area_weighted_sum,
     classify,

@@ -13,9 +13,9 @@ import numpy as np
 
 from .. import crs as crs_tools
 from .. import measure
+from ..hazard import index as overlay
 from ..hazard import zones as zone_tools
 from ..hazard.definitions import CLASSES, FLOOD, NOT_EXPOSED
-from . import overlay
 
 try:
     import shapely
@@ -41,7 +41,7 @@ class Hazard:
 
     zones: dict = None
     crs: str = crs_tools.WGS84
-    grid: object = None  # refuge.core.exposure.raster.RasterGrid
+    grid: object = None  # refuge.core.raster.sampling.RasterGrid
     thresholds: tuple = FLOOD.thresholds
     min_value: float = FLOOD.min_value
     polygons: object = None
@@ -59,7 +59,7 @@ class Hazard:
             if self.polygons is not None:
                 self.zones = zone_tools.resolve_overlaps(self.polygons, self.codes)
             else:
-                from .raster import classify
+                from ..raster.sampling import classify
 
                 self.zones = zone_tools.polygonize_classes(
                     classify(self.grid, self.thresholds, self.min_value), self.grid.geotransform)
@@ -128,7 +128,7 @@ def classify_features(geometries, source_crs, hazard):
     """Hazard class (and depth for a raster) of each point or polygon feature."""
     geometries = np.asarray(geometries, dtype=object)
     if hazard.is_raster:
-        from .raster import max_touched, sample_points
+        from ..raster.sampling import max_touched, sample_points
 
         grid = hazard.grid
         local = crs_tools.reproject(geometries, source_crs, grid.crs_wkt or crs_tools.WGS84)

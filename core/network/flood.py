@@ -28,8 +28,8 @@ Bridges are above the water and never cut; tunnels are cut like any road.
 
 import numpy as np
 
-from ..exposure.overlay import max_class
-from ..exposure.raster import max_along_segments
+from ..hazard.index import max_class
+from ..raster.sampling import max_along_segments
 
 PREGNOLATO_STOP_M = 0.3
 WALK_MAX_DEPTH_M = 0.5

@@ -1,4 +1,4 @@
-"""Vector overlay of exposure features with classified hazard zones.
+"""The zone index: features (buildings, road lines, units) against classified hazard zones or units.
 
 Zones come as {class code: MultiPolygon}, disjoint (see
 :func:`refuge.core.hazard.zones.resolve_overlaps`). They are exploded into
