@@ -14,6 +14,7 @@ from qgis.core import (
 
 from ..core import crs as crs_tools
 from ..core import settings
+from ..core.hazard import definitions as hazard_definitions
 from ..core.hazard.index import ZoneIndex, max_class
 from ..core.network import flood
 from ..core.network.graph import Projector, build_network, line_speeds, local_crs
@@ -430,6 +431,5 @@ class NetworkParameters(DepthRasterParameters):
             xy = to_grid(np.where(finite[:, None], lonlat, np.nan))
             depth = sample_points(grid, xy[:, 0], xy[:, 1])
             thresholds, _ = self.depth_classes(parameters, context)
-            wet = np.isfinite(depth) & (depth > min_depth)
-            classes[wet] = np.searchsorted(np.asarray(thresholds), depth[wet], "right") + 1
+            classes = hazard_definitions.depth_classes(depth, thresholds, min_depth).astype(np.int64)
         return classes, depth

@@ -15,7 +15,7 @@ from .. import crs as crs_tools
 from .. import measure
 from ..hazard import index as overlay
 from ..hazard import zones as zone_tools
-from ..hazard.definitions import CLASSES, FLOOD, NOT_EXPOSED
+from ..hazard.definitions import CLASSES, FLOOD, NOT_EXPOSED, depth_classes
 
 try:
     import shapely
@@ -92,14 +92,7 @@ class Hazard:
 
     def classify_depths(self, depths):
         """Class codes of depths (NaN: not exposed)."""
-        low, medium = self.thresholds
-        depths = np.asarray(depths, dtype=float)
-        codes = np.zeros(len(depths), dtype=np.int8)
-        wet = np.nan_to_num(depths, nan=-np.inf) > self.min_value
-        codes[wet] = 1
-        codes[wet & (depths >= low)] = 2
-        codes[wet & (depths >= medium)] = 3
-        return codes
+        return depth_classes(depths, self.thresholds, self.min_value)
 
 
 @dataclass

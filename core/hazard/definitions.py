@@ -8,6 +8,8 @@ palette, readable with the common forms of colour-blindness.
 
 from dataclasses import dataclass
 
+import numpy as np
+
 from .. import settings
 
 NOT_EXPOSED = 0
@@ -55,24 +57,24 @@ GENERIC = HazardType("generic", "Classified hazard", "Aléa classé", "", (), 0.
 HAZARD_TYPES = {h.key: h for h in (FLOOD, GENERIC)}
 
 
-def check_thresholds(thresholds):
-    """Return thresholds as a tuple of two increasing floats, or raise ValueError."""
-    values = tuple(float(t) for t in thresholds)
-    if len(values) != 2 or not values[0] < values[1]:
-        raise ValueError("two increasing thresholds are needed (upper bounds of low and medium)")
-    return values
+def depth_classes(values, thresholds, min_value=0.0):
+    """Class codes (int8, the shape of ``values``) of values such as depths in metres: the one
+    depth->class rule of Refuge, for rasters, buildings, shelters and road sections alike.
+
+    0 (not exposed) where the value is NaN or at most ``min_value`` (dry); then 1 below
+    ``thresholds[0]``, k + 1 from ``thresholds[k-1]`` up to ``thresholds[k]`` (excluded), and
+    ``len(thresholds) + 1`` from the last one up (infinity included). A bound belongs to the
+    class above it, as in the hazard tables it comes from ("0.5 m and more: medium").
+    """
+    values = np.asarray(values, dtype=np.float64)
+    bounds = np.asarray(thresholds, dtype=np.float64).reshape(-1)
+    wet = values > min_value  # False for NaN
+    return np.where(wet, np.searchsorted(bounds, values, "right") + 1, NOT_EXPOSED).astype(np.int8)
 
 
 def classify_value(value, thresholds, min_value=0.0):
-    """Class code of one value (e.g. a depth in metres); NaN and None are not exposed."""
-    if value is None or value != value or value <= min_value:
-        return NOT_EXPOSED
-    low, medium = thresholds
-    if value < low:
-        return 1
-    if value < medium:
-        return 2
-    return 3
+    """Class code of one value (see :func:`depth_classes`); None and NaN are not exposed."""
+    return int(depth_classes(np.nan if value is None else value, thresholds, min_value))
 
 
 normalise = settings.normalise

@@ -69,6 +69,7 @@ from ..errors import (
     UngeoreferencedRasterError,
     UnreadableFileError,
 )
+from ..hazard.definitions import depth_classes
 
 try:
     import shapely
@@ -665,9 +666,7 @@ def classify(grid, thresholds, min_value=0.0):
     classes = np.zeros(values.shape, dtype=np.int8)
     rows_per_block = max(1, _VALUES_PER_READ // max(values.shape[1], 1))
     for top in range(0, values.shape[0], rows_per_block):
-        block = values[top:top + rows_per_block]
-        wet = block > min_value  # False for NaN
-        classes[top:top + rows_per_block] = np.where(wet, np.searchsorted(bounds, block, "right") + 1, 0)
+        classes[top:top + rows_per_block] = depth_classes(values[top:top + rows_per_block], bounds, min_value)
     return classes
 
 
