@@ -396,7 +396,6 @@ class NetworkParameters(DepthRasterParameters):
             road.segment_class = flood.segment_classes(network, index)
             road.cut_speed_kmh = flood.speeds_after_classes(network, road.segment_class, factors)
             road.hazard = ("zones", index)
-            road.class_factors = factors
         elif raster is not None:
             target = grid.crs_wkt or raster.crs().toWkt()
             transformer = pyproj.Transformer.from_crs("EPSG:4326", pyproj.CRS.from_user_input(target),

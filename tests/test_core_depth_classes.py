@@ -2,7 +2,6 @@
 
 import numpy as np
 import pytest
-
 from refuge.core.hazard.definitions import FLOOD, classify_value, depth_classes
 
 

@@ -32,7 +32,6 @@ CLASSES = (
 )
 CLASS_BY_CODE = {c.code: c for c in CLASSES}
 CLASS_BY_KEY = {c.key: c for c in CLASSES}
-EXPOSED_CODES = tuple(c.code for c in CLASSES if c.code != NOT_EXPOSED)
 
 
 @dataclass(frozen=True)
@@ -53,8 +52,6 @@ class HazardType:
 
 
 FLOOD = HazardType("flood", "Flood", "Inondation", "m", (0.5, 1.5), 0.0)
-GENERIC = HazardType("generic", "Classified hazard", "Aléa classé", "", (), 0.0)
-HAZARD_TYPES = {h.key: h for h in (FLOOD, GENERIC)}
 
 
 def depth_classes(values, thresholds, min_value=0.0):

@@ -19,15 +19,6 @@ except ImportError as exc:  # pragma: no cover
     shapely = gdal = ogr = None
     _ERROR = str(exc)
 
-# Reject reason codes for zone features.
-ZONE_REASONS = {
-    "empty_geometry": "the zone has no geometry",
-    "invalid_geometry": "invalid geometry that could not be repaired",
-    "unmapped_value": "the value of the class field is not in the value map",
-    "not_polygon": "the zone is not a polygon",
-}
-
-
 @dataclass
 class ZoneClassification:
     """Per input zone: class code (or -1 when rejected) and repaired geometry."""
@@ -62,7 +53,8 @@ def classify_zones(geometries, values, value_map):
 
     Invalid polygons are repaired (GEOS make_valid, polygonal part kept);
     zones whose value the map does not cover, or without a polygon, are
-    rejected with a reason code of :data:`ZONE_REASONS`.
+    rejected with a reason code: ``empty_geometry``, ``invalid_geometry``, ``unmapped_value`` or
+    ``not_polygon`` (their labels are in processing/labels.py).
     """
     _require()
     geometries = np.asarray(geometries, dtype=object)

@@ -51,8 +51,6 @@ class Evacuation:
     shelter_population: np.ndarray
     anchors: object = None
     router: object = None
-    dry_router: object = None
-    shelter_anchors: object = None
     extra: dict = field(default_factory=dict)
 
 
@@ -133,6 +131,6 @@ def evacuation_access(network, cut_speed_kmh, households_xy, shelters_xy, shelte
         shelter_snap_distance_m=np.where(shelter_cut.joined, shelter_cut.distance_m,
                                          np.where(shelter_dry.joined, shelter_dry.distance_m, np.nan)),
         shelter_households=shelter_households, shelter_population=shelter_population,
-        anchors=anchors, router=router, dry_router=dry_router, shelter_anchors=shelter_cut,
+        anchors=anchors, router=router,
         extra={"result": result, "dry": dry, "dry_anchors": dry_anchors},
     )

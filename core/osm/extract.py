@@ -442,11 +442,6 @@ def layer_rows(layer):
         yield row
 
 
-def theme_count(result, name):
-    """Number of features of theme ``name`` in a :class:`ReadResult`."""
-    return len(result.layers[name])
-
-
 def layer_fields(theme):
     """[(name, kind)] of a theme layer, in the order of :func:`layer_rows`."""
     fields = [(c.name, c.kind) for c in COMMON_COLUMNS]
