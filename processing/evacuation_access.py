@@ -235,14 +235,10 @@ class EvacuationAccess(NetworkParameters, RefugeAlgorithm):
         projector = network.projector
         max_snap = self.parameterAsDouble(parameters, self.MAX_SNAP_DISTANCE, context)
 
-        def progress(share, text=None):
-            steps.setProgress(100.0 * share)
-            messages.check_canceled(feedback)
-
         result = self.run_engine(
             evacuation_access, network, road.cut_speed_kmh, projector.to_xy(h_lonlat),
             projector.to_xy(s_lonlat), flooded, max_snap,
-            self.parameterAsDouble(parameters, self.AT_SHELTER_DISTANCE, context), population, progress)
+            self.parameterAsDouble(parameters, self.AT_SHELTER_DISTANCE, context), population, steps)
         self.require_households_on_roads(result.status, max_snap)
         if not (result.shelter_status == "safe").any():
             steps.pushWarning(self.tr(

@@ -26,6 +26,7 @@ from ..core.geometry import lonlat_bounds, repair
 from ..core.hazard import zones as zone_tools
 from ..core.hazard.definitions import CLASS_BY_CODE, CLASSES
 from ..core.osm.themes import CRITICAL_CATEGORIES, EMERGENCY_SHELTER_CATEGORIES
+from ..core.progress import NullFeedback
 from . import compat, fastio, messages
 from .base import RefugeAlgorithm, guarded_run
 from .depth import DepthRasterParameters, raster_lonlat_bounds
@@ -749,7 +750,7 @@ class Exposure(DepthRasterParameters, RefugeAlgorithm):
         if sink is None:
             return
         full = [[r[0], r[1], r[2], class_label(r[2]), r[3], r[4], r[5], r[6]] for r in rows]
-        add_features(sink, fields, full, [None] * len(full), _NullFeedback())
+        add_features(sink, fields, full, [None] * len(full), NullFeedback())
         results[self.SUMMARY_TABLE] = dest
 
     def _write_rejects(self, parameters, context, rejects, results):
@@ -763,7 +764,7 @@ class Exposure(DepthRasterParameters, RefugeAlgorithm):
             return
         labels = reason_labels()
         rows = [[layer, fid, reason, labels[reason]] for layer, fid, reason in rejects]
-        add_features(sink, fields, rows, [None] * len(rows), _NullFeedback())
+        add_features(sink, fields, rows, [None] * len(rows), NullFeedback())
         results[self.REJECTS] = dest
 
     def _write_units(self, parameters, context, run):
@@ -790,7 +791,7 @@ class Exposure(DepthRasterParameters, RefugeAlgorithm):
             rows.append(row)
             geometry = feature.geometry()
             geometries.append(None if geometry.isNull() else bytes(geometry.asWkb()))
-        add_features(sink, fields, rows, geometries, _NullFeedback())
+        add_features(sink, fields, rows, geometries, NullFeedback())
         run.results[self.UNITS_OUTPUT] = dest
 
 
@@ -808,10 +809,3 @@ def _blocks(count):
     edges = np.linspace(0, count, pieces + 1).astype(np.int64)
     return [(int(a), int(b)) for a, b in zip(edges[:-1], edges[1:])]
 
-
-class _NullFeedback:
-    def isCanceled(self):  # noqa: N802
-        return False
-
-    def setProgress(self, value):  # noqa: N802
-        pass

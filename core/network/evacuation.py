@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from ..progress import NullFeedback, check_canceled
 from .graph import require
 
 try:
@@ -61,10 +62,16 @@ def evacuation_access(network, cut_speed_kmh, households_xy, shelters_xy, shelte
     ``cut_speed_kmh``: segment speeds once the flood applies (0 impassable;
     the network's own speeds when there is no hazard). ``households_xy``,
     ``shelters_xy``: (N, 2) points in the network's local metres.
-    ``population``: people per household (1 each by default).
+    ``population``: people per household (1 each by default). ``feedback``: progress and
+    cancel as everywhere in the engine (:mod:`refuge.core.progress`); cancel raises Canceled.
     """
     require()
-    progress = feedback or (lambda share, text=None: None)
+    feedback = feedback or NullFeedback()
+
+    def progress(share):
+        feedback.setProgress(100.0 * share)
+        check_canceled(feedback)
+
     households_xy = np.asarray(households_xy, dtype=np.float64).reshape(-1, 2)
     shelters_xy = np.asarray(shelters_xy, dtype=np.float64).reshape(-1, 2)
     count = len(households_xy)
