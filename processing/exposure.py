@@ -25,6 +25,7 @@ from ..core.exposure.population import RESIDENTIAL_VALUES
 from ..core.geometry import lonlat_bounds, repair
 from ..core.hazard import zones as zone_tools
 from ..core.hazard.definitions import CLASS_BY_CODE, CLASSES
+from ..core.io.columns import unique_names
 from ..core.osm.themes import CRITICAL_CATEGORIES, EMERGENCY_SHELTER_CATEGORIES
 from ..core.progress import NullFeedback
 from . import compat, fastio, messages
@@ -108,10 +109,7 @@ def _copy_fields(source_fields, extra, rename_fid=False):
             field = QgsField(field)
             field.setName("source_fid")
         fields.append(field)
-    for name, kind in extra:
-        unique = name
-        while fields.lookupField(unique) >= 0:
-            unique = "refuge_" + unique
+    for unique, (_, kind) in zip(unique_names([name for name, _ in extra], fields.names()), extra):
         fields.append(QgsField(unique, kind))
     return fields
 

@@ -25,6 +25,7 @@ from qgis.core import (
 
 from ..core import wkb
 from ..core.io import staging
+from ..core.io.columns import unique_names
 from ..core.io.gdalread import close_dataset, no_side_files, open_vector
 from . import messages
 from .guard import output_value
@@ -389,14 +390,8 @@ class JoinedWriter:
 
     def _open_copy(self, columns):
         self._table, fid_column = self._pending.result()
-        existing = {name.lower() for name in self._field_names} | {fid_column.lower()}
-        self._names = {}
-        for name in columns:
-            unique = name
-            while unique.lower() in existing:
-                unique = "refuge_" + unique
-            existing.add(unique.lower())
-            self._names[name] = unique
+        names = list(columns)
+        self._names = dict(zip(names, unique_names(names, [*self._field_names, fid_column])))
         self._quoted = _quote(self._table)
         self._fid = _quote(fid_column)
         connection = sqlite3.connect(self._pending.temporary)

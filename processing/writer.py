@@ -8,6 +8,7 @@ import numpy as np
 from qgis.core import QgsField, QgsFields
 
 from ..core.io import staging
+from ..core.io.columns import unique_names
 from . import compat, fastio
 from .layers import add_features
 
@@ -41,13 +42,9 @@ def output_fields(source_fields, columns):
     fields = QgsFields()
     for field in source_fields:
         fields.append(field)
-    names = []
-    for name, kind, _ in columns:
-        unique = name
-        while fields.lookupField(unique) >= 0:
-            unique = "refuge_" + unique
+    names = unique_names([name for name, _, _ in columns], fields.names())
+    for unique, (_, kind, _) in zip(names, columns):
         fields.append(QgsField(unique, _VARIANTS[kind]))
-        names.append(unique)
     return fields, names
 
 
