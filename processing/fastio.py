@@ -24,7 +24,7 @@ from qgis.core import (
 )
 
 from ..core import wkb
-from ..core.io import staging
+from ..core.io import columns, staging
 from ..core.io.columns import unique_names
 from ..core.io.gdalread import close_dataset, no_side_files, open_vector
 from . import messages
@@ -281,7 +281,8 @@ def check_source(algorithm, name, source):
     return dimensions
 
 
-_SQL_TYPES = {"integer": "INTEGER", "real": "REAL", "text": "TEXT", "boolean": "BOOLEAN"}
+_SQL_TYPES = {columns.INTEGER: "INTEGER", columns.REAL: "REAL", columns.TEXT: "TEXT",
+              columns.BOOLEAN: "BOOLEAN"}
 
 
 def write_joined(arrays, destination, positions, columns):

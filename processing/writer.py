@@ -7,7 +7,7 @@ import os
 import numpy as np
 from qgis.core import QgsField, QgsFields
 
-from ..core.io import staging
+from ..core.io import columns, staging
 from ..core.io.columns import unique_names
 from . import compat, fastio
 from .layers import add_features
@@ -17,21 +17,11 @@ try:
 except ImportError:  # pragma: no cover - reported by the dependency check
     shapely = None
 
-_VARIANTS = {"integer": compat.ATTR_INT64, "real": compat.ATTR_DOUBLE, "text": compat.ATTR_STRING,
-             "boolean": compat.ATTR_BOOL}
+_VARIANTS = {columns.INTEGER: compat.ATTR_INT64, columns.REAL: compat.ATTR_DOUBLE,
+             columns.TEXT: compat.ATTR_STRING, columns.BOOLEAN: compat.ATTR_BOOL}
 
 
-def _python(kind, value):
-    if value is None:
-        return None
-    if kind == "real":
-        value = float(value)
-        return None if value != value else value
-    if kind == "integer":
-        return int(value)
-    if kind == "boolean":
-        return bool(value)
-    return str(value)
+_python = columns.plain
 
 
 def output_fields(source_fields, columns):

@@ -97,7 +97,7 @@ def test_rules_are_total_and_typed(tags):
         values = attributes(theme, tags)
         for column in theme.columns:
             value = values[column.name]
-            expected = {"string": str, "integer": int, "real": float, "boolean": int}[column.kind]
+            expected = {"text": str, "integer": int, "real": float, "boolean": int}[column.kind]
             assert value is None or isinstance(value, expected)
 
 

@@ -22,3 +22,27 @@ def unique_names(names, taken):
         used.add(unique.lower())
         result.append(unique)
     return result
+
+
+# The one vocabulary of column kinds, from the engine's results to every writer: the GeoPackage
+# writer (core/io/gpkg.py), the joined writer (SQL types) and QGIS feature sinks (field types).
+TEXT = "text"
+INTEGER = "integer"  # 64-bit
+REAL = "real"
+BOOLEAN = "boolean"
+KINDS = (TEXT, INTEGER, REAL, BOOLEAN)
+
+
+def plain(kind, value):
+    """``value`` as the plain Python value a writer stores for ``kind``; None (NULL) for a
+    missing value, NaN included (a NaN would be written as a number, or refused)."""
+    if value is None:
+        return None
+    if kind == REAL:
+        value = float(value)
+        return None if value != value else value
+    if kind == INTEGER:
+        return int(value)
+    if kind == BOOLEAN:
+        return bool(value)
+    return str(value)

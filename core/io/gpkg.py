@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 
 from ..errors import MissingDependencyError, OutputError
 from ..progress import NullFeedback, check_canceled
+from . import columns
 from .gdalread import close_dataset, no_side_files, open_vector
 from .staging import output_error
 
@@ -27,10 +28,10 @@ except ImportError as exc:  # pragma: no cover
 
 # Field kinds used by the engine -> (OGR type, OGR subtype)
 _FIELD_TYPES = {
-    "string": ("OFTString", "OFSTNone"),
-    "integer": ("OFTInteger64", "OFSTNone"),
-    "real": ("OFTReal", "OFSTNone"),
-    "boolean": ("OFTInteger", "OFSTBoolean"),
+    columns.TEXT: ("OFTString", "OFSTNone"),
+    columns.INTEGER: ("OFTInteger64", "OFSTNone"),
+    columns.REAL: ("OFTReal", "OFSTNone"),
+    columns.BOOLEAN: ("OFTInteger", "OFSTBoolean"),
 }
 _GEOMETRY_TYPES = {
     "point": "wkbPoint",
@@ -367,11 +368,11 @@ def _write_qgis_metadata(dataset, table, xml, gdal_errors):
 
 def feature_setter(kind):
     """The ogr.Feature setter for a field kind (64-bit ids need the 64-bit one)."""
-    if kind == "integer":
+    if kind == columns.INTEGER:
         return lambda feature, index, value: feature.SetFieldInteger64(index, int(value))
-    if kind == "boolean":
+    if kind == columns.BOOLEAN:
         return lambda feature, index, value: feature.SetField(index, 1 if value else 0)
-    if kind == "real":
+    if kind == columns.REAL:
         return lambda feature, index, value: feature.SetField(index, float(value))
     return lambda feature, index, value: feature.SetField(index, str(value))
 

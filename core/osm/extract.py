@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from ..errors import AreaOutsideDataError, EmptyAreaError, MissingDependencyError
+from ..io.columns import BOOLEAN, INTEGER, TEXT
 from ..progress import NullFeedback, SubFeedback, check_canceled
 from . import pbf
 from .members import MemberPoints
@@ -447,18 +448,18 @@ def layer_fields(theme):
     fields = [(c.name, c.kind) for c in COMMON_COLUMNS]
     fields += [(c.name, c.kind) for c in theme.columns]
     if theme.geometry == POLYGON:
-        fields.append(("geom_fixed", "boolean"))
+        fields.append(("geom_fixed", BOOLEAN))
     elif theme.geometry == POINT:
-        fields.append(("geom_source", "string"))
+        fields.append(("geom_source", TEXT))
     if theme.keep_node_ids:
-        fields.append(("node_ids", "string"))
+        fields.append(("node_ids", TEXT))
     fields.append((TAGS_COLUMN.name, TAGS_COLUMN.kind))
     return fields
 
 
 REJECT_FIELDS = [
-    ("theme", "string"), ("osm_type", "string"), ("osm_id", "integer"),
-    ("reason_code", "string"), ("reason", "string"), ("tags", "string"),
+    ("theme", TEXT), ("osm_type", TEXT), ("osm_id", INTEGER),
+    ("reason_code", TEXT), ("reason", TEXT), ("tags", TEXT),
 ]
 
 

@@ -11,17 +11,14 @@ Geometries are in EPSG:4326 (longitude, latitude in degrees), as in OSM.
 
 from dataclasses import dataclass, field
 
+from ..io.columns import BOOLEAN, INTEGER, REAL, TEXT  # noqa: F401 - the kinds themes use
 from . import tags as t
 
 POINT = "point"
 LINE = "line"
 POLYGON = "polygon"
 
-# Column kinds, mapped to GeoPackage types by the writer.
-STRING = "string"
-INTEGER = "integer"  # 64-bit
-REAL = "real"
-BOOLEAN = "boolean"
+# Column kinds: the one vocabulary of core/io/columns.py, mapped to GeoPackage types by the writer.
 
 
 @dataclass(frozen=True)
@@ -113,11 +110,11 @@ class Theme:
 
 COMMON_COLUMNS = (
     Column("osm_id", INTEGER, None, "OpenStreetMap id (unique per osm_type)"),
-    Column("osm_type", STRING, None, "node, way or relation"),
-    Column("name", STRING, t.text("name"), "value of `name`"),
-    Column("category", STRING, None, "stable category code from the theme rules"),
+    Column("osm_type", TEXT, None, "node, way or relation"),
+    Column("name", TEXT, t.text("name"), "value of `name`"),
+    Column("category", TEXT, None, "stable category code from the theme rules"),
 )
-TAGS_COLUMN = Column("tags", STRING, None, "all tags of the object as a JSON object")
+TAGS_COLUMN = Column("tags", TEXT, None, "all tags of the object as a JSON object")
 
 # Roads a person or a vehicle can travel on. Excluded on purpose: proposed,
 # construction, abandoned, platform, raceway, bus_guideway, corridor (indoor).
@@ -200,7 +197,7 @@ THEMES = (
         columns=(
             Column("levels", REAL, t.real("building:levels"), "number in `building:levels`"),
             Column("height_m", REAL, t.height_m, "`height` in metres"),
-            Column("amenity", STRING, t.text("amenity"), "value of `amenity`"),
+            Column("amenity", TEXT, t.text("amenity"), "value of `amenity`"),
         ),
         description="Building footprints (closed ways and multipolygon relations); "
         "category is the value of `building`.",
@@ -212,14 +209,14 @@ THEMES = (
         rules=(Rule("highway", ROUTABLE_HIGHWAYS, None),),
         keep_node_ids=True,
         columns=(
-            Column("highway", STRING, t.text("highway"), "value of `highway`"),
+            Column("highway", TEXT, t.text("highway"), "value of `highway`"),
             Column("oneway", INTEGER, t.oneway,
                    "1 forward only, -1 backward only, 0 both ways (roundabouts and motorways imply 1)"),
             Column("maxspeed_kmh", REAL, t.maxspeed_kmh, "`maxspeed` in km/h (mph converted)"),
-            Column("surface", STRING, t.text("surface"), "value of `surface`"),
+            Column("surface", TEXT, t.text("surface"), "value of `surface`"),
             Column("bridge", BOOLEAN, t.flag("bridge"), "1 if `bridge` is set and not 'no'"),
             Column("tunnel", BOOLEAN, t.flag("tunnel"), "1 if `tunnel` is set and not 'no'"),
-            Column("access", STRING, t.text("access"), "value of `access`"),
+            Column("access", TEXT, t.text("access"), "value of `access`"),
             Column("layer", INTEGER, t.integer("layer"), "value of `layer`"),
             Column("lanes", INTEGER, t.integer("lanes"), "value of `lanes`"),
         ),
@@ -234,9 +231,9 @@ THEMES = (
         from_nodes=True,
         from_relations=True,
         columns=(
-            Column("amenity", STRING, t.text("amenity"), "value of `amenity`"),
-            Column("healthcare", STRING, t.text("healthcare"), "value of `healthcare`"),
-            Column("operator", STRING, t.text("operator"), "value of `operator`"),
+            Column("amenity", TEXT, t.text("amenity"), "value of `amenity`"),
+            Column("healthcare", TEXT, t.text("healthcare"), "value of `healthcare`"),
+            Column("operator", TEXT, t.text("operator"), "value of `operator`"),
             Column("capacity", INTEGER, t.integer("capacity"), "number in `capacity`"),
             Column("beds", INTEGER, t.integer("beds"), "number in `beds`"),
             Column("critical", BOOLEAN, _is_critical_facility,
@@ -255,9 +252,9 @@ THEMES = (
         columns=(
             Column("capacity", INTEGER, t.integer("emergency:capacity", "capacity"),
                    "number in `emergency:capacity`, else `capacity`"),
-            Column("shelter_type", STRING, t.text("shelter_type"), "value of `shelter_type`"),
-            Column("amenity", STRING, t.text("amenity"), "value of `amenity`"),
-            Column("operator", STRING, t.text("operator"), "value of `operator`"),
+            Column("shelter_type", TEXT, t.text("shelter_type"), "value of `shelter_type`"),
+            Column("amenity", TEXT, t.text("amenity"), "value of `amenity`"),
+            Column("operator", TEXT, t.text("operator"), "value of `operator`"),
         ),
         description="Shelters and assembly points as points; `transport_shelter` "
         "(bus shelters) is kept but is not a safe place for evacuation.",
@@ -286,7 +283,7 @@ THEMES = (
         ),
         from_relations=True,
         columns=(
-            Column("water", STRING, t.text("water"), "value of `water` (river, lake, pond...)"),
+            Column("water", TEXT, t.text("water"), "value of `water` (river, lake, pond...)"),
             Column("intermittent", BOOLEAN, t.flag("intermittent"), "1 if `intermittent=yes`"),
         ),
         description="Water bodies as polygons (natural=water, riverbanks, reservoirs).",
@@ -301,10 +298,10 @@ THEMES = (
         ignore_open_ways=True,
         columns=(
             Column("admin_level", INTEGER, t.integer("admin_level"), "value of `admin_level`"),
-            Column("ref", STRING, t.first_text("ref:INSEE", "ref"), "`ref:INSEE`, else `ref`"),
-            Column("iso_code", STRING, t.first_text("ISO3166-2", "ISO3166-1"),
+            Column("ref", TEXT, t.first_text("ref:INSEE", "ref"), "`ref:INSEE`, else `ref`"),
+            Column("iso_code", TEXT, t.first_text("ISO3166-2", "ISO3166-1"),
                    "`ISO3166-2`, else `ISO3166-1`"),
-            Column("wikidata", STRING, t.text("wikidata"), "value of `wikidata`"),
+            Column("wikidata", TEXT, t.text("wikidata"), "value of `wikidata`"),
         ),
         description="Administrative boundaries as polygons with their admin_level.",
     ),
