@@ -89,142 +89,142 @@
         <translation>Fort</translation>
     </message>
     <message>
-        <location filename="../processing/network.py" line="201"/>
+        <location filename="../processing/network.py" line="202"/>
         <source>Roads</source>
         <translation>Routes</translation>
     </message>
     <message>
-        <location filename="../processing/network.py" line="203"/>
+        <location filename="../processing/network.py" line="204"/>
         <source>Road class field</source>
         <translation>Champ de classe de route</translation>
     </message>
     <message>
-        <location filename="../processing/network.py" line="203"/>
+        <location filename="../processing/network.py" line="204"/>
         <source>Speed field (km/h)</source>
         <translation>Champ de vitesse (km/h)</translation>
     </message>
     <message>
-        <location filename="../processing/network.py" line="203"/>
+        <location filename="../processing/network.py" line="204"/>
         <source>Oneway field</source>
         <translation>Champ de sens unique</translation>
     </message>
     <message>
-        <location filename="../processing/network.py" line="203"/>
+        <location filename="../processing/network.py" line="204"/>
         <source>Node ids field</source>
         <translation>Champ des identifiants de nœuds</translation>
     </message>
     <message>
-        <location filename="../processing/network.py" line="203"/>
+        <location filename="../processing/network.py" line="204"/>
         <source>Access field</source>
         <translation>Champ d’accès</translation>
     </message>
     <message>
-        <location filename="../processing/network.py" line="203"/>
+        <location filename="../processing/network.py" line="204"/>
         <source>Maximum speed field (km/h)</source>
         <translation>Champ de vitesse maximale (km/h)</translation>
     </message>
     <message>
-        <location filename="../processing/network.py" line="203"/>
+        <location filename="../processing/network.py" line="204"/>
         <source>Bridge field</source>
         <translation>Champ de pont</translation>
     </message>
     <message>
-        <location filename="../processing/network.py" line="203"/>
+        <location filename="../processing/network.py" line="204"/>
         <source>Tunnel field</source>
         <translation>Champ de tunnel</translation>
     </message>
     <message>
-        <location filename="../processing/network.py" line="215"/>
+        <location filename="../processing/network.py" line="216"/>
         <source>Topology tolerance (m)</source>
         <translation>Tolérance topologique (m)</translation>
     </message>
     <message>
-        <location filename="../processing/network.py" line="218"/>
+        <location filename="../processing/network.py" line="219"/>
         <source>Travel profile</source>
         <translation>Profil de déplacement</translation>
     </message>
     <message>
-        <location filename="../processing/network.py" line="218"/>
+        <location filename="../processing/network.py" line="219"/>
         <source>Walk</source>
         <translation>À pied</translation>
     </message>
     <message>
-        <location filename="../processing/network.py" line="218"/>
+        <location filename="../processing/network.py" line="219"/>
         <source>Drive</source>
         <translation>En voiture</translation>
     </message>
     <message>
-        <location filename="../processing/network.py" line="220"/>
+        <location filename="../processing/network.py" line="221"/>
         <source>Hazard classes</source>
         <translation>Classes d’aléa</translation>
     </message>
     <message>
-        <location filename="../processing/network.py" line="222"/>
+        <location filename="../processing/network.py" line="223"/>
         <source>Hazard class field</source>
         <translation>Champ de classe d’aléa</translation>
     </message>
     <message>
-        <location filename="../processing/network.py" line="226"/>
+        <location filename="../processing/network.py" line="227"/>
         <source>Speed factor per class (0 = impassable)</source>
         <translation>Coefficient de vitesse par classe (0 = impraticable)</translation>
     </message>
     <message>
-        <location filename="../processing/network.py" line="228"/>
+        <location filename="../processing/network.py" line="229"/>
         <source>Maximum walking depth (m)</source>
         <translation>Hauteur d’eau maximale à pied (m)</translation>
     </message>
     <message>
-        <location filename="../processing/network.py" line="231"/>
+        <location filename="../processing/network.py" line="232"/>
         <source>Maximum snapping distance (m)</source>
         <translation>Distance d’accrochage maximale (m)</translation>
     </message>
     <message>
-        <location filename="../processing/network.py" line="245"/>
+        <location filename="../processing/network.py" line="246"/>
         <source>The roads layer has no field {field}.</source>
         <translation>La couche des routes n’a pas de champ {field}.</translation>
     </message>
     <message>
-        <location filename="../processing/network.py" line="254"/>
+        <location filename="../processing/network.py" line="255"/>
         <source>The roads layer is empty. Choose a layer of road lines.</source>
         <translation>La couche des routes est vide. Choisissez une couche de lignes routières.</translation>
     </message>
     <message>
-        <location filename="../processing/network.py" line="266"/>
+        <location filename="../processing/network.py" line="267"/>
         <source>The roads are in a geographic CRS ({crs}): lengths are measured on the WGS 84 ellipsoid and points are snapped in a local metric projection.</source>
         <translation>Les routes sont dans un SCR géographique ({crs}) : les longueurs sont mesurées sur l’ellipsoïde WGS 84 et les points sont accrochés dans une projection métrique locale.</translation>
     </message>
     <message>
-        <location filename="../processing/network.py" line="306"/>
+        <location filename="../processing/network.py" line="307"/>
         <source>Multi-part roads: node ids are not used; roads are joined by their coordinates.</source>
         <translation>Routes multiparties : les identifiants de nœuds ne sont pas utilisés ; les routes sont raccordées par leurs coordonnées.</translation>
     </message>
     <message>
-        <location filename="../processing/network.py" line="325"/>
+        <location filename="../processing/network.py" line="326"/>
         <source>No road of the roads layer can be used for {profile}: check the road class field and the travel profile.</source>
         <translation>Aucune route de la couche des routes n’est praticable {profile} : vérifiez le champ de classe de route et le profil de déplacement.</translation>
     </message>
     <message>
-        <location filename="../processing/network.py" line="364"/>
+        <location filename="../processing/network.py" line="365"/>
         <source>walking</source>
         <translation>à pied</translation>
     </message>
     <message>
-        <location filename="../processing/network.py" line="364"/>
+        <location filename="../processing/network.py" line="365"/>
         <source>driving</source>
         <translation>en voiture</translation>
     </message>
     <message>
-        <location filename="../processing/network.py" line="369"/>
+        <location filename="../processing/network.py" line="370"/>
         <source>Give hazard classes or a flood depth raster, not both.</source>
         <translation>Indiquez des classes d’aléa ou un raster de hauteur d’eau, pas les deux.</translation>
     </message>
     <message>
-        <location filename="../processing/network.py" line="384"/>
+        <location filename="../processing/network.py" line="385"/>
         <source>The hazard layer has no field {field}. Choose its class field, or prepare it with Prepare a hazard layer.</source>
         <translation>La couche d’aléa n’a pas de champ {field}. Choisissez son champ de classe, ou préparez-la avec Préparer une couche d’aléa.</translation>
     </message>
     <message>
-        <location filename="../processing/network.py" line="176"/>
+        <location filename="../processing/network.py" line="177"/>
         <source>&lt;b&gt;Roads&lt;/b&gt;: lines, for example the roads layer of Extract OSM layers from a .pbf file. &lt;b&gt;Road class field&lt;/b&gt; (OSM highway values), &lt;b&gt;Speed field (km/h)&lt;/b&gt; (replaces the class speed where set), &lt;b&gt;Oneway field&lt;/b&gt; (1, -1, 0 or yes/no; driving only), &lt;b&gt;Access field&lt;/b&gt; (no and private close a road), &lt;b&gt;Maximum speed field (km/h)&lt;/b&gt; (driving only), &lt;b&gt;Bridge field&lt;/b&gt; and &lt;b&gt;Tunnel field&lt;/b&gt;.
 &lt;b&gt;Node ids field&lt;/b&gt;: OSM node ids of every vertex; roads meet where they share a node. Without it, roads meet at shared vertices, at line ends within the &lt;b&gt;Topology tolerance (m)&lt;/b&gt; and where they cross; bridges and tunnels meet other roads only at their ends.
 &lt;b&gt;Travel profile&lt;/b&gt;: walking (4.5 km/h, 3 km/h on steps; no motorways or trunk roads) or driving (speed per road class or maxspeed; oneway respected).
@@ -239,22 +239,22 @@
 </translation>
     </message>
     <message>
-        <location filename="../processing/network.py" line="332"/>
+        <location filename="../processing/network.py" line="333"/>
         <source>{count} roads are not used for {profile}: their class is closed to it, or their access is no or private.</source>
         <translation>{count} routes ne sont pas utilisées {profile} : leur classe leur est fermée, ou leur accès vaut no ou private.</translation>
     </message>
     <message>
-        <location filename="../processing/network.py" line="336"/>
+        <location filename="../processing/network.py" line="337"/>
         <source>{count} roads have no class: they take the speed of an ordinary road ({speed} km/h).</source>
         <translation>{count} routes n’ont pas de classe : elles prennent la vitesse d’une route ordinaire ({speed} km/h).</translation>
     </message>
     <message>
-        <location filename="../processing/network.py" line="340"/>
+        <location filename="../processing/network.py" line="341"/>
         <source>{count} roads have no value in the speed field: they take the speed of their class.</source>
         <translation>{count} routes n’ont pas de valeur dans le champ de vitesse : elles prennent la vitesse de leur classe.</translation>
     </message>
     <message>
-        <location filename="../processing/network.py" line="167"/>
+        <location filename="../processing/network.py" line="168"/>
         <source>Evacuation and access</source>
         <translation>Évacuation et accès</translation>
     </message>
@@ -459,7 +459,7 @@
         <translation>Le système n’a pas pu lire ou écrire {path} (erreur {code}).</translation>
     </message>
     <message>
-        <location filename="../processing/network.py" line="374"/>
+        <location filename="../processing/network.py" line="375"/>
         <source>The maximum snapping distance must be above 0 m: points join a road only within it.</source>
         <translation>La distance d’accrochage maximale doit être supérieure à 0 m : les points ne rejoignent une route qu’en deçà.</translation>
     </message>
@@ -544,7 +544,7 @@
         <translation>Le paquet Python {package} est absent ou inutilisable. Voyez le README de Refuge, section Installation, pour l’installer.</translation>
     </message>
     <message>
-        <location filename="../processing/network.py" line="348"/>
+        <location filename="../processing/network.py" line="349"/>
         <source>No household is within {distance} m of a usable road. Check that the roads and the households cover the same area (and their CRS), or raise the maximum snapping distance.</source>
         <translation>Aucun ménage n’est à moins de {distance} m d’une route utilisable. Vérifiez que les routes et les ménages couvrent la même zone (et leur SCR), ou augmentez la distance d’accrochage maximale.</translation>
     </message>
@@ -794,12 +794,12 @@
         <translation>L’affectation sous contrainte de capacité nécessite le champ de capacité des abris.</translation>
     </message>
     <message>
-        <location filename="../processing/evacuation_access.py" line="261"/>
+        <location filename="../processing/evacuation_access.py" line="257"/>
         <source>Assigning households to shelters within their capacity.</source>
         <translation>Affectation des ménages aux abris dans la limite de leur capacité.</translation>
     </message>
     <message>
-        <location filename="../processing/evacuation_access.py" line="346"/>
+        <location filename="../processing/evacuation_access.py" line="342"/>
         <source>{reachable} households reach a safe shelter, {at} are at one, {isolated} are cut off by the flood, {none} have no shelter reachable even without the flood, {no_road} have no road nearby.</source>
         <translation>{reachable} ménages atteignent un abri sûr, {at} y sont déjà, {isolated} sont isolés par l’inondation, {none} n’ont aucun abri accessible même sans inondation, {no_road} n’ont pas de route à proximité.</translation>
     </message>
@@ -828,12 +828,12 @@ Outputs: &lt;b&gt;Households with access&lt;/b&gt; (status: reachable, at_shelte
 Sorties : &lt;b&gt;Accès des ménages&lt;/b&gt; (statut : reachable, at_shelter, isolated_by_flood, no_shelter_reachable ou no_road ; shelter_fid, distance_m le long de l’itinéraire le plus rapide, travel_time_s, snap_distance_m, dry_time_s sans l’inondation), &lt;b&gt;Charge des abris&lt;/b&gt;, &lt;b&gt;Itinéraires&lt;/b&gt;, &lt;b&gt;Tronçons de routes avec état d’inondation&lt;/b&gt;, &lt;b&gt;Accès par unité&lt;/b&gt;, &lt;b&gt;Isochrones&lt;/b&gt;, &lt;b&gt;Entités rejetées&lt;/b&gt; et &lt;b&gt;Résumé (JSON)&lt;/b&gt;. Les distances sont des mètres géodésiques (WGS 84) ; les coûts réseau excluent la distance d’accrochage ; les nombres enregistrés ne sont pas arrondis. Une sortie temporaire &lt;b&gt;Accès des ménages&lt;/b&gt; est un GeoPackage dans le dossier temporaire de QGIS, écrit à la vitesse d’un fichier : enregistrez-la ailleurs pour la conserver.</translation>
     </message>
     <message>
-        <location filename="../processing/evacuation_access.py" line="248"/>
+        <location filename="../processing/evacuation_access.py" line="244"/>
         <source>No safe shelter is within {distance} m of a usable road: no household can reach one. Check that the shelters and the roads cover the same area (and their CRS), or raise the maximum snapping distance.</source>
         <translation>Aucun abri sûr n’est à moins de {distance} m d’une route utilisable : aucun ménage ne peut en atteindre un. Vérifiez que les abris et les routes couvrent la même zone (et leur SCR), ou augmentez la distance d’accrochage maximale.</translation>
     </message>
     <message>
-        <location filename="../processing/evacuation_access.py" line="253"/>
+        <location filename="../processing/evacuation_access.py" line="249"/>
         <source>No household can reach a shelter, even without the flood: the households and the shelters are on road networks that do not connect.</source>
         <translation>Aucun ménage ne peut atteindre un abri, même sans inondation : les ménages et les abris sont sur des réseaux routiers qui ne se rejoignent pas.</translation>
     </message>
@@ -841,192 +841,192 @@ Sorties : &lt;b&gt;Accès des ménages&lt;/b&gt; (statut : reachable, at_shelter
 <context>
     <name>Exposure</name>
     <message>
-        <location filename="../processing/exposure.py" line="152"/>
+        <location filename="../processing/exposure.py" line="151"/>
         <source>Exposure to a hazard</source>
         <translation>Exposition à un aléa</translation>
     </message>
     <message>
-        <location filename="../processing/exposure.py" line="155"/>
+        <location filename="../processing/exposure.py" line="154"/>
         <source>Hazard and exposure</source>
         <translation>Aléa et exposition</translation>
     </message>
     <message>
-        <location filename="../processing/exposure.py" line="204"/>
+        <location filename="../processing/exposure.py" line="203"/>
         <source>Hazard classes</source>
         <translation>Classes d’aléa</translation>
     </message>
     <message>
-        <location filename="../processing/exposure.py" line="206"/>
+        <location filename="../processing/exposure.py" line="205"/>
         <source>Hazard class field</source>
         <translation>Champ de classe d’aléa</translation>
     </message>
     <message>
-        <location filename="../processing/exposure.py" line="558"/>
+        <location filename="../processing/exposure.py" line="557"/>
         <source>Buildings</source>
         <translation>Bâtiments</translation>
     </message>
     <message>
-        <location filename="../processing/exposure.py" line="212"/>
+        <location filename="../processing/exposure.py" line="211"/>
         <source>Building type field</source>
         <translation>Champ du type de bâtiment</translation>
     </message>
     <message>
-        <location filename="../processing/exposure.py" line="215"/>
+        <location filename="../processing/exposure.py" line="214"/>
         <source>Population field</source>
         <translation>Champ de population</translation>
     </message>
     <message>
-        <location filename="../processing/exposure.py" line="218"/>
+        <location filename="../processing/exposure.py" line="217"/>
         <source>Building levels field</source>
         <translation>Champ du nombre de niveaux</translation>
     </message>
     <message>
-        <location filename="../processing/exposure.py" line="221"/>
+        <location filename="../processing/exposure.py" line="220"/>
         <source>Residential building types</source>
         <translation>Types de bâtiments résidentiels</translation>
     </message>
     <message>
-        <location filename="../processing/exposure.py" line="224"/>
+        <location filename="../processing/exposure.py" line="223"/>
         <source>Population raster</source>
         <translation>Raster de population</translation>
     </message>
     <message>
-        <location filename="../processing/exposure.py" line="596"/>
+        <location filename="../processing/exposure.py" line="595"/>
         <source>Facilities</source>
         <translation>Équipements</translation>
     </message>
     <message>
-        <location filename="../processing/exposure.py" line="228"/>
+        <location filename="../processing/exposure.py" line="227"/>
         <source>Facility category field</source>
         <translation>Champ de catégorie d’équipement</translation>
     </message>
     <message>
-        <location filename="../processing/exposure.py" line="231"/>
+        <location filename="../processing/exposure.py" line="230"/>
         <source>Roads</source>
         <translation>Routes</translation>
     </message>
     <message>
-        <location filename="../processing/exposure.py" line="339"/>
+        <location filename="../processing/exposure.py" line="338"/>
         <source>Aggregation units</source>
         <translation>Unités d’agrégation</translation>
     </message>
     <message>
-        <location filename="../processing/exposure.py" line="235"/>
+        <location filename="../processing/exposure.py" line="234"/>
         <source>Unit name field</source>
         <translation>Champ du nom de l’unité</translation>
     </message>
     <message>
-        <location filename="../processing/exposure.py" line="238"/>
+        <location filename="../processing/exposure.py" line="237"/>
         <source>Unit census population field</source>
         <translation>Champ de population recensée de l’unité</translation>
     </message>
     <message>
-        <location filename="../processing/exposure.py" line="241"/>
+        <location filename="../processing/exposure.py" line="240"/>
         <source>Displacement rate per class</source>
         <translation>Taux de déplacement par classe</translation>
     </message>
     <message>
-        <location filename="../processing/exposure.py" line="244"/>
+        <location filename="../processing/exposure.py" line="243"/>
         <source>Demographic ratios</source>
         <translation>Ratios démographiques</translation>
     </message>
     <message>
-        <location filename="../processing/exposure.py" line="247"/>
+        <location filename="../processing/exposure.py" line="246"/>
         <source>Minimum needs per displaced person</source>
         <translation>Besoins minimaux par personne déplacée</translation>
     </message>
     <message>
-        <location filename="../processing/exposure.py" line="250"/>
+        <location filename="../processing/exposure.py" line="249"/>
         <source>Exposed buildings</source>
         <translation>Bâtiments exposés</translation>
     </message>
     <message>
-        <location filename="../processing/exposure.py" line="250"/>
+        <location filename="../processing/exposure.py" line="249"/>
         <source>Exposed facilities</source>
         <translation>Équipements exposés</translation>
     </message>
     <message>
-        <location filename="../processing/exposure.py" line="250"/>
+        <location filename="../processing/exposure.py" line="249"/>
         <source>Exposed road sections</source>
         <translation>Tronçons de routes exposés</translation>
     </message>
     <message>
-        <location filename="../processing/exposure.py" line="250"/>
+        <location filename="../processing/exposure.py" line="249"/>
         <source>Exposure per unit</source>
         <translation>Exposition par unité</translation>
     </message>
     <message>
-        <location filename="../processing/exposure.py" line="250"/>
+        <location filename="../processing/exposure.py" line="249"/>
         <source>Exposure summary</source>
         <translation>Synthèse de l’exposition</translation>
     </message>
     <message>
-        <location filename="../processing/exposure.py" line="250"/>
+        <location filename="../processing/exposure.py" line="249"/>
         <source>Rejected features</source>
         <translation>Entités rejetées</translation>
     </message>
     <message>
-        <location filename="../processing/exposure.py" line="263"/>
+        <location filename="../processing/exposure.py" line="262"/>
         <source>Summary (JSON)</source>
         <translation>Résumé (JSON)</translation>
     </message>
     <message>
-        <location filename="../processing/exposure.py" line="263"/>
+        <location filename="../processing/exposure.py" line="262"/>
         <source>JSON (*.json)</source>
         <translation>JSON (*.json)</translation>
     </message>
     <message>
-        <location filename="../processing/exposure.py" line="266"/>
+        <location filename="../processing/exposure.py" line="265"/>
         <source>Hazard source</source>
         <translation>Source de l’aléa</translation>
     </message>
     <message>
-        <location filename="../processing/exposure.py" line="278"/>
+        <location filename="../processing/exposure.py" line="277"/>
         <source>Give either hazard classes or a flood depth raster (exactly one of them).</source>
         <translation>Indiquez soit des classes d’aléa, soit un raster de hauteur d’eau (exactement l’un des deux).</translation>
     </message>
     <message>
-        <location filename="../processing/exposure.py" line="274"/>
+        <location filename="../processing/exposure.py" line="273"/>
         <source>Choose at least one exposure layer: buildings, facilities or roads.</source>
         <translation>Choisissez au moins une couche exposée : bâtiments, équipements ou routes.</translation>
     </message>
     <message>
-        <location filename="../processing/exposure.py" line="380"/>
+        <location filename="../processing/exposure.py" line="379"/>
         <source>Give one source of population only: a population field of the buildings, a census field of the aggregation units, or a population raster.</source>
         <translation>Indiquez une seule source de population : un champ de population des bâtiments, un champ de recensement des unités d’agrégation, ou un raster de population.</translation>
     </message>
     <message>
-        <location filename="../processing/exposure.py" line="384"/>
+        <location filename="../processing/exposure.py" line="383"/>
         <source>Census totals are distributed to buildings: choose a buildings layer as well.</source>
         <translation>Les totaux du recensement sont répartis entre les bâtiments : choisissez aussi une couche de bâtiments.</translation>
     </message>
     <message>
-        <location filename="../processing/exposure.py" line="443"/>
+        <location filename="../processing/exposure.py" line="442"/>
         <source>outside every unit</source>
         <translation>hors de toute unité</translation>
     </message>
     <message>
-        <location filename="../processing/exposure.py" line="588"/>
+        <location filename="../processing/exposure.py" line="587"/>
         <source>{people} people of the census have no residential building in their unit and are not placed; they are reported as unplaced.</source>
         <translation>{people} personnes du recensement n’ont aucun bâtiment résidentiel dans leur unité et ne sont pas placées ; elles sont signalées comme non placées.</translation>
     </message>
     <message>
-        <location filename="../processing/exposure.py" line="479"/>
+        <location filename="../processing/exposure.py" line="478"/>
         <source>{layer}: {count} invalid geometries were repaired.</source>
         <translation>{layer} : {count} géométries invalides ont été réparées.</translation>
     </message>
     <message>
-        <location filename="../processing/exposure.py" line="393"/>
+        <location filename="../processing/exposure.py" line="392"/>
         <source>The population raster has no coordinate reference system. Set its CRS in the layer properties, then run again.</source>
         <translation>Le raster de population n’a pas de système de coordonnées de référence. Définissez son SCR dans les propriétés de la couche, puis relancez.</translation>
     </message>
     <message>
-        <location filename="../processing/exposure.py" line="393"/>
+        <location filename="../processing/exposure.py" line="392"/>
         <source>The population raster declares no nodata value: every pixel is read as a number of people.</source>
         <translation>Le raster de population ne déclare pas de valeur nodata : chaque pixel est lu comme un nombre de personnes.</translation>
     </message>
     <message>
-        <location filename="../processing/exposure.py" line="161"/>
+        <location filename="../processing/exposure.py" line="160"/>
         <source>Counts what is exposed to a hazard, per hazard class and per aggregation unit: buildings (count, footprint area, population), critical facilities and road length. A feature touching several classes takes the highest.
 
 &lt;b&gt;Hazard classes&lt;/b&gt;: polygons with a class field (for example the output of Prepare a hazard layer); use either this or a depth raster.
@@ -1057,17 +1057,17 @@ Outputs: &lt;b&gt;Exposed buildings&lt;/b&gt;, &lt;b&gt;Exposed facilities&lt;/b
 Sorties : &lt;b&gt;Bâtiments exposés&lt;/b&gt;, &lt;b&gt;Équipements exposés&lt;/b&gt;, &lt;b&gt;Tronçons de routes exposés&lt;/b&gt; (entités d’entrée avec hazard_class, hazard_label, max_depth_m et unit), &lt;b&gt;Exposition par unité&lt;/b&gt; (polygones avec une colonne par classe, prêts pour une carte choroplèthe), &lt;b&gt;Synthèse de l’exposition&lt;/b&gt; (une table), &lt;b&gt;Entités rejetées&lt;/b&gt; (entités sans géométrie) et &lt;b&gt;Résumé (JSON)&lt;/b&gt;. Les surfaces sont calculées sur l’ellipsoïde WGS 84 ; les nombres sont enregistrés sans arrondi. Une sortie temporaire &lt;b&gt;Bâtiments exposés&lt;/b&gt; est un GeoPackage dans le dossier temporaire de QGIS, écrit à la vitesse d’un fichier : enregistrez-la ailleurs pour la conserver.</translation>
     </message>
     <message>
-        <location filename="../processing/exposure.py" line="355"/>
+        <location filename="../processing/exposure.py" line="354"/>
         <source>the hazard</source>
         <translation>l’aléa</translation>
     </message>
     <message>
-        <location filename="../processing/exposure.py" line="399"/>
+        <location filename="../processing/exposure.py" line="398"/>
         <source>The population raster holds negative values (down to {minimum:g}): people cannot be negative. If they mark cells without data, set the raster&apos;s nodata value in the layer properties (or fix the raster), then run again.</source>
         <translation>Le raster de population contient des valeurs négatives (jusqu’à {minimum:g}) : une population ne peut pas être négative. Si elles marquent des cellules sans données, définissez la valeur nodata du raster dans les propriétés de la couche (ou corrigez le raster), puis relancez.</translation>
     </message>
     <message>
-        <location filename="../processing/exposure.py" line="564"/>
+        <location filename="../processing/exposure.py" line="563"/>
         <source>{count} features have no value in {field}: counted as 0 people.</source>
         <translation>{count} entités n’ont pas de valeur dans {field} : comptées pour 0 personne.</translation>
     </message>
@@ -1541,7 +1541,7 @@ Chaque couche a les colonnes osm_id, osm_type, name, category (un code stable), 
         <translation>Le champ {field} n’existe pas dans la couche.</translation>
     </message>
     <message>
-        <location filename="../processing/fastio.py" line="225"/>
+        <location filename="../processing/fastio.py" line="226"/>
         <source>The layer {layer} has no coordinate reference system. Set its CRS in the layer properties, then run again.</source>
         <translation>La couche {layer} n’a pas de système de coordonnées de référence. Définissez son SCR dans les propriétés de la couche, puis relancez.</translation>
     </message>
@@ -1566,17 +1566,17 @@ Chaque couche a les colonnes osm_id, osm_type, name, category (un code stable), 
         <translation>{parameter} doit être un nombre {rule} (la valeur donnée est {value}).</translation>
     </message>
     <message>
-        <location filename="../processing/base.py" line="228"/>
+        <location filename="../processing/base.py" line="236"/>
         <source>{layer} and {other} do not overlap: about {km} km separate them, so nothing of one can meet the other. Check that they cover the same area, and their coordinate reference systems.</source>
         <translation>{layer} et {other} ne se recouvrent pas : environ {km} km les séparent, donc rien de l’un ne peut rencontrer l’autre. Vérifiez qu’ils couvrent la même zone, et leurs systèmes de coordonnées.</translation>
     </message>
     <message>
-        <location filename="../processing/fastio.py" line="276"/>
+        <location filename="../processing/fastio.py" line="277"/>
         <source>The layer {layer} holds {found}, but it must hold {expected}. Choose a layer of {expected}.</source>
         <translation>La couche {layer} contient des {found}, mais elle doit contenir des {expected}. Choisissez une couche de {expected}.</translation>
     </message>
     <message>
-        <location filename="../processing/fastio.py" line="276"/>
+        <location filename="../processing/fastio.py" line="277"/>
         <source> or </source>
         <translation> ou </translation>
     </message>
@@ -1644,6 +1644,11 @@ Chaque couche a les colonnes osm_id, osm_type, name, category (un code stable), 
         <location filename="../processing/layers.py" line="148"/>
         <source> and {count} more</source>
         <translation> et {count} autres</translation>
+    </message>
+    <message>
+        <location filename="../processing/base.py" line="220"/>
+        <source>QGIS cannot read the layer given as {name}: it stopped while opening it. Check that the file is complete (open it in QGIS), or save the layer again as a GeoPackage.</source>
+        <translation>QGIS ne peut pas lire la couche donnée pour {name} : il s’est arrêté en l’ouvrant. Vérifiez que le fichier est complet (ouvrez-le dans QGIS), ou enregistrez de nouveau la couche en GeoPackage.</translation>
     </message>
 </context>
 </TS>

@@ -212,7 +212,15 @@ class RefugeAlgorithm(QgsProcessingAlgorithm):
         for definition in self.parameterDefinitions():
             if definition.type() != "source" or parameters.get(definition.name()) in (None, ""):
                 continue
-            source = self.parameterAsSource(parameters, definition.name(), context)
+            try:
+                source = self.parameterAsSource(parameters, definition.name(), context)
+            except QgsProcessingException:
+                raise
+            except Exception as exc:  # QGIS 3.44 raises a bare "Exception: unknown" on some damaged files
+                raise QgsProcessingException(messages.tr(
+                    "QGIS cannot read the layer given as {name}: it stopped while opening it. Check that "
+                    "the file is complete (open it in QGIS), or save the layer again as a GeoPackage."
+                ).format(name=definition.description())) from exc
             if source is None:
                 raise QgsProcessingException(self.invalidSourceError(parameters, definition.name()))
             fastio.check_source(self, definition.name(), source)

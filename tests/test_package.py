@@ -57,13 +57,28 @@ def test_installed_zip_loads_and_runs_under_qgis_process(package, tmp_path, mona
     unpacked = tmp_path / "unpacked"
     zipfile.ZipFile(package).extractall(unpacked)
     profile = make_profile(str(tmp_path / "profile"), str(unpacked / "refuge"))
-    listed = qgis_process("list", config=profile)
-    assert "refuge:osm_extract_pbf" in listed.stdout, listed.stderr
+    alone = {"PYTHONPATH": ""}  # as a user's QGIS: the checkout's refuge (build/pythonpath) out of sight
+    listed = qgis_process("list", config=profile, extra_env=alone)
+    assert "refuge:osm_extract_pbf" in listed.stdout, listed.stderr + _why_not_loaded(unpacked)
     output = tmp_path / "shelters.gpkg"
     results, completed = run_json("refuge:osm_extract_pbf",
                                   {"INPUT": monaco_pbf, "THEMES": [3], "OUTPUT": str(output)},
-                                  config=profile)
+                                  config=profile, extra_env=alone)
     assert results is not None, completed.stdout + completed.stderr
     dataset = ogr.Open(str(output))
     assert dataset.GetLayerByName("shelters").GetFeatureCount() > 0
     assert dataset.GetLayerByName("buildings") is None
+
+
+def _why_not_loaded(unpacked):
+    """The traceback of loading the unpacked plugin as QGIS does (qgis_process only says "error
+    starting plugin")."""
+    script = (f"import sys; sys.path.insert(0, {str(unpacked)!r})\n"
+              "from qgis.core import QgsApplication\n"
+              "app = QgsApplication([], False); app.initQgis()\n"
+              "import refuge; print(refuge.__file__)\n"
+              "plugin = refuge.classFactory(None); plugin.initProcessing()\n"
+              "print([a.id() for a in plugin.provider.algorithms()])\n")
+    completed = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
+                               env=dict(os.environ, PYTHONPATH=""), cwd=str(unpacked), timeout=300)
+    return f"\nloading it by hand:\n{completed.stdout}{completed.stderr}"
