@@ -24,8 +24,8 @@ from qgis.core import (
 )
 
 from ..core import wkb
-from ..core.io import columns, staging
-from ..core.io.columns import unique_names
+from ..core.io import staging
+from ..core.io.columns import BOOLEAN, INTEGER, REAL, TEXT, plain_values, unique_names
 from ..core.io.gdalread import close_dataset, no_side_files, open_vector
 from . import messages
 from .guard import output_value
@@ -281,8 +281,7 @@ def check_source(algorithm, name, source):
     return dimensions
 
 
-_SQL_TYPES = {columns.INTEGER: "INTEGER", columns.REAL: "REAL", columns.TEXT: "TEXT",
-              columns.BOOLEAN: "BOOLEAN"}
+_SQL_TYPES = {INTEGER: "INTEGER", REAL: "REAL", TEXT: "TEXT", BOOLEAN: "BOOLEAN"}
 
 
 def write_joined(arrays, destination, positions, columns):
@@ -630,17 +629,15 @@ def _register_gpkg_functions(connection):
 
 
 def _sql_values(kind, data):
-    """Python values sqlite binds for one column: None for nulls (and NaN), bools as 0/1."""
+    """Python values sqlite binds for one column: None for nulls (and NaN), bools as 0/1.
+
+    numpy columns of numbers take vectorised paths (a million rows per block); anything else is
+    :func:`refuge.core.io.columns.plain_values`, the coercion every writer shares.
+    """
     if isinstance(data, np.ndarray) and data.dtype.kind in "iub":
         return data.astype(np.int64).tolist()
-    if kind == "real" and isinstance(data, np.ndarray) and data.dtype.kind == "f":
+    if kind == REAL and isinstance(data, np.ndarray) and data.dtype.kind == "f":
         values = data.astype(object)
         values[np.isnan(data)] = None
         return values.tolist()
-    if kind == "integer":
-        return [None if v is None else int(v) for v in data]
-    if kind == "boolean":
-        return [None if v is None else int(bool(v)) for v in data]
-    if kind == "real":
-        return [None if v is None or v != v else float(v) for v in np.asarray(data, dtype=object)]
-    return [None if v is None else str(v) for v in data]
+    return [int(v) if isinstance(v, bool) else v for v in plain_values(kind, data)]

@@ -7,8 +7,8 @@ import os
 import numpy as np
 from qgis.core import QgsField, QgsFields
 
-from ..core.io import columns, staging
-from ..core.io.columns import unique_names
+from ..core.io import staging
+from ..core.io.columns import BOOLEAN, INTEGER, REAL, TEXT, plain_values, unique_names
 from . import compat, fastio
 from .layers import add_features
 
@@ -17,11 +17,8 @@ try:
 except ImportError:  # pragma: no cover - reported by the dependency check
     shapely = None
 
-_VARIANTS = {columns.INTEGER: compat.ATTR_INT64, columns.REAL: compat.ATTR_DOUBLE,
-             columns.TEXT: compat.ATTR_STRING, columns.BOOLEAN: compat.ATTR_BOOL}
-
-
-_python = columns.plain
+_VARIANTS = {INTEGER: compat.ATTR_INT64, REAL: compat.ATTR_DOUBLE, TEXT: compat.ATTR_STRING,
+             BOOLEAN: compat.ATTR_BOOL}
 
 
 def output_fields(source_fields, columns):
@@ -66,8 +63,7 @@ def write_with_columns(algorithm, parameters, name, context, feedback, source, a
         ordered = [features.get(p) for p in range(len(keep))]
     else:
         ordered = [arrays.features[i] for i in keep]
-    values = [[_python(kind, v) for v in (data.tolist() if isinstance(data, np.ndarray) else data)]
-              for _, kind, data in columns]
+    values = [plain_values(kind, data) for _, kind, data in columns]
     rows, geometries = [], []
     for position, feature in enumerate(ordered):
         rows.append(list(feature.attributes()) + [column[position] for column in values])
@@ -90,8 +86,7 @@ def write_table(algorithm, parameters, name, context, feedback, columns, geometr
     if sink is None:
         return None
     count = len(columns[0][2]) if columns else 0
-    values = [[_python(kind, v) for v in (data.tolist() if isinstance(data, np.ndarray) else data)]
-              for _, kind, data in columns]
+    values = [plain_values(kind, data) for _, kind, data in columns]
     rows = [[column[i] for column in values] for i in range(count)]
     wkb = [None] * count if geometries is None else list(shapely.to_wkb(np.asarray(geometries, dtype=object)))
     add_features(sink, fields, rows, wkb, feedback)

@@ -34,3 +34,13 @@ def test_every_writer_knows_every_kind():
 
     assert set(gpkg._FIELD_TYPES) == set(KINDS)
     assert {column.kind for theme in THEMES for column in theme.columns} <= set(KINDS)
+
+
+def test_a_whole_column_from_numpy_or_a_list():
+    import numpy as np
+    from refuge.core.io.columns import INTEGER, REAL, TEXT, plain_values
+
+    assert plain_values(REAL, np.array([1.5, np.nan])) == [1.5, None]
+    assert plain_values(INTEGER, np.array([3, 4], dtype=np.int32)) == [3, 4]
+    assert type(plain_values(INTEGER, np.array([3]))[0]) is int
+    assert plain_values(TEXT, ["a", None, 2]) == ["a", None, "2"]

@@ -46,3 +46,10 @@ def plain(kind, value):
     if kind == BOOLEAN:
         return bool(value)
     return str(value)
+
+
+def plain_values(kind, values):
+    """:func:`plain` of every value of a column (a list, or a numpy array of any dtype)."""
+    if hasattr(values, "tolist"):
+        values = values.tolist()  # numpy scalars become Python numbers first
+    return [plain(kind, value) for value in values]
