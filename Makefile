@@ -39,8 +39,8 @@ install-user: translations
 test: setup translations install-plugin $(PYTHONPATH_DIR)/refuge
 	PYTHONPATH=$(PYTHONPATH_DIR) QT_QPA_PLATFORM=offscreen .venv/bin/pytest
 
-test-fast: $(PYTHONPATH_DIR)/refuge
-	PYTHONPATH=$(PYTHONPATH_DIR) QT_QPA_PLATFORM=offscreen .venv/bin/pytest -m "not slow"
+test-fast: translations $(PYTHONPATH_DIR)/refuge
+	PYTHONPATH=$(PYTHONPATH_DIR) QT_QPA_PLATFORM=offscreen .venv/bin/pytest tests/unit tests/qgis -m "not slow"
 
 # The suite on the other supported QGIS lines, in Debian 13 chroots kept in
 # /var/cache/refuge-platforms (scripts/platforms.sh): `make test-platforms PLATFORMS=trixie-3.44`.

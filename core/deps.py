@@ -4,7 +4,7 @@
 oldest release that has what the engine calls, and the submodules and attributes
 it really uses: importing a package is not enough (pyosmium 3.x imports, but has
 no ``osmium.area``, ``osmium.filter`` nor ``osmium.OsmFileIterator``). A test
-(tests/test_install_deps.py) keeps this list equal to what core/ imports.
+(tests/qgis/test_install_deps.py) keeps this list equal to what core/ imports.
 
 Inside QGIS, QGIS's own GEOS and PROJ are loaded first; a shapely or pyproj that
 brings another copy has its calls routed to the wrong library and computes wrong
@@ -57,7 +57,7 @@ _GDAL_NAMES = (
 )
 
 # Every third-party module core/ imports, and every attribute of them it names
-# (tests/test_install_deps.py reads core/ and fails when one is missing here).
+# (tests/qgis/test_install_deps.py reads core/ and fails when one is missing here).
 REQUIREMENTS = (
     # numpy 1.17: nan_to_num(nan=).
     Requirement(

@@ -87,7 +87,7 @@ class RefugeAlgorithm(QgsProcessingAlgorithm):
 
     _guard = None  # the RunGuard of the run in progress (see guarded_run)
     # Tuning parameters and secondary outputs, folded under "Advanced parameters" in the dialog so
-    # that a planner meets the few inputs that matter first (tests/test_dialogs.py: at most 10
+    # that a planner meets the few inputs that matter first (tests/qgis/test_dialogs.py: at most 10
     # others; every name listed is a parameter of the algorithm).
     ADVANCED = frozenset()
 

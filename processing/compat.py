@@ -77,7 +77,7 @@ if Qgis.QGIS_VERSION_INT >= 33800:
     ATTR_BOOL = QMetaType.Type.Bool
 else:  # pragma: no cover - depends on the QGIS version
     # Looked up by name: these spellings are PyQt5-only, and the Qt 6 check
-    # (tests/test_qt6.py) rightly flags them anywhere they are written out.
+    # (tests/qgis/test_qt6.py) rightly flags them anywhere they are written out.
     ATTR_INT = _pick((QVariant, "Int"))
     ATTR_INT64 = _pick((QVariant, "LongLong"))
     ATTR_DOUBLE = _pick((QVariant, "Double"))

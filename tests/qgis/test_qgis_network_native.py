@@ -8,7 +8,7 @@ profile's usable ways, with each way's speed in a ``speed_kmh`` column):
   UTM copy of the layers so that points snap to the nearest point of the
   nearest segment in metres, with a UTM project CRS;
 - networkx on a graph built here from the shared OSM node ids, geodesic
-  segment lengths and the same speeds (tests/network_reference.py).
+  segment lengths and the same speeds (tests/helpers/network_reference.py).
 
 The two references agree to 1e-6 (which checks this harness); Refuge must
 equal both within the issue's 0.1 %: nearest shelter, travel time (QGIS's
