@@ -39,52 +39,52 @@
         <translation>La zone à extraire est vide. Tracez une emprise plus grande ou choisissez une couche de polygones, ou laissez la zone vide pour extraire tout le fichier.</translation>
     </message>
     <message>
-        <location filename="../processing/messages.py" line="246"/>
+        <location filename="../processing/labels.py" line="96"/>
         <source>some nodes of the way are missing from the file (clipped extract)</source>
         <translation>des nœuds du chemin manquent dans le fichier (extrait découpé)</translation>
     </message>
     <message>
-        <location filename="../processing/messages.py" line="247"/>
+        <location filename="../processing/labels.py" line="97"/>
         <source>fewer than two distinct points</source>
         <translation>moins de deux points distincts</translation>
     </message>
     <message>
-        <location filename="../processing/messages.py" line="248"/>
+        <location filename="../processing/labels.py" line="98"/>
         <source>the way is not a closed ring, so it cannot be an area</source>
         <translation>le chemin n’est pas un anneau fermé et ne peut donc pas être une surface</translation>
     </message>
     <message>
-        <location filename="../processing/messages.py" line="249"/>
+        <location filename="../processing/labels.py" line="99"/>
         <source>the multipolygon could not be assembled (member ways missing from the file or rings not closed)</source>
         <translation>le multipolygone n’a pas pu être assemblé (chemins membres absents du fichier ou anneaux non fermés)</translation>
     </message>
     <message>
-        <location filename="../processing/messages.py" line="251"/>
+        <location filename="../processing/labels.py" line="101"/>
         <source>invalid geometry that could not be repaired</source>
         <translation>géométrie invalide qui n’a pas pu être réparée</translation>
     </message>
     <message>
-        <location filename="../processing/messages.py" line="261"/>
+        <location filename="../processing/messages.py" line="253"/>
         <source>Refuge cannot run its algorithms because of its Python dependencies:</source>
         <translation>Refuge ne peut pas exécuter ses algorithmes à cause de ses dépendances Python :</translation>
     </message>
     <message>
-        <location filename="../processing/i18n_labels.py" line="14"/>
+        <location filename="../processing/labels.py" line="19"/>
         <source>Not exposed</source>
         <translation>Non exposé</translation>
     </message>
     <message>
-        <location filename="../processing/i18n_labels.py" line="14"/>
+        <location filename="../processing/labels.py" line="19"/>
         <source>Low</source>
         <translation>Faible</translation>
     </message>
     <message>
-        <location filename="../processing/i18n_labels.py" line="14"/>
+        <location filename="../processing/labels.py" line="19"/>
         <source>Medium</source>
         <translation>Moyen</translation>
     </message>
     <message>
-        <location filename="../processing/i18n_labels.py" line="14"/>
+        <location filename="../processing/labels.py" line="19"/>
         <source>High</source>
         <translation>Fort</translation>
     </message>
@@ -259,52 +259,52 @@
         <translation>Évacuation et accès</translation>
     </message>
     <message>
-        <location filename="../processing/labels.py" line="15"/>
+        <location filename="../processing/labels.py" line="71"/>
         <source>the feature has no geometry</source>
         <translation>l’entité n’a pas de géométrie</translation>
     </message>
     <message>
-        <location filename="../processing/labels.py" line="16"/>
+        <location filename="../processing/labels.py" line="72"/>
         <source>the geometry cannot be read (a line of one point, or damaged data)</source>
         <translation>la géométrie est illisible (une ligne d’un seul point, ou des données abîmées)</translation>
     </message>
     <message>
-        <location filename="../processing/labels.py" line="17"/>
+        <location filename="../processing/labels.py" line="73"/>
         <source>the geometry has coordinates that are not numbers (NaN) or infinite</source>
         <translation>la géométrie a des coordonnées qui ne sont pas des nombres (NaN) ou qui sont infinies</translation>
     </message>
     <message>
-        <location filename="../processing/labels.py" line="18"/>
+        <location filename="../processing/labels.py" line="74"/>
         <source>the geometry is not of a type this input accepts (for example a line among buildings)</source>
         <translation>la géométrie n’est pas d’un type que cette entrée accepte (par exemple une ligne parmi des bâtiments)</translation>
     </message>
     <message>
-        <location filename="../processing/labels.py" line="25"/>
+        <location filename="../processing/labels.py" line="81"/>
         <source>the road has no length (its vertices coincide)</source>
         <translation>la route n’a pas de longueur (ses sommets sont confondus)</translation>
     </message>
     <message>
-        <location filename="../processing/labels.py" line="26"/>
+        <location filename="../processing/labels.py" line="82"/>
         <source>the node ids do not match the road&apos;s vertices</source>
         <translation>les identifiants de nœuds ne correspondent pas aux sommets de la route</translation>
     </message>
     <message>
-        <location filename="../processing/labels.py" line="27"/>
+        <location filename="../processing/labels.py" line="83"/>
         <source>the road is closed to this travel profile (its class, or access=no or private): it is not used</source>
         <translation>la route est fermée à ce profil de déplacement (sa classe, ou access=no ou private) : elle n’est pas utilisée</translation>
     </message>
     <message>
-        <location filename="../processing/labels.py" line="30"/>
+        <location filename="../processing/labels.py" line="86"/>
         <source>the zone has no geometry</source>
         <translation>la zone n’a pas de géométrie</translation>
     </message>
     <message>
-        <location filename="../processing/labels.py" line="32"/>
+        <location filename="../processing/labels.py" line="88"/>
         <source>the value of the class field is not in the value map</source>
         <translation>la valeur du champ de classe n’est pas dans la table de correspondance</translation>
     </message>
     <message>
-        <location filename="../processing/labels.py" line="33"/>
+        <location filename="../processing/labels.py" line="89"/>
         <source>the zone is not a polygon</source>
         <translation>la zone n’est pas un polygone</translation>
     </message>
@@ -499,32 +499,32 @@
         <translation>L’emprise « {value} » ne peut pas être transformée en longitude et latitude (EPSG:4326) : elle sort de ce que son système de coordonnées sait placer. Vérifiez ses coordonnées et son SCR.</translation>
     </message>
     <message>
-        <location filename="../processing/messages.py" line="252"/>
+        <location filename="../processing/labels.py" line="102"/>
         <source>a relation that is not a multipolygon (or a boundary) has no area of its own; its member ways that are areas are extracted on their own</source>
         <translation>une relation qui n’est pas un multipolygone (ni une limite) n’a pas de surface à elle ; ses voies membres qui sont des surfaces sont extraites chacune pour elle-même</translation>
     </message>
     <message>
-        <location filename="../processing/messages.py" line="254"/>
+        <location filename="../processing/labels.py" line="104"/>
         <source>none of the relation&apos;s member nodes and ways are in the file</source>
         <translation>aucun des nœuds et voies membres de la relation n’est dans le fichier</translation>
     </message>
     <message>
-        <location filename="../processing/messages.py" line="263"/>
+        <location filename="../processing/messages.py" line="255"/>
         <source>- {package}: {detail}. Install: {install}.</source>
         <translation>- {package} : {detail}. À installer : {install}.</translation>
     </message>
     <message>
-        <location filename="../processing/messages.py" line="265"/>
+        <location filename="../processing/messages.py" line="257"/>
         <source>The Refuge README (section Installation) gives the commands. Then restart QGIS.</source>
         <translation>Le README de Refuge (section Installation) donne les commandes. Redémarrez ensuite QGIS.</translation>
     </message>
     <message>
-        <location filename="../processing/labels.py" line="22"/>
+        <location filename="../processing/labels.py" line="78"/>
         <source>the geometry encloses nothing (rings of fewer than four points, or folded onto a line)</source>
         <translation>la géométrie n’enferme rien (des anneaux de moins de quatre points, ou repliés sur une ligne)</translation>
     </message>
     <message>
-        <location filename="../processing/labels.py" line="20"/>
+        <location filename="../processing/labels.py" line="76"/>
         <source>the coordinates lie outside what the layer&apos;s coordinate reference system can place (a longitude of 1e20 degrees, for example)</source>
         <translation>les coordonnées sortent de ce que le système de coordonnées de la couche sait placer (une longitude de 1e20 degrés, par exemple)</translation>
     </message>
@@ -552,6 +552,61 @@
         <location filename="../processing/messages.py" line="85"/>
         <source>The assignment of households to shelters within their capacities could not be solved. Run again without the capacity assignment, or check the shelters&apos; capacities.</source>
         <translation>L’affectation des ménages aux abris dans la limite de leurs capacités n’a pas pu être résolue. Relancez sans l’affectation sous contrainte de capacité, ou vérifiez les capacités des abris.</translation>
+    </message>
+    <message>
+        <location filename="../processing/labels.py" line="33"/>
+        <source>a safe shelter is reachable</source>
+        <translation>un abri sûr est accessible</translation>
+    </message>
+    <message>
+        <location filename="../processing/labels.py" line="34"/>
+        <source>at a safe shelter</source>
+        <translation>déjà à un abri sûr</translation>
+    </message>
+    <message>
+        <location filename="../processing/labels.py" line="35"/>
+        <source>cut off by the flood</source>
+        <translation>isolé par l’inondation</translation>
+    </message>
+    <message>
+        <location filename="../processing/labels.py" line="36"/>
+        <source>no shelter reachable, even without the flood</source>
+        <translation>aucun abri accessible, même sans inondation</translation>
+    </message>
+    <message>
+        <location filename="../processing/labels.py" line="62"/>
+        <source>no road within the snapping distance</source>
+        <translation>aucune route à moins de la distance d’accrochage</translation>
+    </message>
+    <message>
+        <location filename="../processing/labels.py" line="44"/>
+        <source>safe</source>
+        <translation>sûr</translation>
+    </message>
+    <message>
+        <location filename="../processing/labels.py" line="45"/>
+        <source>in the hazard zone: not a destination</source>
+        <translation>dans la zone d’aléa : pas une destination</translation>
+    </message>
+    <message>
+        <location filename="../processing/labels.py" line="58"/>
+        <source>reached as without the flood</source>
+        <translation>atteint comme sans inondation</translation>
+    </message>
+    <message>
+        <location filename="../processing/labels.py" line="59"/>
+        <source>reached later than the delay threshold</source>
+        <translation>atteint avec un retard supérieur au seuil</translation>
+    </message>
+    <message>
+        <location filename="../processing/labels.py" line="60"/>
+        <source>no longer reached once flooded</source>
+        <translation>plus atteint une fois le réseau inondé</translation>
+    </message>
+    <message>
+        <location filename="../processing/labels.py" line="61"/>
+        <source>not reached even without the flood</source>
+        <translation>non atteint, même sans inondation</translation>
     </message>
 </context>
 <context>

@@ -241,18 +241,10 @@ def processing_exception(exc):
 
 
 def reject_reasons():
-    """Translated text for each reject reason code of the OSM extractor."""
-    return {
-        "missing_nodes": tr("some nodes of the way are missing from the file (clipped extract)"),
-        "too_few_points": tr("fewer than two distinct points"),
-        "not_closed": tr("the way is not a closed ring, so it cannot be an area"),
-        "assembly_failed": tr("the multipolygon could not be assembled (member ways missing "
-                              "from the file or rings not closed)"),
-        "invalid_geometry": tr("invalid geometry that could not be repaired"),
-        "not_an_area": tr("a relation that is not a multipolygon (or a boundary) has no area of its own; "
-                          "its member ways that are areas are extracted on their own"),
-        "members_missing": tr("none of the relation's member nodes and ways are in the file"),
-    }
+    """Translated text for each reject reason code of the OSM extractor (see :mod:`.labels`)."""
+    from .labels import osm_reason_labels
+
+    return osm_reason_labels()
 
 
 def dependency_message(problems):
