@@ -5,15 +5,17 @@
 #
 #   bench/run.sh                    every benchmark: OSM extraction, exposure, raster exposure,
 #                                   evacuation access
-#   bench/run.sh osm [ARGS...]      only bench_osm_extract.py (ARGS go to it, e.g. --repeat 1)
-#   bench/run.sh exposure [ARGS...] only bench_exposure.py (e.g. --repeat 1 --no-big)
+#   bench/run.sh osm [ARGS...]      only bench/osm_extract (ARGS go to it, e.g. --repeat 1)
+#   bench/run.sh exposure [ARGS...] only bench/exposure (e.g. --repeat 1 --no-big)
 #   bench/run.sh raster [ARGS...]   only bench_exposure_raster.py (depth raster path)
 #   bench/run.sh evacuation [ARGS...]  only bench_evacuation.py (e.g. --repeat 1 --no-scale)
 #   BENCH=exposure bench/run.sh     the same choice through the environment
 #
 # Without a bench name, arguments go to the OSM benchmark, as before
 # (`bench/run.sh --repeat 1` for a quick try).
-# Results: bench/RESULTS.md. Scratch outputs: bench/work/ (git-ignored).
+# Each benchmark is a package run by path (`python bench/<name>`), so that bench/ and not the
+# checkout's root (whose processing/ would hide QGIS's) is on sys.path; bench/harness holds what
+# they share. Results: bench/RESULTS.md. Scratch outputs: bench/work/ (git-ignored).
 set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$root"
@@ -36,7 +38,7 @@ run_exposure() {
         env -u PYTHONPATH -u VIRTUAL_ENV python3 -m venv "$venv"
         env -u PYTHONPATH -u VIRTUAL_ENV "$venv/bin/pip" install -q geopandas pyogrio
     fi
-    "$python" bench/bench_exposure.py "$@"
+    "$python" bench/exposure "$@"
 }
 
 if [ "$which" = exposure ]; then
@@ -84,7 +86,7 @@ fi
 
 # Inputs, smallest set that covers islands, mountains, a city: real extracts
 # from ../shared/data, plus the Helsinki extract of the demo. Absent files
-# are passed anyway: the Python script skips them and says so in the results.
+# are passed anyway: the benchmark skips them and says so in the results.
 data="$root/../shared/data/osm"
 inputs=()
 for name in seychelles-latest.osm.pbf liechtenstein-2015.osm.pbf andorra-2013.osm.pbf \
@@ -99,11 +101,11 @@ else
 fi
 
 if [ "$which" = osm ]; then
-    exec "$python" bench/bench_osm_extract.py "$@" "${inputs[@]}"
+    exec "$python" bench/osm_extract "$@" "${inputs[@]}"
 fi
 # All: the OSM benchmark with the arguments, then the others with their defaults.
 status=0
-"$python" bench/bench_osm_extract.py "$@" "${inputs[@]}" || status=$?
+"$python" bench/osm_extract "$@" "${inputs[@]}" || status=$?
 run_exposure || status=$?
 "$python" bench/bench_exposure_raster.py || status=$?
 run_evacuation || status=$?
