@@ -53,10 +53,21 @@ def parse_needs(text):
 
 @dataclass
 class NeedsReport:
+    """The displaced people, their breakdown and needs, and the settings that gave them."""
+
     exposed: dict  # class code -> people
     displaced: float
     groups: dict = field(default_factory=dict)  # demographic key -> displaced people
     needs: dict = field(default_factory=dict)  # need key -> quantity
+    displacement_rates: dict = field(default_factory=dict)  # class code -> share leaving home
+    ratios: dict = field(default_factory=dict)  # demographic key -> share of the displaced
+    needs_per_person: dict = field(default_factory=dict)  # need key -> quantity per displaced person
+
+    def summary(self):
+        """The summary document's "displaced" block (see refuge.core.exposure.summary)."""
+        return {"people": self.displaced, "groups": self.groups, "needs": self.needs,
+                "displacement_rates": self.displacement_rates, "ratios": self.ratios,
+                "needs_per_person": self.needs_per_person}
 
 
 def displaced_needs(population_by_class, displacement=None, demographics=None, needs=None):
@@ -82,4 +93,7 @@ def displaced_needs(population_by_class, displacement=None, demographics=None, n
             "toilets": displaced / needs["people_per_toilet"],
             "household_kits": displaced / needs["household_size"],
         },
+        displacement_rates=displacement,
+        ratios=demographics,
+        needs_per_person=needs,
     )

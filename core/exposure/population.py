@@ -7,6 +7,7 @@ live, so a flooded warehouse district holds no residents.
 """
 
 import re
+from dataclasses import dataclass
 
 import numpy as np
 
@@ -58,3 +59,46 @@ def distribute(unit_totals, building_unit, weights):
     people[inside] = fraction * unit_totals[building_unit[inside]]
     unplaced = np.where(weight_per_unit > 0, 0.0, unit_totals)
     return people, unplaced
+
+
+def parse_residential(text):
+    """The residential building types of 'residential, house, yes' (lower case, spaces trimmed)."""
+    return frozenset(v.strip().lower() for v in (text or "").split(",") if v.strip())
+
+
+def residential_flags(types, residential):
+    """True for each building whose type is in ``residential`` (see :func:`parse_residential`).
+
+    A building without a type (NULL) counts as 'yes': in OSM, building=yes
+    says "a building, type unknown", and that is what a missing type says too.
+    """
+    return [str(t).strip().lower() in residential if t is not None else "yes" in residential
+            for t in types]
+
+
+@dataclass
+class Dasymetric:
+    """Census people placed in buildings (:func:`dasymetric`)."""
+
+    people: np.ndarray  # per building
+    unplaced_by_unit: np.ndarray  # per unit: its census people when it has no residential building
+
+    @property
+    def unplaced(self):
+        """People of the census placed in no building (units without a residential building)."""
+        return float(self.unplaced_by_unit.sum())
+
+
+def dasymetric(census, footprint_m2, building_unit, levels=None, types=None,
+               residential=frozenset(RESIDENTIAL_VALUES)):
+    """:class:`Dasymetric` people per building from the census ``census[u]`` of each unit.
+
+    ``levels``: per building (None: one level each); ``types``: per building
+    (None: every building is residential), kept when in ``residential``. NULL
+    census totals count as 0 people.
+    """
+    totals = np.nan_to_num(np.asarray(census, dtype=float), nan=0.0)
+    flags = None if types is None else residential_flags(types, residential)
+    weights = floor_weights(footprint_m2, levels, flags)
+    people, unplaced = distribute(totals, building_unit, weights)
+    return Dasymetric(people, unplaced)
