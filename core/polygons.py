@@ -116,3 +116,37 @@ def _certainly_convex(x, y, starts, ends):
     turning = np.add.reduceat(angle, starts)
     once = np.abs(np.abs(turning) - 2.0 * np.pi) < 1.0  # not twice round (a star) or more
     return ((not_left == 0) | (not_right == 0)) & once
+
+
+def polygon_parts(geometry):
+    """The non-EMPTY polygons of ``geometry``, nested collections flattened.
+
+    GEOS's make_valid, an intersection or a union may return lines and points
+    beside the polygons (a bow-tie's crossing, two squares touching at a
+    corner): the areas are what every caller keeps.
+    """
+    if geometry is None or geometry.is_empty:
+        return []
+    kind = shapely.get_type_id(geometry)
+    if kind == 3:  # Polygon
+        return [geometry]
+    if kind in (6, 7):  # MultiPolygon, GeometryCollection
+        return [leaf for part in shapely.get_parts(geometry) for leaf in polygon_parts(part)]
+    return []
+
+
+def polygonal(geometry, single=False):
+    """The polygons of ``geometry`` as one MultiPolygon (EMPTY when there are none).
+
+    With ``single``, one polygon is returned as a Polygon: the footprint of a
+    feature keeps the type it had.
+    """
+    parts = polygon_parts(geometry)
+    if single and len(parts) == 1:
+        return parts[0]
+    return shapely.MultiPolygon(parts)
+
+
+def repaired_polygonal(geometry, single=False):
+    """``geometry`` repaired (GEOS make_valid) and reduced to its polygons: the one polygon repair."""
+    return polygonal(shapely.make_valid(geometry), single=single)

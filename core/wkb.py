@@ -30,6 +30,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from .polygons import polygonal
+
 try:
     import shapely
 except ImportError:  # pragma: no cover - reported by refuge.core.deps
@@ -338,17 +340,12 @@ def _best_parts(collection, dimensions):
         if dimension == POLYGON and chosen:
             # United, as one footprint, after each part is repaired: a union of invalid parts raises
             # GEOS's TopologyException. Parts that enclose nothing leave an EMPTY union.
-            return _polygonal(shapely.union_all(shapely.make_valid(np.array(chosen, dtype=object))))
+            united = shapely.union_all(shapely.make_valid(np.array(chosen, dtype=object)))
+            return polygonal(united, single=True)
         if chosen:
             kind = {POINT: shapely.MultiPoint, LINE: shapely.MultiLineString}[dimension]
             return kind([leaf for part in chosen for leaf in shapely.get_parts(part)])
     return None
-
-
-def _polygonal(geometry):
-    """The polygons of ``geometry`` (a repair may leave lines and points beside them)."""
-    polygons = [part for part in _flat_parts(geometry) if shapely.get_type_id(part) == 3]
-    return polygons[0] if len(polygons) == 1 else shapely.MultiPolygon(polygons)
 
 
 def _flat_parts(geometry):

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from .. import wkb
 from ..errors import EmptyAreaError, ExtentError
+from ..polygons import polygonal
 
 try:
     import shapely
@@ -36,19 +37,10 @@ def area_from_wkb(items):
     # Each polygon repaired alone, then all united: overlapping parts of one multipolygon (invalid)
     # add up, where repairing the multipolygon as a whole would cut their overlap out.
     area = shapely.union_all(shapely.make_valid(shapely.get_parts(usable)))
-    area = _polygonal(area)
+    area = polygonal(area, single=True)
     if area.is_empty or area.area == 0:
         raise EmptyAreaError()
     return Area(area, len(read.geometries) - len(usable))
-
-
-def _polygonal(geometry):
-    """The polygonal parts of a repaired geometry (make_valid may leave lines or points beside them)."""
-    if shapely.get_dimensions(geometry) == 2 and shapely.get_type_id(geometry) != 7:
-        return geometry
-    parts = [part for part in shapely.get_parts(geometry)
-             if shapely.get_dimensions(part) == 2 and not part.is_empty]
-    return shapely.union_all(parts) if parts else shapely.Polygon()
 
 
 def intersection(first, second):
@@ -57,7 +49,7 @@ def intersection(first, second):
         return second
     if second is None:
         return first
-    area = _polygonal(shapely.intersection(first, second))
+    area = polygonal(shapely.intersection(first, second), single=True)
     if area.is_empty or area.area == 0:
         raise EmptyAreaError()
     return area

@@ -15,6 +15,7 @@ import numpy as np
 
 from ..errors import AreaOutsideDataError, EmptyAreaError, MissingDependencyError
 from ..io.columns import BOOLEAN, INTEGER, TEXT
+from ..polygons import repaired_polygonal
 from ..progress import NullFeedback, SubFeedback, check_canceled
 from . import pbf
 from .members import MemberPoints
@@ -344,19 +345,9 @@ def _polygons(raws):
     if len(raws):
         invalid = ~shapely.is_valid(geometries)
         if invalid.any():
-            geometries[invalid] = [_polygonal(shapely.make_valid(g)) for g in geometries[invalid]]
+            geometries[invalid] = [repaired_polygonal(g) for g in geometries[invalid]]
             repaired |= invalid
     return geometries, repaired
-
-
-def _polygonal(geometry):
-    """Only the polygonal part of a (repaired) geometry, as a MultiPolygon."""
-    parts = [p for p in shapely.get_parts(geometry)
-             if p.geom_type in ("Polygon", "MultiPolygon") and not p.is_empty]
-    polygons = []
-    for part in parts:
-        polygons.extend(shapely.get_parts(part) if part.geom_type == "MultiPolygon" else [part])
-    return shapely.MultiPolygon(polygons) if polygons else shapely.MultiPolygon()
 
 
 def _as_multipolygons(geometries):

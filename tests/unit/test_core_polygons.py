@@ -102,3 +102,23 @@ def test_areas_from_rings_equal_areas_from_geos():
     assert not rings.simple[-2:].any()
     none = simple_rings(np.array([None] * len(polygons), dtype=object))  # forces GEOS for all
     assert measure.areas_m2(polygons) == pytest.approx(measure.areas_m2(polygons, rings=none), rel=1e-11)
+
+
+def test_polygonal_keeps_the_areas_of_any_repair_result():
+    """A repair, union or intersection may leave lines and points beside the polygons, nested."""
+    import shapely
+    from refuge.core.polygons import polygon_parts, polygonal, repaired_polygonal
+
+    square = shapely.box(0, 0, 1, 1)
+    other = shapely.box(2, 0, 3, 1)
+    mixed = shapely.GeometryCollection([shapely.LineString([(5, 5), (6, 6)]), square,
+                                        shapely.GeometryCollection([shapely.Point(9, 9), other,
+                                                                    shapely.Polygon()])])
+    assert [p.bounds for p in polygon_parts(mixed)] == [(0, 0, 1, 1), (2, 0, 3, 1)]
+    assert polygonal(mixed).geom_type == "MultiPolygon" and polygonal(mixed).area == 2
+    assert polygonal(square, single=True) is square
+    assert polygonal(shapely.LineString([(0, 0), (1, 1)])).is_empty
+    assert polygon_parts(None) == []
+    bowtie = shapely.Polygon([(0, 0), (2, 2), (2, 0), (0, 2)])  # two triangles of area 1 each
+    repaired = repaired_polygonal(bowtie)
+    assert repaired.geom_type == "MultiPolygon" and len(repaired.geoms) == 2 and repaired.area == 2
