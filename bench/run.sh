@@ -7,7 +7,7 @@
 #                                   evacuation access
 #   bench/run.sh osm [ARGS...]      only bench/osm_extract (ARGS go to it, e.g. --repeat 1)
 #   bench/run.sh exposure [ARGS...] only bench/exposure (e.g. --repeat 1 --no-big)
-#   bench/run.sh raster [ARGS...]   only bench_exposure_raster.py (depth raster path)
+#   bench/run.sh raster [ARGS...]   only bench/exposure_raster (depth raster path)
 #   bench/run.sh evacuation [ARGS...]  only bench_evacuation.py (e.g. --repeat 1 --no-scale)
 #   BENCH=exposure bench/run.sh     the same choice through the environment
 #
@@ -46,7 +46,7 @@ if [ "$which" = exposure ]; then
     exit
 fi
 if [ "$which" = raster ]; then
-    exec "$python" bench/bench_exposure_raster.py "$@"
+    exec "$python" bench/exposure_raster "$@"
 fi
 
 # Evacuation access: refuge:evacuation_access through qgis_process against
@@ -107,6 +107,6 @@ fi
 status=0
 "$python" bench/osm_extract "$@" "${inputs[@]}" || status=$?
 run_exposure || status=$?
-"$python" bench/bench_exposure_raster.py || status=$?
+"$python" bench/exposure_raster || status=$?
 run_evacuation || status=$?
 exit $status
