@@ -13,12 +13,12 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from ..errors import AreaOutsideDataError, EmptyAreaError, MissingDependencyError
+from ..errors import MissingDependencyError
 from ..io.columns import BOOLEAN, INTEGER, TEXT
 from ..polygons import repaired_polygonal
 from ..progress import NullFeedback, SubFeedback, check_canceled
-from . import pbf
-from .members import MemberPoints
+from . import reader
+from .reader import REASONS, Reject
 from .themes import COMMON_COLUMNS, LINE, POINT, POLYGON, TAGS_COLUMN, attributes
 
 try:
@@ -29,32 +29,6 @@ except ImportError as exc:  # pragma: no cover
 
 ATTRIBUTION = "© OpenStreetMap contributors"
 LICENSE = "ODbL-1.0"
-
-# Stable reason codes for the rejects layer, with the English text used when
-# the caller does not provide translated labels.
-REASONS = {
-    "missing_nodes": "some nodes of the way are missing from the file (clipped extract)",
-    "too_few_points": "fewer than two distinct points",
-    "not_closed": "the way is not a closed ring, so it cannot be an area",
-    "assembly_failed": "the multipolygon could not be assembled "
-    "(member ways missing from the file or rings not closed)",
-    "invalid_geometry": "invalid geometry that could not be repaired",
-    "not_an_area": "a relation that is not a multipolygon (or a boundary) has no area of its own; "
-    "its member ways that are areas are extracted on their own",
-    "members_missing": "none of the relation's member nodes and ways are in the file",
-}
-
-
-@dataclass
-class Reject:
-    """An object that belongs to a theme but got no usable geometry."""
-
-    theme: str
-    osm_type: str
-    osm_id: int
-    reason: str  # a key of REASONS
-    tags: dict
-    location: tuple = None  # (lon, lat) of a known node, to find it on a map
 
 
 @dataclass
@@ -91,54 +65,6 @@ def _require_shapely():
         raise MissingDependencyError("shapely", _SHAPELY_ERROR)
 
 
-class _Collector:
-    """Per-theme accumulation of raw geometries before bulk conversion."""
-
-    def __init__(self, theme):
-        self.theme = theme
-        self.osm_ids, self.osm_types, self.categories, self.tags = [], [], [], []
-        # Raw geometry per feature, by kind: ('point', (x, y)),
-        # ('line', coords), ('wkb', hex), ('ring', coords: repaired polygon),
-        # ('members', (x, y): the point of a relation's members, see members.py).
-        self.raw = []
-        self.node_ids = []
-
-    def add(self, osm_type, osm_id, category, tags, raw, node_ids=None):
-        self.osm_ids.append(osm_id)
-        self.osm_types.append(osm_type)
-        self.categories.append(category)
-        self.tags.append(tags)
-        self.raw.append(raw)
-        if self.theme.keep_node_ids:
-            self.node_ids.append(node_ids)
-
-
-def _way_nodes(way):
-    """(coords, node ids, any node missing) of a way, consecutive repeats removed.
-
-    Consecutive nodes at the same location are dropped (with their ids), as
-    GIS tools consider repeated vertices invalid; ``node_ids[i]`` is the OSM
-    node at ``coords[i]``.
-    """
-    coords, refs, missing = [], [], False
-    last = None
-    for node in way.nodes:
-        location = node.location
-        if not location.valid():
-            missing = True
-            continue
-        point = (location.lon, location.lat)
-        if point != last:
-            coords.append(point)
-            refs.append(node.ref)
-            last = point
-    return coords, refs, missing
-
-
-def _first_location(coords):
-    return coords[0] if coords else None
-
-
 def read_pbf(path, groups=None, themes=None, area=None, feedback=None):
     """Read theme layers from a .pbf file.
 
@@ -150,7 +76,8 @@ def read_pbf(path, groups=None, themes=None, area=None, feedback=None):
     :class:`~refuge.core.errors.NoOsmDataError` when the file holds no data.
     A file that ends before what its content implies (see
     :func:`pbf.completeness`), or whose theme ways mostly miss their nodes,
-    is read, with ``warnings`` saying so.
+    is read, with ``warnings`` saying so. The pass over the file is
+    :func:`refuge.core.osm.reader.collect`; this builds the geometries.
     """
     _require_shapely()
     feedback = feedback or NullFeedback()
@@ -158,177 +85,19 @@ def read_pbf(path, groups=None, themes=None, area=None, feedback=None):
         from .themes import themes_for_groups
 
         themes = themes_for_groups(groups)
-    blobs = pbf.scan_blobs(path)  # cheap structural check before anything else
-    header = pbf.read_header(path)
-    warnings = [(code, {}) for code in pbf.completeness(path, blobs)]
-    area_covers_data = False
-    if area is not None:
-        if area.is_empty:
-            raise EmptyAreaError()
-        if not area.is_valid:
-            area = shapely.make_valid(area)
-        if header.bounds is not None:
-            data_box = shapely.box(*header.bounds)
-            if not shapely.intersects(area, data_box):
-                raise AreaOutsideDataError(area.bounds, header.bounds)
-            area_covers_data = bool(shapely.covers(area, data_box))
-        shapely.prepare(area)
-
-    collectors = {theme.name: _Collector(theme) for theme in themes}
-    rejects = []
-    node_themes = [t for t in themes if t.from_nodes]
-    way_themes = [t for t in themes if t.from_ways]
-    relation_themes = [t for t in themes if t.from_relations]
-    keys = tuple(dict.fromkeys(k for t in themes for k in t.keys))
-    area_keys = tuple(dict.fromkeys(k for t in relation_themes for k in t.keys)) or ("type",)
-
-    # (osm_type, id) -> [(theme, category)] for objects that need an area;
-    # their geometry comes from the assembler (or the fallback below).
-    expected = {}
-    way_info = {}  # way id -> (coords, missing) kept for the fallback
-    object_tags = {}
-    areas = {}  # (osm_type, id) -> multipolygon WKB (hex)
-    sites = MemberPoints()  # relations of point themes that are not areas
-    theme_ways = incomplete_ways = 0
-    locations = pbf.location_index()
-    factory = pbf.osmium.geom.WKBFactory()
-
-    read_feedback = SubFeedback(feedback, 0, 85)
-    count = 0
-    for obj in pbf.iter_objects(path, keys, area_keys, read_feedback, locations=locations):
-        count += 1
-        if count & 0x3FF == 0:
-            check_canceled(feedback)
-        kind = obj.type_str()
-        if kind == "a":
-            key = ("way" if obj.from_way() else "relation", obj.orig_id())
-            if key[0] == "way" and key not in expected:
-                continue
-            try:
-                areas[key] = factory.create_multipolygon(obj)
-            except RuntimeError:
-                pass  # reported below as a failed assembly
-            continue
-        tags = {tag.k: tag.v for tag in obj.tags}
-        if kind == "n":
-            for theme in node_themes:
-                category = theme.category(tags)
-                if category is not None:
-                    location = obj.location
-                    collectors[theme.name].add(
-                        "node", obj.id, category, tags, ("point", (location.lon, location.lat))
-                    )
-        elif kind == "w":
-            matches = [(t, c) for t in way_themes if (c := t.category(tags)) is not None]
-            if not matches:
-                continue
-            theme_ways += 1
-            closed = obj.is_closed() and len(obj.nodes) >= 4
-            if closed and all(t.geometry != LINE for t, _ in matches):
-                # Areas come from the assembler; keep only what a fallback
-                # needs, computed in C++ (iterating nodes in Python is slow).
-                for theme, category in matches:
-                    expected.setdefault(("way", obj.id), []).append((theme, category))
-                try:
-                    way_info[obj.id] = (factory.create_linestring(obj), False, None)
-                except (RuntimeError, pbf.osmium.InvalidLocationError):
-                    coords, _, missing = _way_nodes(obj)
-                    way_info[obj.id] = (None, missing, _first_location(coords))
-                    incomplete_ways += missing
-                object_tags[("way", obj.id)] = tags
-                continue
-            coords, refs, missing = _way_nodes(obj)
-            incomplete_ways += missing
-            for theme, category in matches:
-                if theme.geometry == LINE or (theme.geometry == POINT and not closed):
-                    if missing:
-                        reason = "missing_nodes"
-                    elif len(coords) < 2 and theme.geometry == LINE:
-                        reason = "too_few_points"
-                    elif not coords:
-                        reason = "too_few_points"
-                    else:
-                        reason = None
-                    if reason:
-                        rejects.append(Reject(theme.name, "way", obj.id, reason, tags,
-                                              _first_location(coords)))
-                        continue
-                    raw = ("line", coords) if theme.geometry == LINE else ("midline", coords)
-                    collectors[theme.name].add("way", obj.id, category, tags, raw, refs)
-                elif closed:
-                    expected.setdefault(("way", obj.id), []).append((theme, category))
-                    way_info[obj.id] = (None, missing, _first_location(coords))
-                    if not missing:
-                        way_info[obj.id] = (shapely.to_wkb(shapely.LineString(coords), hex=True),
-                                            False, None)
-                    object_tags[("way", obj.id)] = tags
-                elif not theme.ignore_open_ways:
-                    rejects.append(Reject(theme.name, "way", obj.id, "not_closed", tags,
-                                          _first_location(coords)))
-        elif kind == "r":
-            relation_type = tags.get("type")
-            for theme in relation_themes:
-                category = theme.category(tags)
-                if category is None:
-                    continue
-                if relation_type in theme.relation_types:
-                    expected.setdefault(("relation", obj.id), []).append((theme, category))
-                    object_tags[("relation", obj.id)] = tags
-                elif theme.geometry == POINT:
-                    sites.add(theme, category, obj, tags)  # a point from its members, below
-                else:
-                    rejects.append(Reject(theme.name, "relation", obj.id, "not_an_area", tags))
-
-    check_canceled(feedback)
-    if theme_ways and 2 * incomplete_ways > theme_ways:
-        warnings.append((pbf.WAYS_MISSING_NODES, {"count": incomplete_ways, "total": theme_ways}))
-    if sites:
-        for site, point in sites.resolve(path, locations):
-            if point is None:
-                rejects.append(Reject(site.theme.name, "relation", site.osm_id, "members_missing",
-                                      site.tags))
-            else:
-                collectors[site.theme.name].add("relation", site.osm_id, site.category, site.tags,
-                                                ("members", point))
-    locations = None  # frees the node index
-    # Reconcile objects that needed an area with what the assembler produced.
-    for key, matches in expected.items():
-        osm_type, osm_id = key
-        tags = object_tags[key]
-        wkb = areas.get(key)
-        raw, reason, location = None, None, None
-        if wkb is not None:
-            raw = ("wkb", wkb)
-        elif osm_type == "way":
-            line_wkb, missing, location = way_info[osm_id]
-            if missing:
-                reason = "missing_nodes"
-            else:
-                ring = shapely.get_coordinates(shapely.from_wkb(line_wkb))
-                location = tuple(ring[0]) if len(ring) else None
-                if len(ring) < 4:
-                    reason = "too_few_points"
-                else:
-                    # The assembler refuses self-intersecting rings: repair them.
-                    raw = ("ring", ring)
-        else:
-            reason = "assembly_failed"
-        for theme, category in matches:
-            if reason:
-                rejects.append(Reject(theme.name, osm_type, osm_id, reason, tags, location))
-            else:
-                collectors[theme.name].add(osm_type, osm_id, category, tags, raw)
-
+    collected = reader.collect(path, themes, area, feedback)
+    area, rejects = collected.area, collected.rejects
     feedback.setProgress(88)
     layers = {}
     for theme in themes:
         check_canceled(feedback)
-        layers[theme.name] = _build_layer(collectors[theme.name], area, rejects)
+        layers[theme.name] = _build_layer(collected.collectors[theme.name], area, rejects)
     if area is not None:
         rejects = [r for r in rejects if r.location is None
                    or shapely.intersects(area, shapely.points(r.location))]
     feedback.setProgress(100)
-    return ReadResult(layers, rejects, header, str(path), warnings, area_covers_data)
+    return ReadResult(layers, rejects, collected.header, str(path), collected.warnings,
+                      collected.area_covers_data)
 
 
 def _polygons(raws):
