@@ -1,5 +1,11 @@
-"""refuge:evacuation_access: the nearest reachable safe shelter of every household."""
+"""refuge:evacuation_access: the nearest reachable safe shelter of every household.
 
+The Processing side: parameters, reading the layers, writing the outputs. The
+analysis is in :mod:`refuge.core.network` (evacuation, access, assignment,
+sections, summary).
+"""
+
+from dataclasses import dataclass
 
 import numpy as np
 from qgis.core import (
@@ -20,16 +26,18 @@ from qgis.core import (
 
 from .. import plugin_version
 from ..core import settings
-from ..core.hazard.index import containing_unit
-from ..core.network import assignment
+from ..core.network import access, assignment, tables
 from ..core.network.evacuation import evacuation_access
 from ..core.network.isochrones import isochrone_bands
+from ..core.network.points import representative_lonlat
+from ..core.network.sections import road_sections
+from ..core.network.summary import EvacuationResult
 from . import compat, messages
 from .base import RefugeAlgorithm, guarded_run
 from .fastio import read_arrays
 from .labels import reject_rows
 from .layers import count_values
-from .network import NetworkParameters, representative_lonlat
+from .network import NetworkParameters
 from .writer import write_json, write_table, write_with_columns
 
 try:
@@ -38,6 +46,23 @@ except ImportError:  # pragma: no cover
     shapely = None
 
 WGS84 = "EPSG:4326"
+
+
+@dataclass
+class _Points:
+    """The households and shelters as read: sources, arrays, lon/lat, field values, shelter hazard."""
+
+    h_source: object
+    households: object
+    s_source: object
+    shelters: object
+    population: object  # people per household, NaN for NULL; None without a population field
+    capacity: object  # people per shelter, NaN for NULL; None without a capacity field
+    shelter_names: list
+    h_lonlat: np.ndarray
+    s_lonlat: np.ndarray
+    s_class: np.ndarray
+    s_depth: np.ndarray
 
 
 class EvacuationAccess(NetworkParameters, RefugeAlgorithm):
@@ -198,142 +223,34 @@ class EvacuationAccess(NetworkParameters, RefugeAlgorithm):
         parameters = self.resolve_file_outputs(parameters, context, [self.HOUSEHOLDS_OUTPUT])
         steps = QgsProcessingMultiStepFeedback(6, feedback)
         road = self.read_network(parameters, context, steps)
-        network = road.network
         messages.check_canceled(feedback)
-
         steps.setCurrentStep(1)
-        h_source, households = read_arrays(self, parameters, self.HOUSEHOLDS, context, steps,
-                                           fast_output=self.HOUSEHOLDS_OUTPUT)
-        s_source, shelters = read_arrays(self, parameters, self.SHELTERS, context, steps)
-        if households is None or not len(households):
-            raise QgsProcessingException(self.tr("The households layer is empty."))
-        if shelters is None or not len(shelters):
-            raise QgsProcessingException(self.tr("The shelters layer is empty: give at least one shelter."))
-        population = count_values(self, households, parameters, self.POPULATION_FIELD, context)
-        if population is not None and np.isnan(population).any():
-            steps.pushWarning(self.tr("{count} households have no population value: counted as 0 people.")
-                              .format(count=int(np.isnan(population).sum())))
-        capacity = count_values(self, shelters, parameters, self.CAPACITY_FIELD, context)
-        name_field = self.parameterAsString(parameters, self.SHELTER_NAME_FIELD, context)
-        shelter_names = [None if v is None else str(v) for v in shelters.values(name_field)] if name_field \
-            else [None] * len(shelters)
-        self.warn_apart_from_roads(steps, road, parameters, (self.HOUSEHOLDS, households),
-                                   (self.SHELTERS, shelters))
-        h_lonlat = representative_lonlat(households)
-        s_lonlat = representative_lonlat(shelters)
-        s_class, s_depth = self.points_hazard(road, s_lonlat, parameters, context)
-        flooded = s_class > 0
-        safe_count = int((~flooded & np.isfinite(s_lonlat).all(axis=1)).sum())
-        if safe_count == 0:
-            raise QgsProcessingException(self.tr(
-                "All {count} shelters are inside the hazard zone (or have no geometry): no safe shelter "
-                "remains. Add shelters outside the hazard, or check the hazard layer.").format(
-                count=len(shelters)))
+        points = self._read_points(parameters, context, steps, road)
         messages.check_canceled(feedback)
-
         steps.setCurrentStep(2)
-        projector = network.projector
-        max_snap = self.parameterAsDouble(parameters, self.MAX_SNAP_DISTANCE, context)
-
-        result = self.run_engine(
-            evacuation_access, network, road.cut_speed_kmh, projector.to_xy(h_lonlat),
-            projector.to_xy(s_lonlat), flooded, max_snap,
-            self.parameterAsDouble(parameters, self.AT_SHELTER_DISTANCE, context), population, steps)
-        self.require_households_on_roads(result.status, max_snap)
-        if not (result.shelter_status == "safe").any():
-            steps.pushWarning(self.tr(
-                "No safe shelter is within {distance} m of a usable road: no household can reach one. "
-                "Check that the shelters and the roads cover the same area (and their CRS), or raise the "
-                "maximum snapping distance.").format(distance=max_snap))
-        elif not np.isin(result.status, ["reachable", "at_shelter", "isolated_by_flood"]).any():
-            steps.pushWarning(self.tr(
-                "No household can reach a shelter, even without the flood: the households and the "
-                "shelters are on road networks that do not connect."))
-        people = np.ones(len(households)) if population is None else np.nan_to_num(population)
-        result.status[np.isnan(h_lonlat).any(axis=1)] = "no_geometry"  # rejected, counted apart
-
-        assigned = None
-        if self.parameterAsBoolean(parameters, self.CAPACITY_ASSIGNMENT, context):
-            steps.pushInfo(self.tr("Assigning households to shelters within their capacity."))
-            assigned = self.run_engine(assignment.assign_with_capacity, result, people,
-                                       np.nan_to_num(capacity, nan=0.0))
+        result, people, assigned = self._evacuate(parameters, context, steps, road, points)
         messages.check_canceled(feedback)
-
         steps.setCurrentStep(3)
         outputs = {}
-        labels = self.status_labels()
-        keep = np.flatnonzero(~np.isnan(h_lonlat).any(axis=1))
-        rejects = road.reject_rows()
-        rejects += [("households", households.feature_id(int(i)), households.reason(int(i)))
-                    for i in np.setdiff1d(np.arange(len(households)), keep)]
-        s_fids = np.array([shelters.feature_id(i) for i in range(len(shelters))], dtype=np.int64)
-        shelter_of = result.shelter[keep]
-        columns = [
-            ("status", "text", result.status[keep]),
-            ("status_label", "text", [labels[s] for s in result.status[keep]]),
-            ("shelter_fid", "integer", [int(s_fids[s]) if s >= 0 else None for s in shelter_of]),
-            ("shelter_name", "text", [shelter_names[s] if s >= 0 else None for s in shelter_of]),
-            ("distance_m", "real", result.distance_m[keep]),
-            ("travel_time_s", "real", result.time_s[keep]),
-            ("snap_distance_m", "real", result.snap_distance_m[keep]),
-            ("dry_time_s", "real", result.dry_time_s[keep]),
-        ]
-        if assigned is not None:
-            a = assigned.shelter[keep]
-            columns += [
-                ("assigned_shelter_fid", "integer", [int(s_fids[s]) if s >= 0 else None for s in a]),
-                ("assigned_time_s", "real", assigned.time_s[keep]),
-                ("people_placed", "real", assigned.placed[keep]),
-                ("people_without_place", "real", assigned.unplaced[keep]),
-            ]
-        destination = write_with_columns(self, parameters, self.HOUSEHOLDS_OUTPUT, context, steps, h_source,
-                                         households, keep, columns)
-        if destination:
-            outputs[self.HOUSEHOLDS_OUTPUT] = destination
+        self._write_households(parameters, context, steps, points, result, assigned, outputs)
         messages.check_canceled(feedback)
-
-        # Shelters.
-        load = result.shelter_population
-        cap = capacity if capacity is not None else np.full(len(shelters), np.nan)
-        with np.errstate(divide="ignore", invalid="ignore"):
-            ratio = np.where(cap > 0, load / cap, np.nan)
-        s_keep = np.flatnonzero(~np.isnan(s_lonlat).any(axis=1))
-        rejects += [("shelters", shelters.feature_id(int(i)), shelters.reason(int(i)))
-                    for i in np.setdiff1d(np.arange(len(shelters)), s_keep)]
-        s_columns = [
-            ("shelter_status", "text", result.shelter_status[s_keep]),
-            ("shelter_status_label", "text", [labels[s] for s in result.shelter_status[s_keep]]),
-            ("hazard_class", "integer", s_class[s_keep]),
-            ("max_depth_m", "real", s_depth[s_keep]),
-            ("snap_distance_m", "real", result.shelter_snap_distance_m[s_keep]),
-            ("households", "integer", result.shelter_households[s_keep]),
-            ("population", "real", load[s_keep]),
-            ("capacity", "real", cap[s_keep]),
-            ("overflow", "real", np.where(np.isfinite(cap), np.maximum(load - cap, 0.0), np.nan)[s_keep]),
-            ("load_ratio", "real", ratio[s_keep]),
-        ]
-        if assigned is not None:
-            s_columns += [("assigned_households", "integer", assigned.shelter_households[s_keep]),
-                          ("assigned_population", "real", assigned.shelter_population[s_keep])]
-        destination = write_with_columns(self, parameters, self.SHELTERS_OUTPUT, context, steps, s_source,
-                                         shelters, s_keep, s_columns)
-        if destination:
-            outputs[self.SHELTERS_OUTPUT] = destination
-
+        self._write_shelters(parameters, context, steps, points, result, assigned, outputs)
         steps.setCurrentStep(4)
-        self._write_routes(parameters, context, steps, h_source, households, result, s_fids, outputs)
+        self._write_routes(parameters, context, steps, points, result, outputs)
         self._write_roads(parameters, context, steps, road, outputs)
-        units_summary = self._write_units(parameters, context, steps, h_lonlat, result, people, outputs)
+        units = self._write_units(parameters, context, steps, points.h_lonlat, result, people, outputs)
         messages.check_canceled(feedback)
         steps.setCurrentStep(5)
-        self._write_isochrones(parameters, context, steps, result.router, projector, outputs)
+        self._write_isochrones(parameters, context, steps, result.router, road.network.projector, outputs)
         messages.check_canceled(feedback)
-        rejects = list(dict.fromkeys(rejects))  # a road may be set aside for one reason per part
+        rejects = self._rejects(road, points)
         destination = write_table(self, parameters, self.REJECTS, context, steps, reject_rows(rejects))
         if destination:
             outputs[self.REJECTS] = destination
-
-        summary = self._summary(road, result, people, assigned, len(shelters), units_summary, len(rejects))
+        summary = EvacuationResult(
+            road=road, evacuation=result, people=people, shelter_count=len(points.shelters),
+            generator=f"Refuge {plugin_version()}", assignment=assigned, units=units,
+            rejected_features=len(rejects)).summary()
         path = self.parameterAsFileOutput(parameters, self.SUMMARY_JSON, context)
         if path:
             write_json(path, summary)
@@ -347,28 +264,115 @@ class EvacuationAccess(NetworkParameters, RefugeAlgorithm):
                               no_road=counts["no_road"]))
         return outputs
 
+    # -- inputs and analysis --------------------------------------------------------------------
+
+    def _read_points(self, parameters, context, feedback, road):
+        """The :class:`_Points` of the households and shelters; refused when no shelter is safe."""
+        h_source, households = read_arrays(self, parameters, self.HOUSEHOLDS, context, feedback,
+                                           fast_output=self.HOUSEHOLDS_OUTPUT)
+        s_source, shelters = read_arrays(self, parameters, self.SHELTERS, context, feedback)
+        if households is None or not len(households):
+            raise QgsProcessingException(self.tr("The households layer is empty."))
+        if shelters is None or not len(shelters):
+            raise QgsProcessingException(self.tr("The shelters layer is empty: give at least one shelter."))
+        population = count_values(self, households, parameters, self.POPULATION_FIELD, context)
+        if population is not None and np.isnan(population).any():
+            feedback.pushWarning(self.tr("{count} households have no population value: counted as 0 people.")
+                                 .format(count=int(np.isnan(population).sum())))
+        capacity = count_values(self, shelters, parameters, self.CAPACITY_FIELD, context)
+        name_field = self.parameterAsString(parameters, self.SHELTER_NAME_FIELD, context)
+        shelter_names = [None if v is None else str(v) for v in shelters.values(name_field)] if name_field \
+            else [None] * len(shelters)
+        self.warn_apart_from_roads(feedback, road, parameters, (self.HOUSEHOLDS, households),
+                                   (self.SHELTERS, shelters))
+        h_lonlat = representative_lonlat(households.geometries, households.crs)
+        s_lonlat = representative_lonlat(shelters.geometries, shelters.crs)
+        s_class, s_depth = road.cut.points_hazard(s_lonlat)
+        if not (~(s_class > 0) & np.isfinite(s_lonlat).all(axis=1)).any():
+            raise QgsProcessingException(self.tr(
+                "All {count} shelters are inside the hazard zone (or have no geometry): no safe shelter "
+                "remains. Add shelters outside the hazard, or check the hazard layer.").format(
+                count=len(shelters)))
+        return _Points(h_source, households, s_source, shelters, population, capacity, shelter_names,
+                       h_lonlat, s_lonlat, s_class, s_depth)
+
+    def _evacuate(self, parameters, context, feedback, road, points):
+        """(:class:`~refuge.core.network.evacuation.Evacuation`, people per household, assignment or None)."""
+        network = road.network
+        max_snap = self.parameterAsDouble(parameters, self.MAX_SNAP_DISTANCE, context)
+        result = self.run_engine(
+            evacuation_access, network, road.cut_speed_kmh, network.projector.to_xy(points.h_lonlat),
+            network.projector.to_xy(points.s_lonlat), points.s_class > 0, max_snap,
+            self.parameterAsDouble(parameters, self.AT_SHELTER_DISTANCE, context), points.population,
+            feedback)
+        self.require_households_on_roads(result.status, max_snap)
+        if not (result.shelter_status == "safe").any():
+            feedback.pushWarning(self.tr(
+                "No safe shelter is within {distance} m of a usable road: no household can reach one. "
+                "Check that the shelters and the roads cover the same area (and their CRS), or raise the "
+                "maximum snapping distance.").format(distance=max_snap))
+        elif not np.isin(result.status, ["reachable", "at_shelter", "isolated_by_flood"]).any():
+            feedback.pushWarning(self.tr(
+                "No household can reach a shelter, even without the flood: the households and the "
+                "shelters are on road networks that do not connect."))
+        people = access.people_per_household(points.population, len(points.households))
+        result.status[np.isnan(points.h_lonlat).any(axis=1)] = "no_geometry"  # rejected, counted apart
+        assigned = None
+        if self.parameterAsBoolean(parameters, self.CAPACITY_ASSIGNMENT, context):
+            feedback.pushInfo(self.tr("Assigning households to shelters within their capacity."))
+            assigned = self.run_engine(assignment.assign_with_capacity, result, people,
+                                       np.nan_to_num(points.capacity, nan=0.0))
+        return result, people, assigned
+
+    def _rejects(self, road, points):
+        """[(layer, fid, reason)] of the roads, hazard zones, households and shelters set aside, once each."""
+        rejects = road.reject_rows()
+        for layer, arrays, lonlat in (("households", points.households, points.h_lonlat),
+                                      ("shelters", points.shelters, points.s_lonlat)):
+            rejects += [(layer, arrays.feature_id(int(i)), arrays.reason(int(i)))
+                        for i in np.flatnonzero(np.isnan(lonlat).any(axis=1))]
+        return list(dict.fromkeys(rejects))  # a road may be set aside for one reason per part
+
     # -- outputs --------------------------------------------------------------------------------
 
-    def _write_routes(self, parameters, context, feedback, h_source, households, result, s_fids, outputs):
+    def _write_households(self, parameters, context, feedback, points, result, assigned, outputs):
+        keep = np.flatnonzero(~np.isnan(points.h_lonlat).any(axis=1))
+        columns = tables.household_columns(result, keep, self._shelter_fids(points), points.shelter_names,
+                                           self.status_labels(), assigned)
+        destination = write_with_columns(self, parameters, self.HOUSEHOLDS_OUTPUT, context, feedback,
+                                         points.h_source, points.households, keep, columns)
+        if destination:
+            outputs[self.HOUSEHOLDS_OUTPUT] = destination
+
+    def _shelter_fids(self, points):
+        return np.array([points.shelters.feature_id(i) for i in range(len(points.shelters))], dtype=np.int64)
+
+    def _write_shelters(self, parameters, context, feedback, points, result, assigned, outputs):
+        keep = np.flatnonzero(~np.isnan(points.s_lonlat).any(axis=1))
+        columns = tables.shelter_columns(result, access.shelter_load(result, points.capacity), keep,
+                                         points.s_class, points.s_depth, self.status_labels(), assigned)
+        destination = write_with_columns(self, parameters, self.SHELTERS_OUTPUT, context, feedback,
+                                         points.s_source, points.shelters, keep, columns)
+        if destination:
+            outputs[self.SHELTERS_OUTPUT] = destination
+
+    def _write_routes(self, parameters, context, feedback, points, result, outputs):
         if parameters.get(self.ROUTES_OUTPUT) in (None, ""):
             return
+        households = points.households
         expression = self.parameterAsExpression(parameters, self.ROUTE_FILTER, context)
         if expression:
             request = QgsFeatureRequest().setFilterExpression(expression).setNoAttributes()
             request.setFlags(request.flags() | compat.REQUEST_NO_GEOMETRY)
-            wanted = {int(f.id()) for f in h_source.getFeatures(request)}
+            wanted = {int(f.id()) for f in points.h_source.getFeatures(request)}
             ids = np.array([households.feature_id(i) for i in range(len(households))], dtype=np.int64)
             which = np.flatnonzero(np.isin(ids, np.fromiter(wanted, dtype=np.int64, count=len(wanted))))
         else:
             which = np.arange(len(households))
         which = which[result.status[which] == "reachable"]
         chosen, lines = result.router.routes(result.anchors, result.extra["result"], which)
-        columns = [
-            ("household_fid", "integer", [households.feature_id(int(i)) for i in chosen]),
-            ("shelter_fid", "integer", s_fids[result.shelter[chosen]]),
-            ("distance_m", "real", result.distance_m[chosen]),
-            ("travel_time_s", "real", result.time_s[chosen]),
-        ]
+        columns = tables.route_columns(result, chosen, [households.feature_id(int(i)) for i in chosen],
+                                       self._shelter_fids(points))
         destination = write_table(self, parameters, self.ROUTES_OUTPUT, context, feedback, columns, lines,
                                   compat.WKB_LINESTRING, QgsCoordinateReferenceSystem(WGS84))
         if destination:
@@ -377,82 +381,30 @@ class EvacuationAccess(NetworkParameters, RefugeAlgorithm):
     def _write_roads(self, parameters, context, feedback, road, outputs):
         if parameters.get(self.ROADS_OUTPUT) in (None, ""):
             return
-        network = road.network
-        classes = road.segment_class if road.segment_class is not None else np.zeros(network.segment_count,
-                                                                                     dtype=np.int64)
-        depth = road.segment_depth_m if road.segment_depth_m is not None else np.full(network.segment_count,
-                                                                                      np.nan)
-        first, run, lines = network.sections(classes, road.cut_speed_kmh, network.speed_kmh, network.bridge)
-        count = len(first)
-        run_depth = np.full(count, np.nan)
-        wet = np.isfinite(depth)
-        np.fmax.at(run_depth, run[wet], depth[wet])
-        fids = np.array([road.arrays.feature_id(int(road.part_line[i])) for i in range(len(road.part_line))],
-                        dtype=np.int64)
-        columns = [
-            ("road_fid", "integer", fids[network.line[first]]),
-            ("hazard_class", "integer", classes[first]),
-            ("max_depth_m", "real", run_depth),
-            ("speed_kmh", "real", network.speed_kmh[first]),
-            ("flood_speed_kmh", "real", road.cut_speed_kmh[first]),
-            ("passable", "boolean", road.cut_speed_kmh[first] > 0),
-            ("bridge", "boolean", network.bridge[first]),
-            ("length_m", "real", np.bincount(run, weights=network.length_m, minlength=count)),
-        ]
-        destination = write_table(self, parameters, self.ROADS_OUTPUT, context, feedback, columns, lines,
-                                  compat.WKB_LINESTRING, QgsCoordinateReferenceSystem(WGS84))
+        sections = road_sections(road)
+        columns = tables.section_columns(sections)
+        destination = write_table(self, parameters, self.ROADS_OUTPUT, context, feedback, columns,
+                                  sections.lines, compat.WKB_LINESTRING, QgsCoordinateReferenceSystem(WGS84))
         if destination:
             outputs[self.ROADS_OUTPUT] = destination
 
     def _write_units(self, parameters, context, feedback, h_lonlat, result, people, outputs):
+        """The :class:`~refuge.core.network.access.UnitAccess` of the aggregation units (None without)."""
         u_source, units = read_arrays(self, parameters, self.AGGREGATION, context, feedback)
         if units is None:
             return None
         name_field = self.parameterAsString(parameters, self.AGGREGATION_NAME_FIELD, context)
         names = [None if v is None else str(v) for v in units.values(name_field)] if name_field else \
             [str(units.feature_id(i)) for i in range(len(units))]
-        from ..core import crs as crs_tools
-
-        polygons = crs_tools.reproject(units.geometries, units.crs, WGS84)
-        points = shapely.points(np.where(np.isnan(h_lonlat), 0.0, h_lonlat))
-        unit = containing_unit(points, polygons)
-        unit[np.isnan(h_lonlat).any(axis=1)] = -1
+        unit = access.unit_of_points(h_lonlat, units.geometries, units.crs)
         threshold_s = 60.0 * self.parameterAsDouble(parameters, self.TIME_THRESHOLD_MIN, context)
-        count = len(units)
-        inside = unit >= 0
-
-        def per_unit(mask, weights=None):
-            chosen = inside & mask
-            return np.bincount(unit[chosen], weights=None if weights is None else weights[chosen],
-                               minlength=count)[:count]
-
-        every = np.ones(len(unit), dtype=bool)
-        beyond = (result.status == "reachable") & (result.time_s > threshold_s)
-        columns = [("unit", "text", names),
-                   ("households", "integer", per_unit(every)),
-                   ("population", "real", per_unit(every, people))]
-        for status in ("reachable", "at_shelter", "isolated_by_flood", "no_shelter_reachable", "no_road"):
-            columns.append((status, "integer", per_unit(result.status == status)))
-        columns += [("households_beyond_threshold", "integer", per_unit(beyond)),
-                    ("population_beyond_threshold", "real", per_unit(beyond, people)),
-                    ("population_cut_off", "real", per_unit(np.isin(
-                        result.status, ["isolated_by_flood", "no_shelter_reachable", "no_road"]), people))]
-        median, maximum = np.full(count, np.nan), np.full(count, np.nan)
-        timed = inside & np.isfinite(result.time_s)
-        order = np.lexsort((result.time_s[timed], unit[timed]))
-        unit_sorted, time_sorted = unit[timed][order], result.time_s[timed][order]
-        bounds = np.searchsorted(unit_sorted, np.arange(count + 1))
-        for u in range(count):
-            times = time_sorted[bounds[u]:bounds[u + 1]]
-            if len(times):
-                median[u], maximum[u] = float(np.median(times)), float(times[-1])
-        columns += [("median_time_s", "real", median), ("max_time_s", "real", maximum)]
+        per_unit = access.unit_access(unit, names, result.status, result.time_s, people, threshold_s)
         destination = write_with_columns(self, parameters, self.UNITS_OUTPUT, context, feedback, u_source,
-                                         units, np.arange(count), columns)
+                                         units, np.arange(len(units)),
+                                         [("unit", "text", names)] + per_unit.columns())
         if destination:
             outputs[self.UNITS_OUTPUT] = destination
-        return {name: {key: (float(values[i]) if kind == "real" else int(values[i]))
-                       for key, kind, values in columns[1:]} for i, name in enumerate(names)}
+        return per_unit
 
     def _write_isochrones(self, parameters, context, feedback, router, projector, outputs):
         if parameters.get(self.ISOCHRONES_OUTPUT) in (None, ""):
@@ -468,48 +420,3 @@ class EvacuationAccess(NetworkParameters, RefugeAlgorithm):
                                   compat.WKB_MULTIPOLYGON, QgsCoordinateReferenceSystem(WGS84))
         if destination:
             outputs[self.ISOCHRONES_OUTPUT] = destination
-
-    def _summary(self, road, result, people, assigned, shelter_count, units, reject_count):
-        statuses = ("reachable", "at_shelter", "isolated_by_flood", "no_shelter_reachable", "no_road")
-        reachable = result.status == "reachable"
-        times = result.time_s[reachable]
-        summary = {
-            "generator": f"Refuge {plugin_version()}",
-            "profile": road.profile.name,
-            "hazard": None if road.hazard is None else road.hazard[0],
-            "network": {"nodes": int(road.network.node_count), "segments": int(road.network.segment_count),
-                        "segments_cut": int((road.cut_speed_kmh <= 0).sum()),
-                        "segments_slowed": int(((road.cut_speed_kmh > 0)
-                                                & (road.cut_speed_kmh < road.network.speed_kmh)).sum()),
-                        "lines_not_for_profile": road.lines_left_out,
-                        "components_dry": _component_count(road.network,
-                                                           np.ones(road.network.segment_count, bool)),
-                        "components_flooded": _component_count(road.network, road.cut_speed_kmh > 0)},
-            "households": {
-                "count": int(len(result.status)),
-                "by_status": {s: int((result.status == s).sum()) for s in statuses},
-                "population_by_status": {s: float(people[result.status == s].sum()) for s in statuses},
-                "travel_time_s": None if not len(times) else {
-                    "median": float(np.median(times)), "p90": float(np.percentile(times, 90)),
-                    "max": float(times.max())},
-            },
-            "shelters": {
-                "count": shelter_count,
-                "by_status": {s: int((result.shelter_status == s).sum()) for s in ("safe", "flooded",
-                                                                                    "no_road")},
-            },
-            "units": units,
-            "rejected_features": reject_count,
-        }
-        if assigned is not None:
-            summary["capacity_assignment"] = {"people_placed": float(assigned.placed.sum()),
-                                              "people_without_place": float(assigned.unplaced.sum())}
-        return summary
-
-
-def _component_count(network, open_segments):
-    """Connected pieces of the network made of ``open_segments`` (isolated junctions left out)."""
-    if not open_segments.any():
-        return 0
-    labels = network.components(open_segments)
-    return int(len(np.unique(labels[network.seg_a[open_segments]])))

@@ -13,12 +13,15 @@ from qgis.core import (
 )
 
 from .. import plugin_version
-from ..core.network.access import ACCESS_STATUSES, facility_access
+from ..core.network import tables
+from ..core.network.access import facility_access
+from ..core.network.points import representative_lonlat
+from ..core.network.summary import FacilityResult
 from . import compat, messages
 from .base import RefugeAlgorithm, guarded_run
 from .fastio import read_arrays
 from .labels import reject_rows
-from .network import NetworkParameters, representative_lonlat
+from .network import NetworkParameters
 from .writer import write_json, write_table, write_with_columns
 
 
@@ -119,8 +122,8 @@ class FacilityAccess(NetworkParameters, RefugeAlgorithm):
         self.warn_apart_from_roads(steps, road, parameters, (self.HOUSEHOLDS, households),
                                    (self.FACILITIES, facilities))
         projector = road.network.projector
-        h_lonlat = representative_lonlat(households)
-        f_lonlat = representative_lonlat(facilities)
+        h_lonlat = representative_lonlat(households.geometries, households.crs)
+        f_lonlat = representative_lonlat(facilities.geometries, facilities.crs)
         threshold_s = 60.0 * self.parameterAsDouble(parameters, self.DELAY_THRESHOLD_MIN, context)
         max_snap = self.parameterAsDouble(parameters, self.MAX_SNAP_DISTANCE, context)
         access = self.run_engine(facility_access, road.network, road.cut_speed_kmh, projector.to_xy(h_lonlat),
@@ -141,25 +144,7 @@ class FacilityAccess(NetworkParameters, RefugeAlgorithm):
         keep = np.arange(len(households))
         access.status[np.isnan(h_lonlat).any(axis=1)] = "no_geometry"
 
-        def fid(values):
-            return [int(f_fids[v]) if v >= 0 else None for v in values[keep]]
-
-        def name(values):
-            return [names[v] if v >= 0 else None for v in values[keep]]
-
-        columns = [
-            ("facility_fid_dry", "integer", fid(access.dry_facility)),
-            ("facility_name_dry", "text", name(access.dry_facility)),
-            ("time_dry_s", "real", access.dry_time_s[keep]),
-            ("distance_dry_m", "real", access.dry_distance_m[keep]),
-            ("facility_fid_flood", "integer", fid(access.flood_facility)),
-            ("facility_name_flood", "text", name(access.flood_facility)),
-            ("time_flood_s", "real", access.flood_time_s[keep]),
-            ("distance_flood_m", "real", access.flood_distance_m[keep]),
-            ("delay_s", "real", access.delay_s[keep]),
-            ("access_status", "text", access.status[keep]),
-            ("access_label", "text", [labels[s] for s in access.status[keep]]),
-        ]
+        columns = tables.facility_columns(access, keep, f_fids, names, labels)
         outputs = {}
         destination = write_with_columns(self, parameters, self.HOUSEHOLDS_OUTPUT, context, steps, h_source,
                                          households, keep, columns)
@@ -175,17 +160,9 @@ class FacilityAccess(NetworkParameters, RefugeAlgorithm):
         destination = write_table(self, parameters, self.REJECTS, context, steps, reject_rows(rejects))
         if destination:
             outputs[self.REJECTS] = destination
-        summary = {
-            "generator": f"Refuge {plugin_version()}",
-            "profile": road.profile.name,
-            "hazard": None if road.hazard is None else road.hazard[0],
-            "households": int(len(households)),
-            "by_status": {s: int((access.status == s).sum()) for s in ACCESS_STATUSES + ("no_geometry",)},
-            "delay_threshold_s": threshold_s,
-            "median_delay_s": float(np.nanmedian(access.delay_s)) if np.isfinite(access.delay_s).any()
-            else None,
-            "rejected_features": len(rejects),
-        }
+        summary = FacilityResult(road=road, access=access, delay_threshold_s=threshold_s,
+                                 generator=f"Refuge {plugin_version()}",
+                                 rejected_features=len(rejects)).summary()
         path = self.parameterAsFileOutput(parameters, self.SUMMARY_JSON, context)
         if path:
             write_json(path, summary)

@@ -331,7 +331,7 @@ def test_evacuation_access_through_qgis_process(town, tmp_path):
 
 
 def test_node_id_lists_are_parsed_or_flagged(qgis_app):
-    from refuge.processing.network import parse_id_lists
+    from refuge.core.network.parsing import parse_id_lists
 
     flat, ok = parse_id_lists(["[1,2,3]", None, "[4, 5]", "[7,x]", "[8]", "[]"], [3, 2, 2, 2, 2, 0])
     assert ok.tolist() == [True, False, True, False, False, True]
@@ -339,7 +339,7 @@ def test_node_id_lists_are_parsed_or_flagged(qgis_app):
 
 
 def test_class_rules_accept_decimal_commas_and_comma_separated_pairs(qgis_app):
-    from refuge.processing.network import parse_class_rules
+    from refuge.core.network.parsing import parse_class_rules
 
     assert parse_class_rules("low=0,5; medium=0; high=0") == {1: 0.5, 2: 0.0, 3: 0.0}
     assert parse_class_rules("low=0.25, medium=0.1, high=0") == {1: 0.25, 2: 0.1, 3: 0.0}
