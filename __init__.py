@@ -1,20 +1,12 @@
 """Refuge: participatory mapping and disaster-risk planning for QGIS.
 
 The repository root is this package. ``core`` is the engine (no QGIS import),
-``processing`` the Processing provider, ``plugin`` the GUI.
+``processing`` the Processing provider, ``plugin`` the GUI; the metadata
+(version, icon, algorithms, dependencies) is in :mod:`.__about__`.
 """
 
-import configparser
-import os
-
-PLUGIN_DIR = os.path.dirname(os.path.abspath(__file__))
-
-
-def plugin_version():
-    """Version string from metadata.txt, the single source of the version."""
-    parser = configparser.ConfigParser(interpolation=None)
-    parser.read(os.path.join(PLUGIN_DIR, "metadata.txt"), encoding="utf-8")
-    return parser.get("general", "version")
+# Re-exported for the modules that still import them from here; new code imports __about__.
+from .__about__ import PLUGIN_DIR, plugin_version  # noqa: F401
 
 
 def classFactory(iface):  # noqa: N802 - name required by QGIS

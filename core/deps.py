@@ -1,7 +1,8 @@
 """Check that the engine's Python dependencies are there, recent enough, and fit together.
 
 :data:`REQUIREMENTS` lists every third-party module the engine imports, with the
-oldest release that has what the engine calls, and the submodules and attributes
+oldest release that has what the engine calls (declared once, in
+``refuge.__about__.REQUIRED``), and the submodules and attributes
 it really uses: importing a package is not enough (pyosmium 3.x imports, but has
 no ``osmium.area``, ``osmium.filter`` nor ``osmium.OsmFileIterator``). A test
 (tests/qgis/test_install_deps.py) keeps this list equal to what core/ imports.
@@ -21,6 +22,8 @@ import os
 import re
 import sys
 from collections import namedtuple
+
+from ..__about__ import REQUIRED
 
 Requirement = namedtuple("Requirement", "package minimum modules uses version install")
 Requirement.__doc__ = """One dependency of the engine.
@@ -49,6 +52,7 @@ _GDAL_NAMES = (
     "gdal:GDT_UInt16", "gdal:GetConfigOption", "gdal:GetDriverByName", "gdal:GetLastErrorMsg",
     "gdal:OF_RASTER", "gdal:OF_READONLY", "gdal:OF_VECTOR", "gdal:OpenEx", "gdal:Polygonize",
     "gdal:PopErrorHandler", "gdal:PushErrorHandler", "gdal:RasterizeLayer", "gdal:SetConfigOption",
+    "gdal:VectorTranslate", "gdal:VectorTranslateOptions", "gdal:__version__.split",
     "ogr:CreateGeometryFromWkb", "ogr:Feature.SetFieldNull", "ogr:FieldDefn",
     "ogr:ForceToMultiPolygon", "ogr:ForceToPolygon", "ogr:GT_Flatten", "ogr:GetDriverByName",
     "ogr:OFSTBoolean", "ogr:OFTDateTime", "ogr:OFTInteger", "ogr:OFTString", "ogr:wkbNone",
@@ -61,27 +65,28 @@ _GDAL_NAMES = (
 REQUIREMENTS = (
     # numpy 1.17: nan_to_num(nan=).
     Requirement(
-        "numpy", "1.17", ("numpy",), ("numpy:add.reduceat", "numpy:errstate"),
+        "numpy", REQUIRED["numpy"], ("numpy",), ("numpy:add.reduceat", "numpy:errstate"),
         "numpy:__version__",
         "the numpy GDAL and scipy were built for (python3-numpy on Debian/Ubuntu); remove any "
         "other numpy that QGIS finds first"),
     # shapely 2.0: the vectorized functions (union_all, get_parts, STRtree.query(predicate=)...).
     Requirement(
-        "shapely", "2.0", ("shapely", "shapely.errors"),
+        "shapely", REQUIRED["shapely"], ("shapely", "shapely.errors"),
         tuple(f"shapely:{name}" for name in _SHAPELY_FUNCTIONS) + ("shapely.errors:GEOSException",),
         "shapely:__version__",
         "shapely 2 built against QGIS's GEOS (python3-shapely on Debian 13; on Debian 12 built "
         "with pip --no-binary shapely, see the README)"),
     # pyproj 2.2: Transformer.from_crs(always_xy=True).
     Requirement(
-        "pyproj", "2.2", ("pyproj",),
+        "pyproj", REQUIRED["pyproj"], ("pyproj",),
         ("pyproj:Transformer.from_crs", "pyproj:CRS.from_user_input", "pyproj:CRS.from_proj4",
          "pyproj:Geod.inv", "pyproj:proj_version_str"),
         "pyproj:__version__",
         "pyproj linked to QGIS's PROJ (python3-pyproj on Debian/Ubuntu, not the PyPI wheel)"),
     # scipy 1.6: linprog(method="highs-ipm") and cKDTree.query(workers=).
     Requirement(
-        "scipy", "1.6", ("scipy", "scipy.sparse", "scipy.sparse.csgraph", "scipy.spatial", "scipy.optimize"),
+        "scipy", REQUIRED["scipy"],
+        ("scipy", "scipy.sparse", "scipy.sparse.csgraph", "scipy.spatial", "scipy.optimize"),
         ("scipy.sparse:csr_matrix", "scipy.sparse:coo_matrix", "scipy.sparse:hstack",
          "scipy.sparse.csgraph:dijkstra", "scipy.sparse.csgraph:connected_components",
          "scipy.spatial:cKDTree.query", "scipy.spatial:cKDTree.query_pairs", "scipy.optimize:linprog"),
@@ -90,7 +95,7 @@ REQUIREMENTS = (
     # pyosmium 4.0: osmium.area, osmium.filter, osmium.io.FileBuffer, FileProcessor,
     # OsmFileIterator, BufferIterator (all absent from 3.7, the release before).
     Requirement(
-        "osmium", "4.0",
+        "osmium", REQUIRED["osmium"],
         ("osmium", "osmium.area", "osmium.filter", "osmium.geom", "osmium.index", "osmium.io", "osmium.osm"),
         ("osmium:BufferIterator", "osmium:FileProcessor", "osmium:InvalidLocationError",
          "osmium:NodeLocationsForWays.ignore_errors", "osmium:OsmFileIterator", "osmium:apply",
@@ -104,7 +109,7 @@ REQUIREMENTS = (
     # GDAL 3.0: osr.OAMS_TRADITIONAL_GIS_ORDER. gdal_array (Band.ReadAsArray) is where a numpy
     # other than the one GDAL was built for fails.
     Requirement(
-        "GDAL", "3.0", ("osgeo", "osgeo.gdal", "osgeo.ogr", "osgeo.osr", "osgeo.gdal_array"),
+        "GDAL", REQUIRED["GDAL"], ("osgeo", "osgeo.gdal", "osgeo.ogr", "osgeo.osr", "osgeo.gdal_array"),
         tuple(f"osgeo.{name}" for name in _GDAL_NAMES),
         "osgeo.gdal:__version__",
         "GDAL's Python bindings with the numpy they were built for (python3-gdal on Debian/Ubuntu)"),

@@ -5,13 +5,14 @@ import os
 from qgis.core import QgsApplication, QgsSettings
 from qgis.PyQt.QtCore import QCoreApplication, QLocale, QTranslator
 
-from .. import PLUGIN_DIR
+from ..__about__ import PLUGIN_DIR
 
 _translator = None
 
 
 def qgis_locale():
-    """The locale QGIS uses for its interface, e.g. 'fr' or 'fr_FR'."""
+    """The locale QGIS uses for its interface, e.g. 'fr' or 'fr_FR' (the translator and the
+    algorithms' help, refuge.processing.help, both follow it)."""
     locale = getattr(QgsApplication, "locale", lambda: "")()
     if not locale:
         settings = QgsSettings()

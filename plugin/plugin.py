@@ -1,7 +1,5 @@
 """The Refuge plugin class: registers the Processing provider and the menu."""
 
-import os
-
 from qgis.core import QgsApplication, QgsMessageLog
 from qgis.PyQt.QtCore import QCoreApplication, QUrl
 from qgis.PyQt.QtGui import QDesktopServices, QIcon
@@ -11,14 +9,13 @@ try:  # Qt 6 moved QAction to QtGui
 except ImportError:
     from qgis.PyQt.QtWidgets import QAction
 
-from .. import PLUGIN_DIR
+from ..__about__ import ALGORITHM_NAMES, HELP_URL, ICON
 from ..processing import compat, messages
 from ..processing.dependencies import dependency_problems
 from .i18n import install_translator
 
-# Algorithms offered in the Refuge menu, in order.
-MENU_ALGORITHMS = ("refuge:osm_extract_pbf", "refuge:prepare_hazard", "refuge:exposure",
-                   "refuge:evacuation_access", "refuge:facility_access")
+# Algorithms offered in the Refuge menu: all of them, in the order of __about__.ALGORITHMS.
+MENU_ALGORITHMS = tuple(f"refuge:{name}" for name in ALGORITHM_NAMES)
 
 
 class RefugePlugin:
@@ -47,7 +44,7 @@ class RefugePlugin:
 
     def initGui(self):  # noqa: N802
         self.initProcessing()
-        icon = QIcon(os.path.join(PLUGIN_DIR, "resources", "icons", "refuge.svg"))
+        icon = QIcon(ICON)
         self.menu = self.tr("&Refuge")
         for algorithm_id in MENU_ALGORITHMS:
             algorithm = QgsApplication.processingRegistry().algorithmById(algorithm_id)
@@ -76,8 +73,6 @@ class RefugePlugin:
 
     def open_help(self):
         """The user guide (README, English and French) in the web browser."""
-        from ..processing.base import HELP_URL
-
         QDesktopServices.openUrl(QUrl(HELP_URL))
 
     def unload(self):

@@ -1,20 +1,18 @@
 """Common base class of Refuge's Processing algorithms."""
 
 import functools
-import os
 
 from qgis.core import QgsProcessingAlgorithm, QgsProcessingException
 from qgis.PyQt.QtCore import QCoreApplication
 from qgis.PyQt.QtGui import QIcon
 
-from .. import PLUGIN_DIR
+from ..__about__ import HELP_URL, ICON
 from ..core import gcpause
 from ..core.errors import RefugeError
 from . import compat, fastio, messages
 from .dependencies import dependency_problems
 from .guard import RunGuard, file_target, output_value
-
-HELP_URL = "https://github.com/refuge-qgis/refuge#readme"
+from .help import algorithm_help
 
 
 def guarded_run(process_algorithm):
@@ -83,7 +81,11 @@ def number_problem(definition, value):
 
 
 class RefugeAlgorithm(QgsProcessingAlgorithm):
-    """Shared plumbing: translation, icon, dependency gate, error mapping, the run guard."""
+    """Shared plumbing: translation, icon, help, dependency gate, error mapping, the run guard.
+
+    The help (the text beside the dialog and one sentence per parameter) is read from
+    processing/help/<language>/<name()>.html (see :mod:`.help`), in QGIS's language.
+    """
 
     _guard = None  # the RunGuard of the run in progress (see guarded_run)
     # Tuning parameters and secondary outputs, folded under "Advanced parameters" in the dialog so
@@ -92,9 +94,13 @@ class RefugeAlgorithm(QgsProcessingAlgorithm):
     ADVANCED = frozenset()
 
     def addParameter(self, parameter, *args, **kwargs):  # noqa: N802
-        """QGIS's addParameter, flagging the parameters named in ``ADVANCED`` advanced."""
+        """QGIS's addParameter, flagging the parameters named in ``ADVANCED`` advanced, and giving
+        each the help its algorithm's help file has for it (the parameter's tool tip)."""
         if parameter.name() in self.ADVANCED:
             compat.mark_advanced(parameter)
+        text = algorithm_help(self.name()).parameters.get(parameter.name())
+        if text:
+            parameter.setHelp(text)
         return super().addParameter(parameter, *args, **kwargs)
 
     def checkParameterValues(self, parameters, context):  # noqa: N802
@@ -139,7 +145,10 @@ class RefugeAlgorithm(QgsProcessingAlgorithm):
         return type(self)()
 
     def icon(self):
-        return QIcon(os.path.join(PLUGIN_DIR, "resources", "icons", "refuge.svg"))
+        return QIcon(ICON)
+
+    def shortHelpString(self):  # noqa: N802
+        return algorithm_help(self.name()).text
 
     def helpUrl(self):  # noqa: N802
         return HELP_URL

@@ -21,7 +21,8 @@ from qgis.core import (
     QgsProcessingParameterFileDestination,
 )
 
-from .. import plugin_version
+from ..__about__ import plugin_version
+from ..core.crs import WGS84
 from ..core.errors import EmptyAreaError, ExtentError, OutputFormatError
 from ..core.osm import pbf
 from ..core.osm.area import area_from_wkb, check_extent_numbers, extent_text, intersection
@@ -30,8 +31,6 @@ from ..core.osm.themes import GROUPS, THEMES
 from . import compat, messages
 from .base import RefugeAlgorithm, guarded_run
 from .outputs import layer_documents
-
-WGS84 = "EPSG:4326"
 
 
 class OsmExtractPbf(RefugeAlgorithm):
@@ -70,27 +69,6 @@ class OsmExtractPbf(RefugeAlgorithm):
             "boundaries": self.tr("Administrative boundaries"),
         }
         return [labels[group] for group in GROUPS]
-
-    def shortHelpString(self):  # noqa: N802
-        return self.tr(
-            "Reads an OpenStreetMap .pbf file, offline, and writes analysis-ready layers to one "
-            "GeoPackage: buildings (polygons), routable roads (lines, with the OSM node id of "
-            "every vertex), public facilities and shelters (points; polygons become a point "
-            "inside them), waterways (lines) and water areas (polygons), administrative "
-            "boundaries (polygons). Multipolygon relations are assembled and invalid polygons "
-            "repaired.\n\n"
-            "<b>OpenStreetMap .pbf file</b>: an extract such as those of download.geofabrik.de.\n"
-            "<b>Themes</b>: the layers to extract (all by default).\n"
-            "<b>Extent</b> and <b>Area polygons</b> (optional): keep only features that touch "
-            "this extent and/or these polygons (both: their intersection). Features are kept "
-            "whole, not cut at the edge. Empty: the whole file.\n"
-            "<b>Output GeoPackage</b>: one layer per theme plus <i>rejects</i>.\n\n"
-            "Every layer has osm_id, osm_type, name, category (a stable code), typed columns "
-            "for the main tags and all tags as JSON in <i>tags</i>. Objects of a theme that "
-            "cannot get a geometry (nodes missing from a clipped extract, broken multipolygons) "
-            "are listed in <i>rejects</i> with the reason. Layer metadata records the source "
-            "file, its date and the attribution © OpenStreetMap contributors (ODbL)."
-        )
 
     def initAlgorithm(self, config=None):  # noqa: N802
         self.addParameter(QgsProcessingParameterFile(

@@ -65,30 +65,6 @@ class PrepareHazard(DepthRasterParameters, RefugeAlgorithm):
     def groupId(self):  # noqa: N802
         return "hazard"
 
-    def shortHelpString(self):  # noqa: N802
-        return self.tr(
-            "Turns flood zones (polygons with a class field) or a flood depth raster into a clean "
-            "hazard layer: one polygon per class (low, medium, high), valid, without overlaps "
-            "(where zones overlap, the highest class wins), optionally clipped to an extent or "
-            "to area polygons.\n\n"
-            "<b>Hazard zones</b>: polygons; use either zones or a depth raster.\n"
-            "<b>Class field</b>: the field of the zones holding their class.\n"
-            "<b>Value map</b>: which field value is which class, e.g. <i>YES=high; NO=dry</i>; "
-            "values are matched ignoring case and spaces; classes are low, medium, high or dry.\n"
-            "<b>Flood depth raster</b>: depths in metres.\n"
-            "<b>Band</b>: the raster band holding depths.\n"
-            "<b>Upper bound of low depths (m)</b> and <b>Upper bound of medium depths (m)</b>: "
-            "low below the first, medium up to the second, high from the second (0.5 m and "
-            "1.5 m by default).\n"
-            "<b>Minimum flood depth (m)</b>: depths at or below it are dry.\n"
-            "<b>Extent</b> (optional): clip the hazard to this extent.\n"
-            "<b>Area polygons</b> (optional): clip the hazard to these polygons (a commune, a "
-            "neighbourhood), any CRS; with an extent too, to both.\n"
-            "<b>Hazard classes</b>: the output, with hazard_class (1 low, 2 medium, 3 high), "
-            "labels in English and French and the area in m² (on the WGS 84 ellipsoid).\n"
-            "<b>Rejected zones</b>: zones whose value is not in the value map or whose geometry "
-            "is empty or beyond repair, with the reason.")
-
     def initAlgorithm(self, config=None):  # noqa: N802
         self.addParameter(QgsProcessingParameterFeatureSource(
             self.ZONES, self.tr("Hazard zones"), [compat.SOURCE_POLYGON], optional=True))

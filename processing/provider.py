@@ -1,17 +1,17 @@
 """The Refuge Processing provider (id ``refuge``)."""
 
-import os
+import importlib
 
 from qgis.core import QgsProcessingProvider
 from qgis.PyQt.QtCore import QCoreApplication
 from qgis.PyQt.QtGui import QIcon
 
-from .. import PLUGIN_DIR, plugin_version
-from .evacuation_access import EvacuationAccess
-from .exposure import Exposure
-from .facility_access import FacilityAccess
-from .osm_extract_pbf import OsmExtractPbf
-from .prepare_hazard import PrepareHazard
+from ..__about__ import ALGORITHMS, ICON, __title__, __version__
+
+
+def algorithm_classes():
+    """The algorithm classes listed in :data:`refuge.__about__.ALGORITHMS`, in their order."""
+    return [getattr(importlib.import_module(f"{__package__}.{module}"), name) for module, name in ALGORITHMS]
 
 
 class RefugeProvider(QgsProcessingProvider):
@@ -22,18 +22,17 @@ class RefugeProvider(QgsProcessingProvider):
         return "refuge"
 
     def name(self):
-        return "Refuge"
+        return __title__
 
     def longName(self):  # noqa: N802
-        return self.tr("Refuge: disaster-risk planning") + f" {plugin_version()}"
+        return self.tr("Refuge: disaster-risk planning") + f" {__version__}"
 
     def icon(self):
-        return QIcon(os.path.join(PLUGIN_DIR, "resources", "icons", "refuge.svg"))
+        return QIcon(ICON)
 
     def versionInfo(self):  # noqa: N802
-        return plugin_version()
+        return __version__
 
     def loadAlgorithms(self):  # noqa: N802
-        for algorithm in (OsmExtractPbf(), PrepareHazard(), Exposure(), EvacuationAccess(),
-                          FacilityAccess()):
-            self.addAlgorithm(algorithm)
+        for algorithm in algorithm_classes():
+            self.addAlgorithm(algorithm())

@@ -61,7 +61,10 @@ def test_init_processing_alone_as_qgis_process_does(refuge_unloaded):
 
 
 def test_every_algorithm_is_documented(qgis_app):
+    """The help of processing/help/ (served by the base class) names every parameter and gives
+    each its own help; tests/qgis/test_help.py checks the files in both languages."""
     from qgis.core import QgsApplication
+    from refuge.processing.base import RefugeAlgorithm
 
     provider = QgsApplication.processingRegistry().providerById("refuge")
     assert provider.algorithms()
@@ -69,9 +72,12 @@ def test_every_algorithm_is_documented(qgis_app):
         assert algorithm.name() == algorithm.name().lower()
         assert algorithm.displayName() and algorithm.group() and algorithm.groupId()
         help_text = algorithm.shortHelpString()
+        file_text = RefugeAlgorithm.shortHelpString(algorithm)
         for parameter in algorithm.parameterDefinitions():
             assert parameter.description(), parameter.name()
             assert parameter.description() in help_text, (algorithm.id(), parameter.name())
+            assert parameter.description() in file_text, (algorithm.id(), parameter.name())
+            assert parameter.help(), (algorithm.id(), parameter.name())
         ok, message = algorithm.canExecute()
         assert ok, message
         assert algorithm.createInstance().name() == algorithm.name()
@@ -92,7 +98,7 @@ def test_french_translation_compiled():
     import os
 
     from qgis.PyQt.QtCore import QTranslator
-    from refuge import PLUGIN_DIR
+    from refuge.__about__ import PLUGIN_DIR
 
     path = os.path.join(PLUGIN_DIR, "i18n", "refuge_fr.qm")
     assert os.path.exists(path), "run 'make translations'"
@@ -108,7 +114,7 @@ def test_shared_messages_are_translated_whatever_their_context(qgis_app):
     import xml.etree.ElementTree as ET
 
     from qgis.PyQt.QtCore import QCoreApplication, QTranslator
-    from refuge import PLUGIN_DIR
+    from refuge.__about__ import PLUGIN_DIR
     from refuge.processing import messages
 
     translator = QTranslator()
