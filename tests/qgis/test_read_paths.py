@@ -1,5 +1,5 @@
-"""The two readers of an input layer give the same values: GDAL's Arrow stream (fastio.ArrowArrays,
-for plain file layers) and QGIS's features (layers.SourceArrays, for everything else), and both
+"""The two readers of an input layer give the same values: GDAL's Arrow stream (sources.ArrowArrays,
+for plain file layers) and QGIS's features (sources.SourceArrays, for everything else), and both
 give what OGR's feature API reads.
 
 GDAL before 3.8.3 misreads GeoPackage and FlatGeobuf Boolean fields in its Arrow stream
@@ -137,7 +137,7 @@ def qgis_layer(path):
 
 def arrow_values(path):
     from qgis.core import QgsProcessingFeedback
-    from refuge.processing.fastio import ArrowArrays
+    from refuge.processing.sources import ArrowArrays
 
     arrays = ArrowArrays(path, None, qgis_layer(path), QgsProcessingFeedback())
     fids = [arrays.feature_id(i) for i in range(len(arrays))]
@@ -146,7 +146,7 @@ def arrow_values(path):
 
 def feature_values(path):
     from qgis.core import QgsProcessingFeedback
-    from refuge.processing.layers import SourceArrays
+    from refuge.processing.sources import SourceArrays
 
     arrays = SourceArrays(qgis_layer(path), QgsProcessingFeedback())
     fids = [arrays.feature_id(i) for i in range(len(arrays))]
@@ -195,7 +195,7 @@ def _gdal_version():
     "driver, misreads", [("GPKG", True), ("FlatGeobuf", True), ("ESRI Shapefile", False), ("GeoJSON", False)]
 )
 def test_the_boolean_workaround_is_chosen_on_gdal_before_3_8_3(qgis_app, driver, misreads):
-    from refuge.processing.fastio import arrow_misreads_booleans
+    from refuge.processing.sources import arrow_misreads_booleans
 
     assert arrow_misreads_booleans(driver) == (misreads and _gdal_version() < 3080300)
 
@@ -255,7 +255,7 @@ def ogr_bridges(roads):
 
 def test_osm_roads_bridges_read_as_ogr_reads_them(monaco_roads):
     from qgis.core import QgsProcessingFeedback
-    from refuge.processing.fastio import ArrowArrays
+    from refuge.processing.sources import ArrowArrays
 
     path, layer_name = monaco_roads.split("|layername=")
     arrays = ArrowArrays(path, layer_name, qgis_layer(monaco_roads), QgsProcessingFeedback())
