@@ -29,7 +29,6 @@ from ..core import settings
 from ..core.network import access, assignment, tables
 from ..core.network.evacuation import evacuation_access
 from ..core.network.isochrones import isochrone_bands
-from ..core.network.points import representative_lonlat
 from ..core.network.sections import road_sections
 from ..core.network.summary import EvacuationResult
 from . import compat, messages
@@ -37,8 +36,8 @@ from .base import RefugeAlgorithm, guarded_run
 from .fastio import read_arrays
 from .labels import reject_rows
 from .layers import count_values
-from .network import NetworkParameters
-from .writer import write_json, write_table, write_with_columns
+from .network import NetworkParameters, publish
+from .writer import write_table, write_with_columns
 
 try:
     import shapely
@@ -244,17 +243,13 @@ class EvacuationAccess(NetworkParameters, RefugeAlgorithm):
         self._write_isochrones(parameters, context, steps, result.router, road.network.projector, outputs)
         messages.check_canceled(feedback)
         rejects = self._rejects(road, points)
-        destination = write_table(self, parameters, self.REJECTS, context, steps, reject_rows(rejects))
-        if destination:
-            outputs[self.REJECTS] = destination
+        publish(outputs, self.REJECTS,
+                write_table(self, parameters, self.REJECTS, context, steps, reject_rows(rejects)))
         summary = EvacuationResult(
             road=road, evacuation=result, people=people, shelter_count=len(points.shelters),
             generator=f"Refuge {plugin_version()}", assignment=assigned, units=units,
             rejected_features=len(rejects)).summary()
-        path = self.parameterAsFileOutput(parameters, self.SUMMARY_JSON, context)
-        if path:
-            write_json(path, summary)
-            outputs[self.SUMMARY_JSON] = path
+        self.write_summary(parameters, context, summary, outputs)
         counts = summary["households"]["by_status"]
         feedback.pushInfo(self.tr(
             "{reachable} households reach a safe shelter, {at} are at one, {isolated} are cut off by the "
@@ -268,13 +263,10 @@ class EvacuationAccess(NetworkParameters, RefugeAlgorithm):
 
     def _read_points(self, parameters, context, feedback, road):
         """The :class:`_Points` of the households and shelters; refused when no shelter is safe."""
-        h_source, households = read_arrays(self, parameters, self.HOUSEHOLDS, context, feedback,
-                                           fast_output=self.HOUSEHOLDS_OUTPUT)
-        s_source, shelters = read_arrays(self, parameters, self.SHELTERS, context, feedback)
-        if households is None or not len(households):
-            raise QgsProcessingException(self.tr("The households layer is empty."))
-        if shelters is None or not len(shelters):
-            raise QgsProcessingException(self.tr("The shelters layer is empty: give at least one shelter."))
+        (h_source, households, h_lonlat), (s_source, shelters, s_lonlat) = self.read_points(
+            parameters, context, feedback, road, (self.HOUSEHOLDS, self.SHELTERS),
+            (self.tr("The households layer is empty."),
+             self.tr("The shelters layer is empty: give at least one shelter.")))
         population = count_values(self, households, parameters, self.POPULATION_FIELD, context)
         if population is not None and np.isnan(population).any():
             feedback.pushWarning(self.tr("{count} households have no population value: counted as 0 people.")
@@ -283,10 +275,6 @@ class EvacuationAccess(NetworkParameters, RefugeAlgorithm):
         name_field = self.parameterAsString(parameters, self.SHELTER_NAME_FIELD, context)
         shelter_names = [None if v is None else str(v) for v in shelters.values(name_field)] if name_field \
             else [None] * len(shelters)
-        self.warn_apart_from_roads(feedback, road, parameters, (self.HOUSEHOLDS, households),
-                                   (self.SHELTERS, shelters))
-        h_lonlat = representative_lonlat(households.geometries, households.crs)
-        s_lonlat = representative_lonlat(shelters.geometries, shelters.crs)
         s_class, s_depth = road.cut.points_hazard(s_lonlat)
         if not (~(s_class > 0) & np.isfinite(s_lonlat).all(axis=1)).any():
             raise QgsProcessingException(self.tr(
@@ -339,10 +327,9 @@ class EvacuationAccess(NetworkParameters, RefugeAlgorithm):
         keep = np.flatnonzero(~np.isnan(points.h_lonlat).any(axis=1))
         columns = tables.household_columns(result, keep, self._shelter_fids(points), points.shelter_names,
                                            self.status_labels(), assigned)
-        destination = write_with_columns(self, parameters, self.HOUSEHOLDS_OUTPUT, context, feedback,
-                                         points.h_source, points.households, keep, columns)
-        if destination:
-            outputs[self.HOUSEHOLDS_OUTPUT] = destination
+        publish(outputs, self.HOUSEHOLDS_OUTPUT,
+                write_with_columns(self, parameters, self.HOUSEHOLDS_OUTPUT, context, feedback,
+                                   points.h_source, points.households, keep, columns))
 
     def _shelter_fids(self, points):
         return np.array([points.shelters.feature_id(i) for i in range(len(points.shelters))], dtype=np.int64)
@@ -351,10 +338,9 @@ class EvacuationAccess(NetworkParameters, RefugeAlgorithm):
         keep = np.flatnonzero(~np.isnan(points.s_lonlat).any(axis=1))
         columns = tables.shelter_columns(result, access.shelter_load(result, points.capacity), keep,
                                          points.s_class, points.s_depth, self.status_labels(), assigned)
-        destination = write_with_columns(self, parameters, self.SHELTERS_OUTPUT, context, feedback,
-                                         points.s_source, points.shelters, keep, columns)
-        if destination:
-            outputs[self.SHELTERS_OUTPUT] = destination
+        publish(outputs, self.SHELTERS_OUTPUT,
+                write_with_columns(self, parameters, self.SHELTERS_OUTPUT, context, feedback,
+                                   points.s_source, points.shelters, keep, columns))
 
     def _write_routes(self, parameters, context, feedback, points, result, outputs):
         if parameters.get(self.ROUTES_OUTPUT) in (None, ""):
@@ -373,20 +359,18 @@ class EvacuationAccess(NetworkParameters, RefugeAlgorithm):
         chosen, lines = result.router.routes(result.anchors, result.extra["result"], which)
         columns = tables.route_columns(result, chosen, [households.feature_id(int(i)) for i in chosen],
                                        self._shelter_fids(points))
-        destination = write_table(self, parameters, self.ROUTES_OUTPUT, context, feedback, columns, lines,
-                                  compat.WKB_LINESTRING, QgsCoordinateReferenceSystem(WGS84))
-        if destination:
-            outputs[self.ROUTES_OUTPUT] = destination
+        publish(outputs, self.ROUTES_OUTPUT,
+                write_table(self, parameters, self.ROUTES_OUTPUT, context, feedback, columns, lines,
+                            compat.WKB_LINESTRING, QgsCoordinateReferenceSystem(WGS84)))
 
     def _write_roads(self, parameters, context, feedback, road, outputs):
         if parameters.get(self.ROADS_OUTPUT) in (None, ""):
             return
         sections = road_sections(road)
         columns = tables.section_columns(sections)
-        destination = write_table(self, parameters, self.ROADS_OUTPUT, context, feedback, columns,
-                                  sections.lines, compat.WKB_LINESTRING, QgsCoordinateReferenceSystem(WGS84))
-        if destination:
-            outputs[self.ROADS_OUTPUT] = destination
+        publish(outputs, self.ROADS_OUTPUT,
+                write_table(self, parameters, self.ROADS_OUTPUT, context, feedback, columns,
+                            sections.lines, compat.WKB_LINESTRING, QgsCoordinateReferenceSystem(WGS84)))
 
     def _write_units(self, parameters, context, feedback, h_lonlat, result, people, outputs):
         """The :class:`~refuge.core.network.access.UnitAccess` of the aggregation units (None without)."""
@@ -399,11 +383,10 @@ class EvacuationAccess(NetworkParameters, RefugeAlgorithm):
         unit = access.unit_of_points(h_lonlat, units.geometries, units.crs)
         threshold_s = 60.0 * self.parameterAsDouble(parameters, self.TIME_THRESHOLD_MIN, context)
         per_unit = access.unit_access(unit, names, result.status, result.time_s, people, threshold_s)
-        destination = write_with_columns(self, parameters, self.UNITS_OUTPUT, context, feedback, u_source,
-                                         units, np.arange(len(units)),
-                                         [("unit", "text", names)] + per_unit.columns())
-        if destination:
-            outputs[self.UNITS_OUTPUT] = destination
+        publish(outputs, self.UNITS_OUTPUT,
+                write_with_columns(self, parameters, self.UNITS_OUTPUT, context, feedback, u_source,
+                                   units, np.arange(len(units)),
+                                   [("unit", "text", names)] + per_unit.columns()))
         return per_unit
 
     def _write_isochrones(self, parameters, context, feedback, router, projector, outputs):
@@ -415,8 +398,7 @@ class EvacuationAccess(NetworkParameters, RefugeAlgorithm):
                                 projector.to_lonlat)
         columns = [("band_from_min", "real", [b[0] / 60.0 for b in bands]),
                    ("band_to_min", "real", [b[1] / 60.0 for b in bands])]
-        destination = write_table(self, parameters, self.ISOCHRONES_OUTPUT, context, feedback, columns,
-                                  [shapely.multipolygons(shapely.get_parts(b[2])) for b in bands],
-                                  compat.WKB_MULTIPOLYGON, QgsCoordinateReferenceSystem(WGS84))
-        if destination:
-            outputs[self.ISOCHRONES_OUTPUT] = destination
+        publish(outputs, self.ISOCHRONES_OUTPUT,
+                write_table(self, parameters, self.ISOCHRONES_OUTPUT, context, feedback, columns,
+                            [shapely.multipolygons(shapely.get_parts(b[2])) for b in bands],
+                            compat.WKB_MULTIPOLYGON, QgsCoordinateReferenceSystem(WGS84)))

@@ -3,7 +3,6 @@
 
 import numpy as np
 from qgis.core import (
-    QgsProcessingException,
     QgsProcessingMultiStepFeedback,
     QgsProcessingParameterFeatureSink,
     QgsProcessingParameterFeatureSource,
@@ -15,14 +14,12 @@ from qgis.core import (
 from .. import plugin_version
 from ..core.network import tables
 from ..core.network.access import facility_access
-from ..core.network.points import representative_lonlat
 from ..core.network.summary import FacilityResult
 from . import compat, messages
 from .base import RefugeAlgorithm, guarded_run
-from .fastio import read_arrays
 from .labels import reject_rows
-from .network import NetworkParameters
-from .writer import write_json, write_table, write_with_columns
+from .network import NetworkParameters, publish
+from .writer import write_table, write_with_columns
 
 
 class FacilityAccess(NetworkParameters, RefugeAlgorithm):
@@ -110,46 +107,16 @@ class FacilityAccess(NetworkParameters, RefugeAlgorithm):
         steps = QgsProcessingMultiStepFeedback(3, feedback)
         road = self.read_network(parameters, context, steps)
         steps.setCurrentStep(1)
-        h_source, households = read_arrays(self, parameters, self.HOUSEHOLDS, context, steps,
-                                           fast_output=self.HOUSEHOLDS_OUTPUT)
-        _, facilities = read_arrays(self, parameters, self.FACILITIES, context, steps)
-        if households is None or not len(households):
-            raise QgsProcessingException(self.tr("The households layer is empty."))
-        if facilities is None or not len(facilities):
-            raise QgsProcessingException(self.tr(
-                "The facilities layer is empty: give at least one facility."))
+        (h_source, households, h_lonlat), (_, facilities, f_lonlat) = self.read_points(
+            parameters, context, steps, road, (self.HOUSEHOLDS, self.FACILITIES),
+            (self.tr("The households layer is empty."),
+             self.tr("The facilities layer is empty: give at least one facility.")))
         messages.check_canceled(feedback)
-        self.warn_apart_from_roads(steps, road, parameters, (self.HOUSEHOLDS, households),
-                                   (self.FACILITIES, facilities))
-        projector = road.network.projector
-        h_lonlat = representative_lonlat(households.geometries, households.crs)
-        f_lonlat = representative_lonlat(facilities.geometries, facilities.crs)
         threshold_s = 60.0 * self.parameterAsDouble(parameters, self.DELAY_THRESHOLD_MIN, context)
-        max_snap = self.parameterAsDouble(parameters, self.MAX_SNAP_DISTANCE, context)
-        access = self.run_engine(facility_access, road.network, road.cut_speed_kmh, projector.to_xy(h_lonlat),
-                                 projector.to_xy(f_lonlat), max_snap, threshold_s)
-        self.require_households_on_roads(access.status, max_snap)
-        if not np.isin(access.status, ["unchanged", "delayed", "loses_access"]).any():
-            steps.pushWarning(self.tr(
-                "No household is reached from a facility, even without the flood: check that the "
-                "facilities are within {distance} m of a usable road, on the same road network as the "
-                "households.").format(distance=max_snap))
+        access = self._access(parameters, context, steps, road, h_lonlat, f_lonlat, threshold_s)
         steps.setCurrentStep(2)
-        f_fids = np.array([facilities.feature_id(i) for i in range(len(facilities))], dtype=np.int64)
-        name_field = self.parameterAsString(parameters, self.FACILITY_NAME_FIELD, context)
-        names = [None if v is None else str(v) for v in facilities.values(name_field)] if name_field \
-            else [None] * len(facilities)
-        labels = self.status_labels()
-        # Every household is written; those without a geometry say so in their status.
-        keep = np.arange(len(households))
-        access.status[np.isnan(h_lonlat).any(axis=1)] = "no_geometry"
-
-        columns = tables.facility_columns(access, keep, f_fids, names, labels)
         outputs = {}
-        destination = write_with_columns(self, parameters, self.HOUSEHOLDS_OUTPUT, context, steps, h_source,
-                                         households, keep, columns)
-        if destination:
-            outputs[self.HOUSEHOLDS_OUTPUT] = destination
+        self._write_households(parameters, context, steps, h_source, households, facilities, access, outputs)
         # Households without a geometry are in the output (status no_geometry) and in the rejects
         # with their reason; facilities without one are only in the rejects.
         rejects = road.reject_rows()
@@ -157,16 +124,12 @@ class FacilityAccess(NetworkParameters, RefugeAlgorithm):
                     for layer, arrays in (("households", households), ("facilities", facilities))
                     for i in arrays.null_geometry]
         rejects = list(dict.fromkeys(rejects))
-        destination = write_table(self, parameters, self.REJECTS, context, steps, reject_rows(rejects))
-        if destination:
-            outputs[self.REJECTS] = destination
+        publish(outputs, self.REJECTS,
+                write_table(self, parameters, self.REJECTS, context, steps, reject_rows(rejects)))
         summary = FacilityResult(road=road, access=access, delay_threshold_s=threshold_s,
                                  generator=f"Refuge {plugin_version()}",
                                  rejected_features=len(rejects)).summary()
-        path = self.parameterAsFileOutput(parameters, self.SUMMARY_JSON, context)
-        if path:
-            write_json(path, summary)
-            outputs[self.SUMMARY_JSON] = path
+        self.write_summary(parameters, context, summary, outputs)
         counts = summary["by_status"]
         feedback.pushInfo(self.tr(
             "{lost} households lose emergency access because of the flood, {delayed} are reached "
@@ -174,3 +137,31 @@ class FacilityAccess(NetworkParameters, RefugeAlgorithm):
             lost=counts["loses_access"], delayed=counts["delayed"], minutes=threshold_s / 60.0,
             unchanged=counts["unchanged"]))
         return outputs
+
+    def _access(self, parameters, context, feedback, road, h_lonlat, f_lonlat, threshold_s):
+        """The :class:`~refuge.core.network.access.Access` per household (no_geometry where it has none)."""
+        projector = road.network.projector
+        max_snap = self.parameterAsDouble(parameters, self.MAX_SNAP_DISTANCE, context)
+        access = self.run_engine(facility_access, road.network, road.cut_speed_kmh, projector.to_xy(h_lonlat),
+                                 projector.to_xy(f_lonlat), max_snap, threshold_s)
+        self.require_households_on_roads(access.status, max_snap)
+        if not np.isin(access.status, ["unchanged", "delayed", "loses_access"]).any():
+            feedback.pushWarning(self.tr(
+                "No household is reached from a facility, even without the flood: check that the "
+                "facilities are within {distance} m of a usable road, on the same road network as the "
+                "households.").format(distance=max_snap))
+        access.status[np.isnan(h_lonlat).any(axis=1)] = "no_geometry"
+        return access
+
+    def _write_households(self, parameters, context, feedback, h_source, households, facilities, access,
+                          outputs):
+        f_fids = np.array([facilities.feature_id(i) for i in range(len(facilities))], dtype=np.int64)
+        name_field = self.parameterAsString(parameters, self.FACILITY_NAME_FIELD, context)
+        names = [None if v is None else str(v) for v in facilities.values(name_field)] if name_field \
+            else [None] * len(facilities)
+        # Every household is written; those without a geometry say so in their status.
+        keep = np.arange(len(households))
+        columns = tables.facility_columns(access, keep, f_fids, names, self.status_labels())
+        publish(outputs, self.HOUSEHOLDS_OUTPUT,
+                write_with_columns(self, parameters, self.HOUSEHOLDS_OUTPUT, context, feedback, h_source,
+                                   households, keep, columns))

@@ -18,6 +18,7 @@ from qgis.core import (
 from ..core.geometry import lonlat_bounds
 from ..core.network import flood
 from ..core.network.parsing import parse_class_rules
+from ..core.network.points import representative_lonlat
 from ..core.network.profiles import DRIVE, WALK
 from ..core.network.roads import RoadAttributes, build_roads
 from . import compat
@@ -25,12 +26,19 @@ from .depth import DepthRasterParameters
 from .fastio import read_arrays
 from .hazard_input import read_zones
 from .messages import tr
+from .writer import write_json
 
 PROFILES = (WALK, DRIVE)
 # RoadAttributes field of each road field parameter.
 ROAD_FIELDS = {"ROAD_CLASS_FIELD": "highway", "SPEED_FIELD": "speed_kmh", "ONEWAY_FIELD": "oneway",
                "NODE_IDS_FIELD": "node_ids", "ACCESS_FIELD": "access", "MAXSPEED_FIELD": "maxspeed_kmh",
                "BRIDGE_FIELD": "bridge", "TUNNEL_FIELD": "tunnel"}
+
+
+def publish(outputs, name, destination):
+    """Record in ``outputs`` the destination of an output that was written (None: not asked for)."""
+    if destination:
+        outputs[name] = destination
 
 
 class NetworkParameters(DepthRasterParameters):
@@ -190,6 +198,31 @@ class NetworkParameters(DepthRasterParameters):
         if road.roads_without_speed:
             feedback.pushInfo(tr("{count} roads have no value in the speed field: they take the speed of "
                                  "their class.").format(count=road.roads_without_speed))
+
+    def read_points(self, parameters, context, feedback, road, names, empty_messages):
+        """[(source, arrays, (N, 2) lon/lat)] of the point inputs ``names``, households first.
+
+        An empty input is refused with its message of ``empty_messages``; an
+        input apart from the roads is warned about. The households are read
+        for a copy to the households output (fast when it is a GeoPackage).
+        """
+        read = [read_arrays(self, parameters, name, context, feedback,
+                            fast_output=self.HOUSEHOLDS_OUTPUT if position == 0 else None)
+                for position, name in enumerate(names)]
+        for (_, arrays), message in zip(read, empty_messages):
+            if arrays is None or not len(arrays):
+                raise QgsProcessingException(message)
+        self.warn_apart_from_roads(feedback, road, parameters,
+                                   *[(name, arrays) for name, (_, arrays) in zip(names, read)])
+        return [(source, arrays, representative_lonlat(arrays.geometries, arrays.crs))
+                for source, arrays in read]
+
+    def write_summary(self, parameters, context, document, outputs):
+        """Write the SUMMARY_JSON document when the output is asked for."""
+        path = self.parameterAsFileOutput(parameters, self.SUMMARY_JSON, context)
+        if path:
+            write_json(path, document)
+            outputs[self.SUMMARY_JSON] = path
 
     def require_households_on_roads(self, statuses, max_snap):
         """Refuse a run in which no household joined a road: its statuses would all say no_road."""
