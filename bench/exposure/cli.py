@@ -2,11 +2,11 @@
 
 import argparse
 import sys
-from pathlib import Path
 
+from harness import cli
 from harness.load import wait_idle
 from harness.machine import load_average
-from harness.paths import RESULTS, WORK
+from harness.paths import WORK
 from harness.qgis import require_refuge, start_qgis
 from harness.report import fmt_n
 
@@ -31,9 +31,7 @@ def parse(argv):
     parser.add_argument("--big-timeout", type=int, default=3600, help="seconds allowed per 1M case")
     parser.add_argument("--wait-idle", type=int, default=0, metavar="SECONDS",
                         help="first wait up to SECONDS for other processes to leave the CPU idle")
-    parser.add_argument("--work", type=Path, default=WORK / SECTION.name, help="scratch folder")
-    parser.add_argument("--results", type=Path, default=RESULTS)
-    return parser.parse_args(argv)
+    return cli.parse(parser, argv, WORK / SECTION.name)
 
 
 def geopandas_wanted(args):

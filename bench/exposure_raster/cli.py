@@ -2,11 +2,11 @@
 
 import argparse
 import sys
-from pathlib import Path
 
+from harness import cli
 from harness.load import wait_idle
 from harness.memory import trim_memory
-from harness.paths import RESULTS, WORK
+from harness.paths import WORK
 from harness.qgis import require_refuge, start_qgis
 from harness.report import fmt_n
 
@@ -32,9 +32,7 @@ def parse(argv):
                         help="synthetic buildings checked against GDAL all-touched (default 2000, 0: none)")
     parser.add_argument("--wait-idle", type=int, default=0, metavar="S",
                         help="wait up to S seconds for other processes to leave the machine idle first")
-    parser.add_argument("--work", type=Path, default=WORK / "raster", help="scratch folder")
-    parser.add_argument("--results", type=Path, default=RESULTS)
-    return parser.parse_args(argv)
+    return cli.parse(parser, argv, WORK / "raster")
 
 
 def prepare(args):

@@ -5,7 +5,8 @@ import shutil
 import sys
 from pathlib import Path
 
-from harness.paths import RESULTS, WORK
+from harness import cli
+from harness.paths import WORK
 from harness.qgis import startup
 
 import osm_extract
@@ -18,12 +19,7 @@ def parse(argv):
                                      description=osm_extract.__doc__.split("\n\n")[0])
     parser.add_argument("pbf", nargs="+", type=Path, help="OSM .pbf files (absent ones are skipped)")
     parser.add_argument("--repeat", type=int, default=3, help="repetitions per case and file (default 3)")
-    parser.add_argument("--work", type=Path, default=WORK / SECTION.name, help="scratch folder")
-    parser.add_argument("--results", type=Path, default=RESULTS)
-    args = parser.parse_args(argv)
-    if args.repeat < 1:
-        parser.error("--repeat must be at least 1")
-    return args
+    return cli.parse(parser, argv, WORK / SECTION.name, check_repeat=True)
 
 
 def check_tools():
