@@ -8,7 +8,7 @@
 #   bench/run.sh osm [ARGS...]      only bench/osm_extract (ARGS go to it, e.g. --repeat 1)
 #   bench/run.sh exposure [ARGS...] only bench/exposure (e.g. --repeat 1 --no-big)
 #   bench/run.sh raster [ARGS...]   only bench/exposure_raster (depth raster path)
-#   bench/run.sh evacuation [ARGS...]  only bench_evacuation.py (e.g. --repeat 1 --no-scale)
+#   bench/run.sh evacuation [ARGS...]  only bench/evacuation (e.g. --repeat 1 --no-scale)
 #   BENCH=exposure bench/run.sh     the same choice through the environment
 #
 # Without a bench name, arguments go to the OSM benchmark, as before
@@ -57,7 +57,7 @@ run_evacuation() {
     fi
     "$python" -c 'import networkx' 2>/dev/null \
         || { echo "networkx missing: pip install -r requirements-dev.txt into .venv" >&2; return 1; }
-    "$python" bench/bench_evacuation.py "$@"
+    "$python" bench/evacuation "$@"
 }
 if [ "$which" = evacuation ]; then
     run_evacuation "$@"
