@@ -1,4 +1,11 @@
-"""refuge:exposure: buildings, facilities, roads and people per hazard class and unit."""
+"""refuge:exposure: buildings, facilities, roads and people per hazard class and unit.
+
+The adapter: parameters, inputs read into arrays, the engine called layer by
+layer (:mod:`refuge.core.exposure`: blocks, features, population,
+population_raster), outputs written. Every number of the outputs is added up
+in core by :class:`refuge.core.exposure.summary.ExposureResult`, whose
+``summary()`` is the SUMMARY_JSON document.
+"""
 
 import dataclasses
 
@@ -7,6 +14,7 @@ from qgis.core import (
     QgsField,
     QgsFields,
     QgsProcessingException,
+    QgsProcessingMultiStepFeedback,
     QgsProcessingOutputString,
     QgsProcessingParameterFeatureSink,
     QgsProcessingParameterFeatureSource,
@@ -17,16 +25,18 @@ from qgis.core import (
 )
 
 from .. import plugin_version
-from ..core.exposure import analysis
+from ..core import crs as crs_tools
+from ..core.exposure import blocks, features, population_raster
 from ..core.exposure import needs as needs_tools
 from ..core.exposure import population as population_tools
+from ..core.exposure.analysis import Hazard
+from ..core.exposure.blocks import plan_blocks as _blocks  # noqa: F401 - the tests plan blocks here
 from ..core.exposure.needs import DEMOGRAPHICS, NEEDS
 from ..core.exposure.population import RESIDENTIAL_VALUES
+from ..core.exposure.summary import ExposureResult
 from ..core.geometry import lonlat_bounds, repair
-from ..core.hazard import zones as zone_tools
-from ..core.hazard.definitions import CLASS_BY_CODE, CLASSES
-from ..core.io.columns import unique_names
-from ..core.osm.themes import CRITICAL_CATEGORIES, EMERGENCY_SHELTER_CATEGORIES
+from ..core.hazard.definitions import CLASS_BY_CODE
+from ..core.io.columns import BOOLEAN, INTEGER, REAL, TEXT, plain_values, unique_names
 from ..core.progress import NullFeedback
 from . import compat, fastio, messages
 from .base import RefugeAlgorithm, guarded_run
@@ -43,23 +53,21 @@ try:
 except ImportError:  # pragma: no cover
     shapely = None
 
-CLASS_KEYS = [c.key for c in CLASSES]
+# Field types of the result columns in feature sinks (hazard_class stays a 32-bit integer).
+_ATTR = {INTEGER: compat.ATTR_INT, REAL: compat.ATTR_DOUBLE, TEXT: compat.ATTR_STRING,
+         BOOLEAN: compat.ATTR_BOOL}
 
 
 @dataclasses.dataclass
 class _Run:
-    """State of one exposure run, shared by the per-layer steps."""
+    """State of one exposure run, shared by the per-layer steps; ``result`` gathers what they find."""
 
     hazard: object
+    result: ExposureResult = None
     units: object = None  # SourceArrays of the aggregation units
     units_source: object = None
-    unit_names: list = None
-    summary: dict = dataclasses.field(default_factory=dict)
-    table_rows: list = dataclasses.field(default_factory=list)
     rejects: list = dataclasses.field(default_factory=list)
-    unit_tables: dict = dataclasses.field(default_factory=dict)
     results: dict = dataclasses.field(default_factory=dict)
-    population_by_class: dict = None
     hazard_bounds: tuple = None  # lon/lat bounds of the exposed classes (or of the depth raster)
     writes: list = dataclasses.field(default_factory=list)  # JoinedWriters of outputs being written
 
@@ -89,13 +97,6 @@ class _Run:
     def units_crs(self):
         return self.units.crs if self.units is not None else None
 
-    @property
-    def unit_count(self):
-        return len(self.units) if self.units is not None else 0
-
-    def unit_name(self, index):
-        return self.unit_names[index] if index >= 0 and self.unit_names else None
-
 
 def _copy_fields(source_fields, extra, rename_fid=False):
     """Source fields plus ``extra``; with ``rename_fid`` a GeoPackage 'fid' becomes 'source_fid'.
@@ -112,6 +113,14 @@ def _copy_fields(source_fields, extra, rename_fid=False):
     for unique, (_, kind) in zip(unique_names([name for name, _ in extra], fields.names()), extra):
         fields.append(QgsField(unique, kind))
     return fields
+
+
+def _field_values(arrays, field, keep):
+    """Values of ``field`` at positions ``keep``, or None when no field is chosen."""
+    if not field:
+        return None
+    values = arrays.values(field)
+    return [values[i] for i in keep]
 
 
 class Exposure(DepthRasterParameters, RefugeAlgorithm):
@@ -198,7 +207,13 @@ class Exposure(DepthRasterParameters, RefugeAlgorithm):
             "a GeoPackage in QGIS's temporary folder, written at file speed: save it elsewhere to "
             "keep it.")
 
+
     def initAlgorithm(self, config=None):  # noqa: N802
+        self._add_exposure_inputs()
+        self._add_population_inputs()
+        self._add_outputs()
+
+    def _add_exposure_inputs(self):
         any_geometry = [compat.SOURCE_POINT, compat.SOURCE_POLYGON]
         self.addParameter(QgsProcessingParameterFeatureSource(
             self.HAZARD, self.tr("Hazard classes"), [compat.SOURCE_POLYGON], optional=True))
@@ -229,6 +244,8 @@ class Exposure(DepthRasterParameters, RefugeAlgorithm):
             parentLayerParameterName=self.FACILITIES, optional=True))
         self.addParameter(QgsProcessingParameterFeatureSource(
             self.ROADS, self.tr("Roads"), [compat.SOURCE_LINE], optional=True))
+
+    def _add_population_inputs(self):
         self.addParameter(QgsProcessingParameterFeatureSource(
             self.AGGREGATION, self.tr("Aggregation units"), [compat.SOURCE_POLYGON], optional=True))
         self.addParameter(QgsProcessingParameterField(
@@ -246,6 +263,8 @@ class Exposure(DepthRasterParameters, RefugeAlgorithm):
         self.addParameter(QgsProcessingParameterString(
             self.NEEDS, self.tr("Minimum needs per displaced person"),
             defaultValue="; ".join(f"{k}={v:g}" for k, v in NEEDS.items()), optional=True))
+
+    def _add_outputs(self):
         for name, label, kind in (
                 (self.BUILDINGS_OUTPUT, self.tr("Exposed buildings"), compat.SOURCE_ANY_GEOMETRY),
                 (self.FACILITIES_OUTPUT, self.tr("Exposed facilities"), compat.SOURCE_ANY_GEOMETRY),
@@ -277,100 +296,10 @@ class Exposure(DepthRasterParameters, RefugeAlgorithm):
             raise QgsProcessingException(self.tr(
                 "Give either hazard classes or a flood depth raster (exactly one of them)."))
         self.check_depth_parameters(parameters, context)
-        self._settings = {
-            self.DISPLACEMENT: self.read_setting(parameters, self.DISPLACEMENT, context,
-                                                 needs_tools.parse_displacement),
-            self.DEMOGRAPHICS: self.read_setting(parameters, self.DEMOGRAPHICS, context,
-                                                 needs_tools.parse_demographics),
-            self.NEEDS: self.read_setting(parameters, self.NEEDS, context, needs_tools.parse_needs),
-        }
-
-    def _hazard(self, parameters, context, feedback, run):
-        raster = self.parameterAsRasterLayer(parameters, self.DEPTH, context)
-        thresholds, min_depth = self.depth_classes(parameters, context)
-        if raster is not None:
-            _, grid = self.depth_grid(parameters, context, feedback)
-            run.hazard_bounds = raster_lonlat_bounds(grid)
-            return analysis.Hazard(grid=grid, thresholds=thresholds, min_value=min_depth), "raster"
-        zones = read_zones(self, parameters, context, feedback, self.HAZARD, self.HAZARD_FIELD)
-        run.rejects.extend(("hazard", fid, reason) for fid, reason in zones.rejects)
-        run.hazard_bounds = lonlat_bounds(zones.polygons[zones.codes > 0], zones.crs)
-        return analysis.Hazard(polygons=zones.polygons, codes=zones.codes, crs=zones.crs), "zones"
-
-    def _source(self, parameters, name, context, feedback, fast_output=None):
-        """(source, arrays with every attribute: outputs copy them) or (None, None).
-
-        With ``fast_output``, a plain file layer whose output goes to a GeoPackage
-        is read with GDAL directly (see :mod:`.fastio`).
-        """
-        return fastio.read_arrays(self, parameters, name, context, feedback, fast_output)
-
-    # -- main -----------------------------------------------------------------------------------
-
-    @guarded_run
-    def processAlgorithm(self, parameters, context, feedback):  # noqa: N802
-        self.repair_invalid_geometries(context)
-        from qgis.core import QgsProcessingMultiStepFeedback
-
-        if parameters.get(self.BUILDINGS) not in (None, ""):  # else no buildings output to load
-            parameters = self.resolve_file_outputs(parameters, context, [self.BUILDINGS_OUTPUT])
-        steps = QgsProcessingMultiStepFeedback(6, feedback)
-        run = _Run(None)
-        run.hazard, hazard_kind = self._hazard(parameters, context, steps, run)
-        run.results = {"HAZARD_SOURCE": hazard_kind}
-        try:
-            self._run_steps(parameters, context, steps, run, hazard_kind)
-        except BaseException:
-            run.finish_writes(keep=False)  # the error that stopped the run is the one to report
-            raise
-        run.finish_writes()
-        return run.results
-
-    def _run_steps(self, parameters, context, steps, run, hazard_kind):
-        """Every step after the hazard: units, exposure layers, population, outputs."""
-        hazard = run.hazard
-        steps.setCurrentStep(1)
-        run.units_source, run.units = self._source(parameters, self.AGGREGATION, context, steps)
-        if run.units is not None:
-            # Units without geometry hold nothing: they are listed in REJECTS, not in UNITS_OUTPUT.
-            for index in run.units.null_geometry:
-                run.rejects.append(("units", run.units.feature_id(index), run.units.reason(index)))
-            run.units.geometries = self._repaired(run.units.geometries, steps,
-                                                  self.tr("Aggregation units"))
-        run.unit_names = self._unit_names(parameters, context, run.units)
-        run.summary = {"generator": f"Refuge {plugin_version()}", "hazard": hazard_kind,
-                       "thresholds_m": list(hazard.thresholds) if hazard.is_raster else None,
-                       "classes": {c.code: {"key": c.key, "en": c.label_en, "fr": c.label_fr}
-                                   for c in CLASSES},
-                       "units": run.unit_names}
-        for step, (name, handler, fast_output) in enumerate((
-                (self.BUILDINGS, self._buildings, self.BUILDINGS_OUTPUT),
-                (self.FACILITIES, self._facilities, None),
-                (self.ROADS, self._roads, None)), start=2):
-            messages.check_canceled(steps)
-            steps.setCurrentStep(step)
-            source, arrays = self._source(parameters, name, context, steps, fast_output)
-            if arrays is not None:
-                self.warn_if_apart(steps, self.parameterDefinition(name).description(),
-                                   lonlat_bounds(arrays.geometries, arrays.crs),
-                                   self.tr("the hazard"), run.hazard_bounds)
-                handler(parameters, context, steps, run, arrays, source)
-        self._population_raster(parameters, context, run, steps)
-        if run.population_by_class is not None:
-            self._needs(parameters, context, run)
-        messages.check_canceled(steps)
-        steps.setCurrentStep(5)
-        if run.units is not None:
-            run.table_rows.extend(self._unit_rows(run.unit_names, run.unit_tables,
-                                                  set(run.units.null_geometry)))
-        self._write_table(parameters, context, run.table_rows, run.results)
-        self._write_rejects(parameters, context, run.rejects, run.results)
-        if run.units is not None:
-            self._write_units(parameters, context, run)
-        path = self.parameterAsFileOutput(parameters, self.SUMMARY_JSON, context)
-        if path:
-            write_json(path, run.summary)
-            run.results[self.SUMMARY_JSON] = path
+        self._settings = [self.read_setting(parameters, name, context, parse) for name, parse in (
+            (self.DISPLACEMENT, needs_tools.parse_displacement),
+            (self.DEMOGRAPHICS, needs_tools.parse_demographics),
+            (self.NEEDS, needs_tools.parse_needs))]
 
     def _check_population_sources(self, parameters):
         given = [name for name in (self.POPULATION_FIELD, self.UNIT_POPULATION_FIELD,
@@ -383,89 +312,39 @@ class Exposure(DepthRasterParameters, RefugeAlgorithm):
             raise QgsProcessingException(self.tr(
                 "Census totals are distributed to buildings: choose a buildings layer as well."))
 
-    def _population_raster(self, parameters, context, run, feedback):
-        raster = self.parameterAsRasterLayer(parameters, self.POPULATION_RASTER, context)
-        if raster is None:
-            return
-        from ..core.raster.sampling import area_weighted_sum
+    def _hazard(self, parameters, context, feedback, run):
+        raster = self.parameterAsRasterLayer(parameters, self.DEPTH, context)
+        thresholds, min_depth = self.depth_classes(parameters, context)
+        if raster is not None:
+            _, grid = self.depth_grid(parameters, context, feedback)
+            run.hazard_bounds = raster_lonlat_bounds(grid)
+            return Hazard(grid=grid, thresholds=thresholds, min_value=min_depth), "raster"
+        zones = read_zones(self, parameters, context, feedback, self.HAZARD, self.HAZARD_FIELD)
+        run.rejects.extend(("hazard", fid, reason) for fid, reason in zones.rejects)
+        run.hazard_bounds = lonlat_bounds(zones.polygons[zones.codes > 0], zones.crs)
+        return Hazard(polygons=zones.polygons, codes=zones.codes, crs=zones.crs), "zones"
 
-        grid = self.read_grid(raster, 1, feedback, self.tr(
-            "The population raster has no coordinate reference system. Set its CRS in the layer "
-            "properties, then run again."), self.tr(
-            "The population raster declares no nodata value: every pixel is read as a number of "
-            "people."))
-        if np.nanmin(grid.values, initial=0.0) < 0:
-            raise QgsProcessingException(self.tr(
-                "The population raster holds negative values (down to {minimum:g}): people cannot be "
-                "negative. If they mark cells without data, set the raster's nodata value in the layer "
-                "properties (or fix the raster), then run again.").format(
-                minimum=float(np.nanmin(grid.values))))
-        target = grid.crs_wkt or crs_text(raster.crs())
-        zones = run.hazard.zones_wgs84()
-        codes = sorted(zones)
-        local = analysis.crs_tools.reproject([zones[c] for c in codes], "EPSG:4326", target)
-        exposed = area_weighted_sum(grid, local) if codes else np.zeros(0)
-        total = float(np.nansum(grid.values, dtype=np.float64))
-        by_class = {code: 0.0 for code in CLASS_BY_CODE}
-        for code, people in zip(codes, exposed):
-            by_class[code] = float(people)
-        by_class[0] = total - sum(by_class[c] for c in codes)
-        run.summary["population_raster"] = by_class
-        run.population_by_class = by_class
-        for code, people in by_class.items():
-            run.table_rows.append(["population", None, code, None, None, None, people])
-        if run.units is not None:
-            unit_local = analysis.crs_tools.reproject(run.unit_geometries, run.units_crs, target)
-            table = np.zeros((run.unit_count + 1, len(CLASS_BY_CODE)))
-            unit_totals = np.nan_to_num(area_weighted_sum(grid, unit_local))
-            for code, zone in zip(codes, local):
-                # Polygonal parts only: a unit touching a zone along an edge shares a line with it.
-                shares = [zone_tools.polygonal(g) for g in shapely.intersection(unit_local, zone)]
-                table[:-1, code] = np.nan_to_num(area_weighted_sum(grid, shares))
-            table[:-1, 0] = unit_totals - table[:-1, 1:].sum(axis=1)
-            # The last row, outside every unit, holds the rest: rows then add up to the class totals.
-            table[-1] = [by_class[code] for code in CLASS_BY_CODE] - table[:-1].sum(axis=0)
-            run.unit_tables["population"] = table
+    def _source(self, parameters, name, context, feedback, fast_output=None):
+        """(source, arrays with every attribute: outputs copy them) or (None, None).
 
-    def _needs(self, parameters, context, run):
-        displacement, ratios, minimum = (self._settings[name] for name in (
-            self.DISPLACEMENT, self.DEMOGRAPHICS, self.NEEDS))
-        report = needs_tools.displaced_needs(run.population_by_class, displacement, ratios, minimum)
-        run.summary["displaced"] = {"people": report.displaced, "groups": report.groups,
-                                "needs": report.needs, "displacement_rates": displacement,
-                                "ratios": ratios, "needs_per_person": minimum}
+        With ``fast_output``, a plain file layer whose output goes to a GeoPackage
+        is read with GDAL directly (see :mod:`.fastio`).
+        """
+        return fastio.read_arrays(self, parameters, name, context, feedback, fast_output)
 
-    def _unit_rows(self, names, tables, skip=()):
-        """Summary rows per unit and class (row per exposure type present); units in ``skip``
-        (without geometry, in REJECTS) have none."""
-        rows = []
-        labels = list(names) + [self.tr("outside every unit")]
-        for position, name in enumerate(labels):
-            if position in skip:
-                continue
-            for column, code in enumerate(CLASS_BY_CODE):
-                def value(table, row=position, column=column):
-                    return float(tables[table][row][column]) if table in tables else None
-                if "buildings" in tables:
-                    rows.append(["buildings", name, code, value("buildings"), value("buildings_m2"),
-                                 None, value("population")])
-                elif "population" in tables:  # a population raster without buildings
-                    rows.append(["population", name, code, None, None, None, value("population")])
-                if "facilities" in tables:
-                    rows.append(["facilities", name, code, value("facilities"), None, None, None])
-                if "roads_m" in tables:
-                    rows.append(["roads", name, code, None, None, value("roads_m"), None])
-        return rows
-
-    def _unit_names(self, parameters, context, units):
-        if units is None:
+    def _units(self, parameters, context, feedback, run):
+        """Read the aggregation units into ``run``; their names (None without units)."""
+        run.units_source, run.units = self._source(parameters, self.AGGREGATION, context, feedback)
+        if run.units is None:
             return None
+        # Units without geometry hold nothing: they are listed in REJECTS, not in UNITS_OUTPUT.
+        for index in run.units.null_geometry:
+            run.rejects.append(("units", run.units.feature_id(index), run.units.reason(index)))
+        run.units.geometries = self._repaired(run.units.geometries, feedback, self.tr("Aggregation units"))
         field = self.parameterAsString(parameters, self.AGGREGATION_NAME_FIELD, context)
         if field:
-            return [None if v is None else str(v) for v in units.values(field)]
-        return [str(f.id()) for f in units.features]
-
-    # -- per exposure type ----------------------------------------------------------------------
+            return [None if v is None else str(v) for v in run.units.values(field)]
+        return [str(f.id()) for f in run.units.features]
 
     def _repaired(self, geometries, feedback, layer_label):
         """Geometries with invalid ones repaired (GEOS make_valid), reported in the log."""
@@ -484,10 +363,90 @@ class Exposure(DepthRasterParameters, RefugeAlgorithm):
             run.rejects.append((kind, arrays.feature_id(index), arrays.reason(index)))
         return np.setdiff1d(np.arange(len(arrays)), arrays.null_geometry)
 
+    def _warn_null(self, feedback, values, keep, field):
+        missing = int(np.isnan(values[keep]).sum())
+        if missing:
+            feedback.pushWarning(self.tr("{count} features have no value in {field}: counted as 0 people.")
+                                 .format(count=missing, field=field))
+
+    # -- main -----------------------------------------------------------------------------------
+
+    @guarded_run
+    def processAlgorithm(self, parameters, context, feedback):  # noqa: N802
+        self.repair_invalid_geometries(context)
+        if parameters.get(self.BUILDINGS) not in (None, ""):  # else no buildings output to load
+            parameters = self.resolve_file_outputs(parameters, context, [self.BUILDINGS_OUTPUT])
+        steps = QgsProcessingMultiStepFeedback(6, feedback)
+        run = _Run(None)
+        run.hazard, hazard_kind = self._hazard(parameters, context, steps, run)
+        run.results = {"HAZARD_SOURCE": hazard_kind}
+        try:
+            self._run_steps(parameters, context, steps, run, hazard_kind)
+        except BaseException:
+            run.finish_writes(keep=False)  # the error that stopped the run is the one to report
+            raise
+        run.finish_writes()
+        return run.results
+
+    def _run_steps(self, parameters, context, steps, run, hazard_kind):
+        """Every step after the hazard: units, exposure layers, population, outputs."""
+        steps.setCurrentStep(1)
+        names = self._units(parameters, context, steps, run)
+        run.result = ExposureResult(
+            f"Refuge {plugin_version()}", hazard_kind,
+            tuple(run.hazard.thresholds) if run.hazard.is_raster else None, names,
+            frozenset(run.units.null_geometry) if run.units is not None else frozenset())
+        for step, (name, handler, fast_output) in enumerate((
+                (self.BUILDINGS, self._buildings, self.BUILDINGS_OUTPUT),
+                (self.FACILITIES, self._facilities, None),
+                (self.ROADS, self._roads, None)), start=2):
+            messages.check_canceled(steps)
+            steps.setCurrentStep(step)
+            source, arrays = self._source(parameters, name, context, steps, fast_output)
+            if arrays is not None:
+                self.warn_if_apart(steps, self.parameterDefinition(name).description(),
+                                   lonlat_bounds(arrays.geometries, arrays.crs),
+                                   self.tr("the hazard"), run.hazard_bounds)
+                handler(parameters, context, steps, run, arrays, source)
+        self._population_raster(parameters, context, run, steps)
+        run.result.add_needs(*self._settings)
+        messages.check_canceled(steps)
+        steps.setCurrentStep(5)
+        self._write_table(parameters, context, run.result.table_rows(self.tr("outside every unit")),
+                          run.results)
+        self._write_rejects(parameters, context, run.rejects, run.results)
+        units = run.result.unit_tables()
+        if units is not None:
+            self._write_units(parameters, context, run, units)
+        path = self.parameterAsFileOutput(parameters, self.SUMMARY_JSON, context)
+        if path:
+            write_json(path, run.result.summary())
+            run.results[self.SUMMARY_JSON] = path
+
+    # -- per exposure type ----------------------------------------------------------------------
+
+    def _population_raster(self, parameters, context, run, feedback):
+        raster = self.parameterAsRasterLayer(parameters, self.POPULATION_RASTER, context)
+        if raster is None:
+            return
+        grid = self.read_grid(raster, 1, feedback, self.tr(
+            "The population raster has no coordinate reference system. Set its CRS in the layer "
+            "properties, then run again."), self.tr(
+            "The population raster declares no nodata value: every pixel is read as a number of "
+            "people."))
+        if np.nanmin(grid.values, initial=0.0) < 0:
+            raise QgsProcessingException(self.tr(
+                "The population raster holds negative values (down to {minimum:g}): people cannot be "
+                "negative. If they mark cells without data, set the raster's nodata value in the layer "
+                "properties (or fix the raster), then run again.").format(
+                minimum=float(np.nanmin(grid.values))))
+        run.result.population_raster = self.run_engine(
+            population_raster.raster_population, grid, grid.crs_wkt or crs_text(raster.crs()),
+            run.hazard, run.unit_geometries, run.units_crs)
+
     def _buildings(self, parameters, context, feedback, run, arrays, source):
         keep = self._valid(arrays, "buildings", run)
         population_field = self.parameterAsString(parameters, self.POPULATION_FIELD, context)
-        type_field = self.parameterAsString(parameters, self.BUILDING_TYPE_FIELD, context)
         census_field = self.parameterAsString(parameters, self.UNIT_POPULATION_FIELD, context)
         population = None
         if population_field:
@@ -498,138 +457,71 @@ class Exposure(DepthRasterParameters, RefugeAlgorithm):
         writer = self._joined_writer(parameters, self.BUILDINGS_OUTPUT, context, run, arrays,
                                      size_name="footprint_m2",
                                      population=population is not None or dasymetric)
-        result = self._buildings_in_blocks(feedback, run, arrays, keep, writer, population)
+        exposure = self._buildings_in_blocks(feedback, run, arrays, keep, writer, population)
+        types = _field_values(arrays, self.parameterAsString(
+            parameters, self.BUILDING_TYPE_FIELD, context), keep)
+        result = features.BuildingsExposure(exposure, population, types)
         if dasymetric:
-            population = self._dasymetric(parameters, context, feedback, run, arrays, keep, result,
-                                          census_field, type_field)
+            placed = self._dasymetric(parameters, context, feedback, run, arrays, keep, exposure, types)
+            result.population, result.unplaced = placed.people, placed.unplaced
             if writer is not None:
-                writer.write(keep, {"population": population})
-        result.population = population
-        counts = analysis.summary_by_class(result.classes)
-        areas = analysis.summary_by_class(result.classes, result.size)
-        block = {"count": counts, "footprint_m2": areas}
-        if population is not None:
-            block["population"] = analysis.summary_by_class(result.classes, population)
-        if type_field:
-            values = arrays.values(type_field)
-            block["by_type"] = analysis.summary_by_category(result.classes, [values[i] for i in keep])
-        run.summary["buildings"] = block
-        for code in counts:
-            run.table_rows.append(["buildings", None, code, counts[code], areas[code], None,
-                                   block.get("population", {}).get(code)])
-        if run.units is not None:
-            tables = run.unit_tables
-            tables["buildings"] = analysis.summary_by_unit(result.classes, result.unit, run.unit_count)
-            tables["buildings_m2"] = analysis.summary_by_unit(result.classes, result.unit,
-                                                              run.unit_count, result.size)
-            if population is not None:
-                tables["population"] = analysis.summary_by_unit(result.classes, result.unit,
-                                                                run.unit_count, population)
-        if population is not None:
-            run.population_by_class = block["population"]
+                writer.write(keep, {"population": placed.people})
+        run.result.buildings = result
         if writer is None:
             self._write_features(parameters, self.BUILDINGS_OUTPUT, context, feedback, run, source,
-                                 arrays, keep, result, size_name="footprint_m2")
+                                 arrays, keep, self._columns(run, exposure, "footprint_m2",
+                                                             population=result.population))
 
     def _buildings_in_blocks(self, feedback, run, arrays, keep, writer, population):
-        """The buildings' exposure, block by block.
+        """The buildings' exposure, block by block (see refuge.core.exposure.blocks).
 
         Each block's result columns go to ``writer`` (when the output is a
-        GeoPackage copy), which updates the file while the next block is
-        computed; between blocks the run reports progress and stops when
-        canceled. Returns the FeatureExposure of all kept buildings.
+        GeoPackage copy), which updates the file while the next block is computed.
         """
-        parts, repaired = [], 0
-        blocks = _blocks(len(keep))
-        for number, (start, stop) in enumerate(blocks):
-            messages.check_canceled(feedback)
-            geometries, count, rings = repair(arrays.geometries[keep[start:stop]])
-            repaired += count
-            part = self.run_engine(analysis.buildings_exposure, geometries, arrays.crs, run.hazard,
-                                   run.unit_geometries, run.units_crs, rings=rings)
-            if writer is not None:
-                part_population = population[start:stop] if population is not None else None
-                writer.write(keep[start:stop],
-                             self._result_columns(run, part, "footprint_m2", part_population))
-            parts.append(part)
-            feedback.setProgress(100.0 * (number + 1) / len(blocks))
-        messages.check_canceled(feedback)
-        self._report_repairs(feedback, self.tr("Buildings"), repaired)
-        return analysis.FeatureExposure.concatenate(parts)
+        def write(start, stop, part):
+            part_population = population[start:stop] if population is not None else None
+            writer.write(keep[start:stop], {name: values for name, _, values in self._columns(
+                run, part, "footprint_m2", population=part_population) if values is not None})
 
-    def _warn_null(self, feedback, values, keep, field):
-        missing = int(np.isnan(values[keep]).sum())
-        if missing:
-            feedback.pushWarning(self.tr("{count} features have no value in {field}: counted as 0 people.")
-                                 .format(count=missing, field=field))
+        done = blocks.buildings_in_blocks(arrays.geometries[keep], arrays.crs, run.hazard,
+                                          run.unit_geometries, run.units_crs, feedback,
+                                          write if writer is not None else None)
+        self._report_repairs(feedback, self.tr("Buildings"), done.repaired)
+        return done.exposure
 
-    def _dasymetric(self, parameters, context, feedback, run, arrays, keep, result, census_field,
-                    type_field):
+    def _dasymetric(self, parameters, context, feedback, run, arrays, keep, exposure, types):
         """People per building from the units' census totals (footprint x levels)."""
         census = count_values(self, run.units, parameters, self.UNIT_POPULATION_FIELD, context)
-        self._warn_null(feedback, census, np.arange(len(census)), census_field)
-        totals = np.nan_to_num(census, nan=0.0).tolist()
-        levels_field = self.parameterAsString(parameters, self.LEVELS_FIELD, context)
-        levels = None
-        if levels_field:
-            values = arrays.values(levels_field)
-            levels = [values[i] for i in keep]
-        residential = None
-        if type_field:
-            wanted = {v.strip().lower() for v in self.parameterAsString(
-                parameters, self.RESIDENTIAL_VALUES, context).split(",") if v.strip()}
-            values = arrays.values(type_field)
-            residential = [str(values[i]).strip().lower() in wanted if values[i] is not None
-                           else "yes" in wanted for i in keep]
-        weights = population_tools.floor_weights(result.size, levels, residential)
-        people, unplaced = population_tools.distribute(totals, result.unit, weights)
-        if unplaced.sum() > 0:
+        self._warn_null(feedback, census, np.arange(len(census)),
+                        self.parameterAsString(parameters, self.UNIT_POPULATION_FIELD, context))
+        levels = _field_values(arrays, self.parameterAsString(parameters, self.LEVELS_FIELD, context), keep)
+        residential = population_tools.parse_residential(
+            self.parameterAsString(parameters, self.RESIDENTIAL_VALUES, context))
+        placed = population_tools.dasymetric(census, exposure.size, exposure.unit, levels, types,
+                                             residential)
+        if placed.unplaced > 0:
             feedback.pushWarning(self.tr(
                 "{people} people of the census have no residential building in their unit and are "
-                "not placed; they are reported as unplaced.").format(people=f"{unplaced.sum():g}"))
-        run.summary["population_unplaced"] = float(unplaced.sum())
-        return people
+                "not placed; they are reported as unplaced.").format(people=f"{placed.unplaced:g}"))
+        return placed
 
     def _facilities(self, parameters, context, feedback, run, arrays, source):
         keep = self._valid(arrays, "facilities", run)
         geometries = self._repaired(arrays.geometries[keep], feedback, self.tr("Facilities"))
-        classes, depth = self.run_engine(analysis.classify_features, geometries, arrays.crs,
-                                         run.hazard)
-        unit = analysis.units_of(geometries, arrays.crs, run.unit_geometries, run.units_crs)
-        category_field = self.parameterAsString(parameters, self.FACILITY_CATEGORY_FIELD, context)
-        if not category_field and arrays.fields.lookupField("category") >= 0:
-            category_field = "category"
-        categories = [None] * len(keep)
-        if category_field:
-            values = arrays.values(category_field)
-            categories = [values[i] for i in keep]
-        critical_categories = CRITICAL_CATEGORIES | EMERGENCY_SHELTER_CATEGORIES
-        critical = np.array([str(c).strip().lower() in critical_categories for c in categories])
-        result = analysis.FeatureExposure(classes, depth, unit, None)
-        counts = analysis.summary_by_class(classes)
-        run.summary["facilities"] = {
-            "count": counts,
-            "critical": analysis.summary_by_class(classes, critical.astype(float)),
-            "by_category": analysis.summary_by_category(classes, categories),
-        }
-        for code in counts:
-            run.table_rows.append(["facilities", None, code, counts[code], None, None, None])
-        if run.units is not None:
-            run.unit_tables["facilities"] = analysis.summary_by_unit(classes, unit, run.unit_count)
-        self._write_features(parameters, self.FACILITIES_OUTPUT, context, feedback, run, source,
-                             arrays, keep, result, critical=critical)
+        field = self.parameterAsString(parameters, self.FACILITY_CATEGORY_FIELD, context)
+        if not field and arrays.fields.lookupField("category") >= 0:
+            field = "category"
+        result = self.run_engine(features.facilities_exposure, geometries, arrays.crs, run.hazard,
+                                 run.unit_geometries, run.units_crs, _field_values(arrays, field, keep))
+        run.result.facilities = result
+        self._write_features(parameters, self.FACILITIES_OUTPUT, context, feedback, run, source, arrays,
+                             keep, self._columns(run, result.exposure, critical=result.critical))
 
     def _roads(self, parameters, context, feedback, run, arrays, source):
         keep = self._valid(arrays, "roads", run)
-        pieces = self.run_engine(analysis.roads_exposure, arrays.geometries[keep], arrays.crs,
-                                 run.hazard, run.unit_geometries, run.units_crs)
-        lengths = analysis.summary_by_class(pieces["classes"], pieces["length_m"])
-        run.summary["roads"] = {"length_m": lengths}
-        for code in lengths:
-            run.table_rows.append(["roads", None, code, None, None, lengths[code], None])
-        if run.units is not None:
-            run.unit_tables["roads_m"] = analysis.summary_by_unit(
-                pieces["classes"], pieces["unit"], run.unit_count, pieces["length_m"])
+        sections = self.run_engine(features.road_sections, arrays.geometries[keep], arrays.crs,
+                                   run.hazard, run.unit_geometries, run.units_crs)
+        run.result.roads = sections
         fields = _copy_fields(source.fields(), [
             ("hazard_class", compat.ATTR_INT), ("hazard_label", compat.ATTR_STRING),
             ("length_m", compat.ATTR_DOUBLE), ("unit", compat.ATTR_STRING)], rename_fid=True)
@@ -637,58 +529,56 @@ class Exposure(DepthRasterParameters, RefugeAlgorithm):
                                           compat.WKB_MULTILINESTRING, source.sourceCrs())
         if sink is None:
             return
-        pieces_local = analysis.crs_tools.reproject(pieces["geometries"], "EPSG:4326", arrays.crs)
-        rows = []
+        local = crs_tools.reproject(sections.geometries, crs_tools.WGS84, arrays.crs)
         labels = {code: class_label(code) for code in CLASS_BY_CODE}
-        for owner, code, length, unit in zip(pieces["line_index"], pieces["classes"],
-                                             pieces["length_m"], pieces["unit"]):
-            feature = arrays.features[keep[owner]]
-            rows.append(list(feature.attributes()) + [int(code), labels[int(code)], float(length),
-                                                       run.unit_name(int(unit))])
-        add_features(sink, fields, rows, [shapely.to_wkb(g) for g in pieces_local], feedback)
+        names = list(run.result.unit_names or []) + [None]  # index -1: outside every unit
+        rows = [list(arrays.features[keep[owner]].attributes()) + [
+                    int(code), labels[int(code)], float(length), names[int(unit)]]
+                for owner, code, length, unit in zip(sections.line_index, sections.classes,
+                                                     sections.length_m, sections.unit)]
+        add_features(sink, fields, rows, [shapely.to_wkb(g) for g in local], feedback)
         run.results[self.ROADS_OUTPUT] = dest
         self._style(context, dest)
 
     # -- outputs --------------------------------------------------------------------------------
 
-    def _write_features(self, parameters, name, context, feedback, run, source, arrays, keep, result,
-                        size_name=None, critical=None):
-        """Input features read through QGIS (SourceArrays) and their results, to a feature sink.
+    def _columns(self, run, exposure, size_name=None, critical=None, population=None):
+        """[(name, kind, values)] of the result columns of exposed features, in field order.
+
+        ``values`` is None for a column the result does not have (depths of hazard zones).
+        """
+        classes = exposure.classes.astype(np.int64)
+        labels = np.array([class_label(code) if code in CLASS_BY_CODE else None  # translated once
+                           for code in range(max(CLASS_BY_CODE) + 1)], dtype=object)
+        # Unit names by index, with the last entry (index -1) for features outside every unit.
+        names = np.array(list(run.result.unit_names or []) + [None], dtype=object)
+        columns = [("hazard_class", INTEGER, classes), ("hazard_label", TEXT, labels[classes].tolist()),
+                   ("max_depth_m", REAL, exposure.depth_m)]
+        if size_name:
+            columns.append((size_name, REAL, exposure.size))
+        if critical is not None:
+            columns.append(("critical", BOOLEAN, critical))
+        columns.append(("unit", TEXT, None if exposure.unit is None else names[exposure.unit].tolist()))
+        if population is not None:
+            columns.append(("population", REAL, population))
+        return columns
+
+    def _write_features(self, parameters, name, context, feedback, run, source, arrays, keep, columns):
+        """Input features read through QGIS (SourceArrays) with result ``columns``, to a feature sink.
 
         File inputs copied to a GeoPackage go through _joined_writer instead.
         """
-        extra = [("hazard_class", compat.ATTR_INT), ("hazard_label", compat.ATTR_STRING),
-                 ("max_depth_m", compat.ATTR_DOUBLE)]
-        if size_name:
-            extra.append((size_name, compat.ATTR_DOUBLE))
-        if critical is not None:
-            extra.append(("critical", compat.ATTR_BOOL))
-        extra.append(("unit", compat.ATTR_STRING))
-        population = getattr(result, "population", None)
-        if population is not None:
-            extra.append(("population", compat.ATTR_DOUBLE))
-        fields = _copy_fields(source.fields(), extra)
+        fields = _copy_fields(source.fields(), [(column, _ATTR[kind]) for column, kind, _ in columns])
         sink, dest = self.parameterAsSink(parameters, name, context, fields, source.wkbType(),
                                           source.sourceCrs())
         if sink is None:
             return
+        values = [[None] * len(keep) if data is None else plain_values(kind, data)
+                  for _, kind, data in columns]
         rows, geometries = [], []
-        labels = {code: class_label(code) for code in CLASS_BY_CODE}  # translated once
         for position, index in enumerate(keep):
             feature = arrays.features[index]
-            code = int(result.classes[position])
-            depth = None if result.depth_m is None or np.isnan(result.depth_m[position]) \
-                else float(result.depth_m[position])
-            row = list(feature.attributes()) + [code, labels[code], depth]
-            if size_name:
-                row.append(float(result.size[position]))
-            if critical is not None:
-                row.append(bool(critical[position]))
-            unit = int(result.unit[position]) if result.unit is not None else -1
-            row.append(run.unit_name(unit))
-            if population is not None:
-                row.append(float(population[position]))
-            rows.append(row)
+            rows.append(list(feature.attributes()) + [column[position] for column in values])
             geometries.append(bytes(feature.geometry().asWkb()))
         add_features(sink, fields, rows, geometries, feedback)
         run.results[name] = dest
@@ -697,113 +587,67 @@ class Exposure(DepthRasterParameters, RefugeAlgorithm):
     def _joined_writer(self, parameters, name, context, run, arrays, size_name=None, population=False):
         """A fastio.JoinedWriter for an output copied from a file input, or None (feature sink).
 
-        Its columns are those _write_features writes for buildings, in the same order. processAlgorithm
+        Its columns are those _columns gives for buildings, in the same order. processAlgorithm
         closes it (or discards it when the run fails).
         """
         if not isinstance(arrays, fastio.ArrowArrays):
             return None
         destination = self.parameterAsOutputLayer(parameters, name, context)
-        columns = [("hazard_class", "integer"), ("hazard_label", "text"), ("max_depth_m", "real")]
+        columns = [("hazard_class", INTEGER), ("hazard_label", TEXT), ("max_depth_m", REAL)]
         if size_name:
-            columns.append((size_name, "real"))
-        columns.append(("unit", "text"))
+            columns.append((size_name, REAL))
+        columns.append(("unit", TEXT))
         if population:
-            columns.append(("population", "real"))
+            columns.append(("population", REAL))
         writer = fastio.JoinedWriter(arrays, destination, columns)
         run.writes.append(writer)
         run.results[name] = destination
         self._style(context, destination)
         return writer
 
-    def _result_columns(self, run, result, size_name, population):
-        """{column: values} of a FeatureExposure (or a block of it) for a JoinedWriter."""
-        classes = result.classes.astype(np.int64)
-        labels = np.array([class_label(code) if code in CLASS_BY_CODE else None
-                           for code in range(max(CLASS_BY_CODE) + 1)], dtype=object)
-        columns = {"hazard_class": classes, "hazard_label": labels[classes].tolist()}
-        if result.depth_m is not None:
-            columns["max_depth_m"] = result.depth_m
-        if size_name:
-            columns[size_name] = result.size
-        if result.unit is not None:
-            # Unit names by index, with the last entry (index -1) for features outside every unit.
-            names = np.array(list(run.unit_names or []) + [None], dtype=object)
-            columns["unit"] = names[result.unit].tolist()
-        if population is not None:
-            columns["population"] = population
-        return columns
-
     def _style(self, context, dest):
         self.style_output(context, dest, HazardStyler.create)
 
-    def _write_table(self, parameters, context, rows, results):
+    def _write_rows(self, parameters, name, context, columns, rows, results):
+        """A table without geometry: ``columns`` [(name, QGIS type)], ``rows`` of values."""
         fields = QgsFields()
-        for name, kind in (("exposure", compat.ATTR_STRING), ("unit", compat.ATTR_STRING),
-                           ("hazard_class", compat.ATTR_INT), ("hazard_label", compat.ATTR_STRING),
-                           ("count", compat.ATTR_DOUBLE), ("area_m2", compat.ATTR_DOUBLE),
-                           ("length_m", compat.ATTR_DOUBLE), ("population", compat.ATTR_DOUBLE)):
-            fields.append(QgsField(name, kind))
-        sink, dest = self.parameterAsSink(parameters, self.SUMMARY_TABLE, context, fields,
-                                          compat.WKB_NOGEOMETRY)
+        for column, kind in columns:
+            fields.append(QgsField(column, kind))
+        sink, dest = self.parameterAsSink(parameters, name, context, fields, compat.WKB_NOGEOMETRY)
         if sink is None:
             return
-        full = [[r[0], r[1], r[2], class_label(r[2]), r[3], r[4], r[5], r[6]] for r in rows]
-        add_features(sink, fields, full, [None] * len(full), NullFeedback())
-        results[self.SUMMARY_TABLE] = dest
+        add_features(sink, fields, rows, [None] * len(rows), NullFeedback())
+        results[name] = dest
+
+    def _write_table(self, parameters, context, rows, results):
+        text, number = compat.ATTR_STRING, compat.ATTR_DOUBLE
+        self._write_rows(parameters, self.SUMMARY_TABLE, context, [
+            ("exposure", text), ("unit", text), ("hazard_class", compat.ATTR_INT), ("hazard_label", text),
+            ("count", number), ("area_m2", number), ("length_m", number), ("population", number)],
+            [[r[0], r[1], r[2], class_label(r[2]), r[3], r[4], r[5], r[6]] for r in rows], results)
 
     def _write_rejects(self, parameters, context, rejects, results):
-        fields = QgsFields()
-        for name, kind in (("layer", compat.ATTR_STRING), ("source_fid", compat.ATTR_INT64),
-                           ("reason_code", compat.ATTR_STRING), ("reason", compat.ATTR_STRING)):
-            fields.append(QgsField(name, kind))
-        sink, dest = self.parameterAsSink(parameters, self.REJECTS, context, fields,
-                                          compat.WKB_NOGEOMETRY)
-        if sink is None:
-            return
         labels = reason_labels()
-        rows = [[layer, fid, reason, labels[reason]] for layer, fid, reason in rejects]
-        add_features(sink, fields, rows, [None] * len(rows), NullFeedback())
-        results[self.REJECTS] = dest
+        self._write_rows(parameters, self.REJECTS, context, [
+            ("layer", compat.ATTR_STRING), ("source_fid", compat.ATTR_INT64),
+            ("reason_code", compat.ATTR_STRING), ("reason", compat.ATTR_STRING)],
+            [[layer, fid, reason, labels[reason]] for layer, fid, reason in rejects], results)
 
-    def _write_units(self, parameters, context, run):
-        source, units, names, tables = run.units_source, run.units, run.unit_names, run.unit_tables
-        columns = []
-        for table_name, prefix in (("buildings", "bldg"), ("buildings_m2", "bldg_m2"),
-                                   ("population", "pop"), ("facilities", "fac"), ("roads_m", "road_m")):
-            if table_name in tables:
-                columns.append((table_name, prefix))
+    def _write_units(self, parameters, context, run, units):
+        """The units with their names and one column per table and class (refuge.core.exposure.units)."""
+        source = run.units_source
         fields = _copy_fields(source.fields(), [("unit", compat.ATTR_STRING)] + [
-            (f"{prefix}_{key}", compat.ATTR_DOUBLE) for _, prefix in columns for key in CLASS_KEYS])
+            (name, compat.ATTR_DOUBLE) for name in units.column_names()])
         sink, dest = self.parameterAsSink(parameters, self.UNITS_OUTPUT, context, fields,
                                           source.wkbType(), source.sourceCrs())
         if sink is None:
             return
         rows, geometries = [], []
-        null = set(units.null_geometry)  # in REJECTS
-        for position, feature in enumerate(units.features):
-            if position in null:
+        for position, feature in enumerate(run.units.features):
+            if position in units.skip:  # no geometry: in REJECTS
                 continue
-            row = list(feature.attributes()) + [names[position]]
-            for table_name, _ in columns:
-                row.extend(float(v) for v in tables[table_name][position])
-            rows.append(row)
+            rows.append(list(feature.attributes()) + [units.names[position]] + units.values(position))
             geometry = feature.geometry()
             geometries.append(None if geometry.isNull() else bytes(geometry.asWkb()))
         add_features(sink, fields, rows, geometries, NullFeedback())
         run.results[self.UNITS_OUTPUT] = dest
-
-
-# Buildings are analysed in blocks: writing one block's columns overlaps computing the next, and a
-# cancel takes effect between blocks. Each block queries every hazard zone again, so blocks are few:
-# 8 up to 1,000,000 buildings, then blocks of 125,000; below two blocks' worth, one block.
-_BLOCK_MIN = 25_000
-_BLOCK_MAX = 125_000
-_BLOCK_COUNT = 8
-
-
-def _blocks(count):
-    """(start, stop) of each block of ``count`` features (see above)."""
-    pieces = max(1, min(count // _BLOCK_MIN, max(_BLOCK_COUNT, -(-count // _BLOCK_MAX))))
-    edges = np.linspace(0, count, pieces + 1).astype(np.int64)
-    return [(int(a), int(b)) for a, b in zip(edges[:-1], edges[1:])]
-
