@@ -89,172 +89,152 @@
         <translation>Fort</translation>
     </message>
     <message>
-        <location filename="../processing/network.py" line="202"/>
+        <location filename="../processing/network.py" line="79"/>
         <source>Roads</source>
         <translation>Routes</translation>
     </message>
     <message>
-        <location filename="../processing/network.py" line="204"/>
+        <location filename="../processing/network.py" line="81"/>
         <source>Road class field</source>
         <translation>Champ de classe de route</translation>
     </message>
     <message>
-        <location filename="../processing/network.py" line="204"/>
+        <location filename="../processing/network.py" line="81"/>
         <source>Speed field (km/h)</source>
         <translation>Champ de vitesse (km/h)</translation>
     </message>
     <message>
-        <location filename="../processing/network.py" line="204"/>
+        <location filename="../processing/network.py" line="81"/>
         <source>Oneway field</source>
         <translation>Champ de sens unique</translation>
     </message>
     <message>
-        <location filename="../processing/network.py" line="204"/>
+        <location filename="../processing/network.py" line="81"/>
         <source>Node ids field</source>
         <translation>Champ des identifiants de nœuds</translation>
     </message>
     <message>
-        <location filename="../processing/network.py" line="204"/>
+        <location filename="../processing/network.py" line="81"/>
         <source>Access field</source>
         <translation>Champ d’accès</translation>
     </message>
     <message>
-        <location filename="../processing/network.py" line="204"/>
+        <location filename="../processing/network.py" line="81"/>
         <source>Maximum speed field (km/h)</source>
         <translation>Champ de vitesse maximale (km/h)</translation>
     </message>
     <message>
-        <location filename="../processing/network.py" line="204"/>
+        <location filename="../processing/network.py" line="81"/>
         <source>Bridge field</source>
         <translation>Champ de pont</translation>
     </message>
     <message>
-        <location filename="../processing/network.py" line="204"/>
+        <location filename="../processing/network.py" line="81"/>
         <source>Tunnel field</source>
         <translation>Champ de tunnel</translation>
     </message>
     <message>
-        <location filename="../processing/network.py" line="216"/>
+        <location filename="../processing/network.py" line="93"/>
         <source>Topology tolerance (m)</source>
         <translation>Tolérance topologique (m)</translation>
     </message>
     <message>
-        <location filename="../processing/network.py" line="219"/>
+        <location filename="../processing/network.py" line="96"/>
         <source>Travel profile</source>
         <translation>Profil de déplacement</translation>
     </message>
     <message>
-        <location filename="../processing/network.py" line="219"/>
+        <location filename="../processing/network.py" line="96"/>
         <source>Walk</source>
         <translation>À pied</translation>
     </message>
     <message>
-        <location filename="../processing/network.py" line="219"/>
+        <location filename="../processing/network.py" line="96"/>
         <source>Drive</source>
         <translation>En voiture</translation>
     </message>
     <message>
-        <location filename="../processing/network.py" line="221"/>
+        <location filename="../processing/network.py" line="98"/>
         <source>Hazard classes</source>
         <translation>Classes d’aléa</translation>
     </message>
     <message>
-        <location filename="../processing/network.py" line="223"/>
+        <location filename="../processing/network.py" line="100"/>
         <source>Hazard class field</source>
         <translation>Champ de classe d’aléa</translation>
     </message>
     <message>
-        <location filename="../processing/network.py" line="227"/>
+        <location filename="../processing/network.py" line="104"/>
         <source>Speed factor per class (0 = impassable)</source>
         <translation>Coefficient de vitesse par classe (0 = impraticable)</translation>
     </message>
     <message>
-        <location filename="../processing/network.py" line="229"/>
+        <location filename="../processing/network.py" line="106"/>
         <source>Maximum walking depth (m)</source>
         <translation>Hauteur d’eau maximale à pied (m)</translation>
     </message>
     <message>
-        <location filename="../processing/network.py" line="232"/>
+        <location filename="../processing/network.py" line="109"/>
         <source>Maximum snapping distance (m)</source>
         <translation>Distance d’accrochage maximale (m)</translation>
     </message>
     <message>
-        <location filename="../processing/network.py" line="246"/>
+        <location filename="../processing/network.py" line="123"/>
         <source>The roads layer has no field {field}.</source>
         <translation>La couche des routes n’a pas de champ {field}.</translation>
     </message>
     <message>
-        <location filename="../processing/network.py" line="255"/>
+        <location filename="../processing/network.py" line="140"/>
         <source>The roads layer is empty. Choose a layer of road lines.</source>
         <translation>La couche des routes est vide. Choisissez une couche de lignes routières.</translation>
     </message>
     <message>
-        <location filename="../processing/network.py" line="267"/>
+        <location filename="../processing/network.py" line="143"/>
         <source>The roads are in a geographic CRS ({crs}): lengths are measured on the WGS 84 ellipsoid and points are snapped in a local metric projection.</source>
         <translation>Les routes sont dans un SCR géographique ({crs}) : les longueurs sont mesurées sur l’ellipsoïde WGS 84 et les points sont accrochés dans une projection métrique locale.</translation>
     </message>
     <message>
-        <location filename="../processing/network.py" line="307"/>
+        <location filename="../processing/network.py" line="159"/>
         <source>Multi-part roads: node ids are not used; roads are joined by their coordinates.</source>
         <translation>Routes multiparties : les identifiants de nœuds ne sont pas utilisés ; les routes sont raccordées par leurs coordonnées.</translation>
     </message>
     <message>
-        <location filename="../processing/network.py" line="326"/>
+        <location filename="../processing/network.py" line="162"/>
         <source>No road of the roads layer can be used for {profile}: check the road class field and the travel profile.</source>
         <translation>Aucune route de la couche des routes n’est praticable {profile} : vérifiez le champ de classe de route et le profil de déplacement.</translation>
     </message>
     <message>
-        <location filename="../processing/network.py" line="365"/>
+        <location filename="../processing/network.py" line="218"/>
         <source>walking</source>
         <translation>à pied</translation>
     </message>
     <message>
-        <location filename="../processing/network.py" line="365"/>
+        <location filename="../processing/network.py" line="218"/>
         <source>driving</source>
         <translation>en voiture</translation>
     </message>
     <message>
-        <location filename="../processing/network.py" line="370"/>
+        <location filename="../processing/network.py" line="223"/>
         <source>Give hazard classes or a flood depth raster, not both.</source>
         <translation>Indiquez des classes d’aléa ou un raster de hauteur d’eau, pas les deux.</translation>
     </message>
     <message>
-        <location filename="../processing/network.py" line="385"/>
-        <source>The hazard layer has no field {field}. Choose its class field, or prepare it with Prepare a hazard layer.</source>
-        <translation>La couche d’aléa n’a pas de champ {field}. Choisissez son champ de classe, ou préparez-la avec Préparer une couche d’aléa.</translation>
-    </message>
-    <message>
-        <location filename="../processing/network.py" line="177"/>
-        <source>&lt;b&gt;Roads&lt;/b&gt;: lines, for example the roads layer of Extract OSM layers from a .pbf file. &lt;b&gt;Road class field&lt;/b&gt; (OSM highway values), &lt;b&gt;Speed field (km/h)&lt;/b&gt; (replaces the class speed where set), &lt;b&gt;Oneway field&lt;/b&gt; (1, -1, 0 or yes/no; driving only), &lt;b&gt;Access field&lt;/b&gt; (no and private close a road), &lt;b&gt;Maximum speed field (km/h)&lt;/b&gt; (driving only), &lt;b&gt;Bridge field&lt;/b&gt; and &lt;b&gt;Tunnel field&lt;/b&gt;.
-&lt;b&gt;Node ids field&lt;/b&gt;: OSM node ids of every vertex; roads meet where they share a node. Without it, roads meet at shared vertices, at line ends within the &lt;b&gt;Topology tolerance (m)&lt;/b&gt; and where they cross; bridges and tunnels meet other roads only at their ends.
-&lt;b&gt;Travel profile&lt;/b&gt;: walking (4.5 km/h, 3 km/h on steps; no motorways or trunk roads) or driving (speed per road class or maxspeed; oneway respected).
-&lt;b&gt;Hazard classes&lt;/b&gt; with their &lt;b&gt;Hazard class field&lt;/b&gt; (1 low, 2 medium, 3 high), or a &lt;b&gt;Flood depth raster&lt;/b&gt; (m) with its &lt;b&gt;Band&lt;/b&gt;: the flood cut. With classes, &lt;b&gt;Speed factor per class (0 = impassable)&lt;/b&gt; applies to roads touching each class (default: walking low=0.5; medium=0; high=0, driving every class impassable). With depths, driving follows Pregnolato et al. (2017): speed limited by the depth-disruption function, no traffic from 0.3 m; walking is impossible above the &lt;b&gt;Maximum walking depth (m)&lt;/b&gt;, 0.5 m by default. &lt;b&gt;Minimum flood depth (m)&lt;/b&gt;: shallower water is dry; &lt;b&gt;Upper bound of low depths (m)&lt;/b&gt; and &lt;b&gt;Upper bound of medium depths (m)&lt;/b&gt; give the hazard class of shelters. Bridges are never cut.
-&lt;b&gt;Maximum snapping distance (m)&lt;/b&gt;: points join the nearest point of the nearest usable road within this distance.
-</source>
-        <translation>&lt;b&gt;Routes&lt;/b&gt; : lignes, par exemple la couche roads de Extraire les couches OSM d’un fichier .pbf. &lt;b&gt;Champ de classe de route&lt;/b&gt; (valeurs highway d’OSM), &lt;b&gt;Champ de vitesse (km/h)&lt;/b&gt; (remplace la vitesse de la classe quand il est renseigné), &lt;b&gt;Champ de sens unique&lt;/b&gt; (1, -1, 0 ou yes/no ; en voiture seulement), &lt;b&gt;Champ d’accès&lt;/b&gt; (no et private ferment une route), &lt;b&gt;Champ de vitesse maximale (km/h)&lt;/b&gt; (en voiture seulement), &lt;b&gt;Champ de pont&lt;/b&gt; et &lt;b&gt;Champ de tunnel&lt;/b&gt;.
-&lt;b&gt;Champ des identifiants de nœuds&lt;/b&gt; : identifiants OSM des nœuds de chaque sommet ; les routes se rejoignent là où elles partagent un nœud. Sans lui, les routes se rejoignent aux sommets communs, aux extrémités de ligne situées à moins de la &lt;b&gt;Tolérance topologique (m)&lt;/b&gt; et là où elles se croisent ; ponts et tunnels ne rejoignent les autres routes qu’à leurs extrémités.
-&lt;b&gt;Profil de déplacement&lt;/b&gt; : à pied (4,5 km/h, 3 km/h dans les escaliers ; ni autoroutes ni voies rapides) ou en voiture (vitesse par classe de route ou maxspeed ; sens uniques respectés).
-&lt;b&gt;Classes d’aléa&lt;/b&gt; avec leur &lt;b&gt;Champ de classe d’aléa&lt;/b&gt; (1 faible, 2 moyen, 3 fort), ou un &lt;b&gt;Raster de hauteur d’eau&lt;/b&gt; (m) avec sa &lt;b&gt;Bande&lt;/b&gt; : la coupure par l’inondation. Avec des classes, le &lt;b&gt;Coefficient de vitesse par classe (0 = impraticable)&lt;/b&gt; s’applique aux routes qui touchent chaque classe (par défaut : à pied low=0.5; medium=0; high=0, en voiture toutes les classes impraticables). Avec des hauteurs, la voiture suit Pregnolato et al. (2017) : vitesse limitée par la fonction hauteur-perturbation, aucune circulation à partir de 0,3 m ; la marche est impossible au-delà de la &lt;b&gt;Hauteur d’eau maximale à pied (m)&lt;/b&gt;, 0,5 m par défaut. &lt;b&gt;Hauteur d’eau minimale (m)&lt;/b&gt; : une eau moins profonde compte comme sèche ; la &lt;b&gt;Borne supérieure des hauteurs faibles (m)&lt;/b&gt; et la &lt;b&gt;Borne supérieure des hauteurs moyennes (m)&lt;/b&gt; donnent la classe d’aléa des abris. Les ponts ne sont jamais coupés.
-&lt;b&gt;Distance d’accrochage maximale (m)&lt;/b&gt; : les points rejoignent le point le plus proche de la route utilisable la plus proche, dans cette distance.
-</translation>
-    </message>
-    <message>
-        <location filename="../processing/network.py" line="333"/>
+        <location filename="../processing/network.py" line="166"/>
         <source>{count} roads are not used for {profile}: their class is closed to it, or their access is no or private.</source>
         <translation>{count} routes ne sont pas utilisées {profile} : leur classe leur est fermée, ou leur accès vaut no ou private.</translation>
     </message>
     <message>
-        <location filename="../processing/network.py" line="337"/>
+        <location filename="../processing/network.py" line="170"/>
         <source>{count} roads have no class: they take the speed of an ordinary road ({speed} km/h).</source>
         <translation>{count} routes n’ont pas de classe : elles prennent la vitesse d’une route ordinaire ({speed} km/h).</translation>
     </message>
     <message>
-        <location filename="../processing/network.py" line="341"/>
+        <location filename="../processing/network.py" line="174"/>
         <source>{count} roads have no value in the speed field: they take the speed of their class.</source>
         <translation>{count} routes n’ont pas de valeur dans le champ de vitesse : elles prennent la vitesse de leur classe.</translation>
     </message>
     <message>
-        <location filename="../processing/network.py" line="168"/>
+        <location filename="../processing/network.py" line="70"/>
         <source>Evacuation and access</source>
         <translation>Évacuation et accès</translation>
     </message>
@@ -459,7 +439,7 @@
         <translation>Le système n’a pas pu lire ou écrire {path} (erreur {code}).</translation>
     </message>
     <message>
-        <location filename="../processing/network.py" line="375"/>
+        <location filename="../processing/network.py" line="228"/>
         <source>The maximum snapping distance must be above 0 m: points join a road only within it.</source>
         <translation>La distance d’accrochage maximale doit être supérieure à 0 m : les points ne rejoignent une route qu’en deçà.</translation>
     </message>
@@ -544,7 +524,7 @@
         <translation>Le paquet Python {package} est absent ou inutilisable. Voyez le README de Refuge, section Installation, pour l’installer.</translation>
     </message>
     <message>
-        <location filename="../processing/network.py" line="349"/>
+        <location filename="../processing/network.py" line="205"/>
         <source>No household is within {distance} m of a usable road. Check that the roads and the households cover the same area (and their CRS), or raise the maximum snapping distance.</source>
         <translation>Aucun ménage n’est à moins de {distance} m d’une route utilisable. Vérifiez que les routes et les ménages couvrent la même zone (et leur SCR), ou augmentez la distance d’accrochage maximale.</translation>
     </message>
@@ -665,230 +645,167 @@
 <context>
     <name>EvacuationAccess</name>
     <message>
-        <location filename="../processing/evacuation_access.py" line="74"/>
+        <location filename="../processing/evacuation_access.py" line="98"/>
         <source>Evacuation access to shelters</source>
         <translation>Accès aux abris d’évacuation</translation>
     </message>
     <message>
-        <location filename="../processing/evacuation_access.py" line="77"/>
-        <source>Finds, for every household, the nearest safe shelter it can still reach on the road network once the flood has cut it, with the network distance and the travel time; flags households cut off by the flood, and counts the load of every shelter. One shortest-path search from all shelters at once answers for every household.
-
-</source>
-        <translation>Trouve, pour chaque ménage, l’abri sûr le plus proche qu’il peut encore rejoindre par le réseau routier une fois celui-ci coupé par l’inondation, avec la distance sur le réseau et le temps de trajet ; signale les ménages isolés par l’inondation et compte la charge de chaque abri. Une seule recherche de plus court chemin, lancée depuis tous les abris à la fois, donne la réponse pour tous les ménages.
-
-</translation>
-    </message>
-    <message>
-        <location filename="../processing/evacuation_access.py" line="111"/>
+        <location filename="../processing/evacuation_access.py" line="103"/>
         <source>Households</source>
         <translation>Ménages</translation>
     </message>
     <message>
-        <location filename="../processing/evacuation_access.py" line="113"/>
+        <location filename="../processing/evacuation_access.py" line="105"/>
         <source>Population field</source>
         <translation>Champ de population</translation>
     </message>
     <message>
-        <location filename="../processing/evacuation_access.py" line="116"/>
+        <location filename="../processing/evacuation_access.py" line="108"/>
         <source>Shelters</source>
         <translation>Abris</translation>
     </message>
     <message>
-        <location filename="../processing/evacuation_access.py" line="118"/>
+        <location filename="../processing/evacuation_access.py" line="110"/>
         <source>Shelter name field</source>
         <translation>Champ du nom de l’abri</translation>
     </message>
     <message>
-        <location filename="../processing/evacuation_access.py" line="121"/>
+        <location filename="../processing/evacuation_access.py" line="113"/>
         <source>Capacity field</source>
         <translation>Champ de capacité</translation>
     </message>
     <message>
-        <location filename="../processing/evacuation_access.py" line="124"/>
+        <location filename="../processing/evacuation_access.py" line="116"/>
         <source>At-shelter distance (m)</source>
         <translation>Distance « déjà à l’abri » (m)</translation>
     </message>
     <message>
-        <location filename="../processing/evacuation_access.py" line="127"/>
+        <location filename="../processing/evacuation_access.py" line="119"/>
         <source>Capacity-constrained assignment</source>
         <translation>Affectation sous contrainte de capacité</translation>
     </message>
     <message>
-        <location filename="../processing/evacuation_access.py" line="129"/>
+        <location filename="../processing/evacuation_access.py" line="121"/>
         <source>Routes for (expression on households)</source>
         <translation>Itinéraires pour (expression sur les ménages)</translation>
     </message>
     <message>
-        <location filename="../processing/evacuation_access.py" line="132"/>
+        <location filename="../processing/evacuation_access.py" line="124"/>
         <source>Aggregation units</source>
         <translation>Unités d’agrégation</translation>
     </message>
     <message>
-        <location filename="../processing/evacuation_access.py" line="134"/>
+        <location filename="../processing/evacuation_access.py" line="126"/>
         <source>Unit name field</source>
         <translation>Champ du nom de l’unité</translation>
     </message>
     <message>
-        <location filename="../processing/evacuation_access.py" line="137"/>
+        <location filename="../processing/evacuation_access.py" line="129"/>
         <source>Time threshold (min)</source>
         <translation>Seuil de temps (min)</translation>
     </message>
     <message>
-        <location filename="../processing/evacuation_access.py" line="140"/>
+        <location filename="../processing/evacuation_access.py" line="132"/>
         <source>Isochrone bands (min)</source>
         <translation>Tranches d’isochrones (min)</translation>
     </message>
     <message>
-        <location filename="../processing/evacuation_access.py" line="143"/>
+        <location filename="../processing/evacuation_access.py" line="135"/>
         <source>Isochrone buffer (m)</source>
         <translation>Zone tampon des isochrones (m)</translation>
     </message>
     <message>
-        <location filename="../processing/evacuation_access.py" line="146"/>
+        <location filename="../processing/evacuation_access.py" line="138"/>
         <source>Households with access</source>
         <translation>Accès des ménages</translation>
     </message>
     <message>
-        <location filename="../processing/evacuation_access.py" line="146"/>
+        <location filename="../processing/evacuation_access.py" line="138"/>
         <source>Shelters with load</source>
         <translation>Charge des abris</translation>
     </message>
     <message>
-        <location filename="../processing/evacuation_access.py" line="146"/>
+        <location filename="../processing/evacuation_access.py" line="138"/>
         <source>Routes</source>
         <translation>Itinéraires</translation>
     </message>
     <message>
-        <location filename="../processing/evacuation_access.py" line="146"/>
+        <location filename="../processing/evacuation_access.py" line="138"/>
         <source>Road sections with flood status</source>
         <translation>Tronçons de routes avec état d’inondation</translation>
     </message>
     <message>
-        <location filename="../processing/evacuation_access.py" line="146"/>
+        <location filename="../processing/evacuation_access.py" line="138"/>
         <source>Access per unit</source>
         <translation>Accès par unité</translation>
     </message>
     <message>
-        <location filename="../processing/evacuation_access.py" line="146"/>
+        <location filename="../processing/evacuation_access.py" line="138"/>
         <source>Isochrones</source>
         <translation>Isochrones</translation>
     </message>
     <message>
-        <location filename="../processing/evacuation_access.py" line="146"/>
+        <location filename="../processing/evacuation_access.py" line="138"/>
         <source>Rejected features</source>
         <translation>Entités rejetées</translation>
     </message>
     <message>
-        <location filename="../processing/evacuation_access.py" line="160"/>
+        <location filename="../processing/evacuation_access.py" line="152"/>
         <source>Summary (JSON)</source>
         <translation>Résumé (JSON)</translation>
     </message>
     <message>
-        <location filename="../processing/evacuation_access.py" line="160"/>
+        <location filename="../processing/evacuation_access.py" line="152"/>
         <source>JSON (*.json)</source>
         <translation>JSON (*.json)</translation>
     </message>
     <message>
-        <location filename="../processing/evacuation_access.py" line="168"/>
-        <source>a safe shelter is reachable</source>
-        <translation>un abri sûr est accessible</translation>
-    </message>
-    <message>
-        <location filename="../processing/evacuation_access.py" line="169"/>
-        <source>at a safe shelter</source>
-        <translation>déjà à un abri sûr</translation>
-    </message>
-    <message>
-        <location filename="../processing/evacuation_access.py" line="170"/>
-        <source>cut off by the flood</source>
-        <translation>isolé par l’inondation</translation>
-    </message>
-    <message>
-        <location filename="../processing/evacuation_access.py" line="171"/>
-        <source>no shelter reachable, even without the flood</source>
-        <translation>aucun abri accessible, même sans inondation</translation>
-    </message>
-    <message>
-        <location filename="../processing/evacuation_access.py" line="172"/>
-        <source>no road within the snapping distance</source>
-        <translation>aucune route à moins de la distance d’accrochage</translation>
-    </message>
-    <message>
-        <location filename="../processing/evacuation_access.py" line="173"/>
-        <source>safe</source>
-        <translation>sûr</translation>
-    </message>
-    <message>
-        <location filename="../processing/evacuation_access.py" line="174"/>
-        <source>in the hazard zone: not a destination</source>
-        <translation>dans la zone d’aléa : pas une destination</translation>
-    </message>
-    <message>
-        <location filename="../processing/evacuation_access.py" line="209"/>
+        <location filename="../processing/evacuation_access.py" line="223"/>
         <source>The households layer is empty.</source>
         <translation>La couche des ménages est vide.</translation>
     </message>
     <message>
-        <location filename="../processing/evacuation_access.py" line="211"/>
+        <location filename="../processing/evacuation_access.py" line="223"/>
         <source>The shelters layer is empty: give at least one shelter.</source>
         <translation>La couche des abris est vide : indiquez au moins un abri.</translation>
     </message>
     <message>
-        <location filename="../processing/evacuation_access.py" line="214"/>
+        <location filename="../processing/evacuation_access.py" line="229"/>
         <source>{count} households have no population value: counted as 0 people.</source>
         <translation>{count} ménages n’ont pas de valeur de population : comptés pour 0 personne.</translation>
     </message>
     <message>
-        <location filename="../processing/evacuation_access.py" line="228"/>
+        <location filename="../processing/evacuation_access.py" line="237"/>
         <source>All {count} shelters are inside the hazard zone (or have no geometry): no safe shelter remains. Add shelters outside the hazard, or check the hazard layer.</source>
         <translation>Les {count} abris sont tous dans la zone d’aléa (ou sans géométrie) : il ne reste aucun abri sûr. Ajoutez des abris hors de l’aléa, ou vérifiez la couche d’aléa.</translation>
     </message>
     <message>
-        <location filename="../processing/evacuation_access.py" line="185"/>
+        <location filename="../processing/evacuation_access.py" line="166"/>
         <source>The capacity-constrained assignment needs the shelters&apos; capacity field.</source>
         <translation>L’affectation sous contrainte de capacité nécessite le champ de capacité des abris.</translation>
     </message>
     <message>
-        <location filename="../processing/evacuation_access.py" line="257"/>
+        <location filename="../processing/evacuation_access.py" line="267"/>
         <source>Assigning households to shelters within their capacity.</source>
         <translation>Affectation des ménages aux abris dans la limite de leur capacité.</translation>
     </message>
     <message>
-        <location filename="../processing/evacuation_access.py" line="342"/>
+        <location filename="../processing/evacuation_access.py" line="211"/>
         <source>{reachable} households reach a safe shelter, {at} are at one, {isolated} are cut off by the flood, {none} have no shelter reachable even without the flood, {no_road} have no road nearby.</source>
         <translation>{reachable} ménages atteignent un abri sûr, {at} y sont déjà, {isolated} sont isolés par l’inondation, {none} n’ont aucun abri accessible même sans inondation, {no_road} n’ont pas de route à proximité.</translation>
     </message>
     <message>
-        <location filename="../processing/evacuation_access.py" line="189"/>
+        <location filename="../processing/evacuation_access.py" line="170"/>
         <source>The route expression is not valid: {error}</source>
         <translation>L’expression des itinéraires n’est pas valide : {error}</translation>
     </message>
     <message>
-        <location filename="../processing/evacuation_access.py" line="82"/>
-        <source>&lt;b&gt;Households&lt;/b&gt;: points or building polygons (a point inside the polygon is used); &lt;b&gt;Population field&lt;/b&gt;: people per household (1 when not given).
-&lt;b&gt;Shelters&lt;/b&gt;: points or polygons; &lt;b&gt;Shelter name field&lt;/b&gt;; &lt;b&gt;Capacity field&lt;/b&gt; (people). Shelters inside the hazard are flooded and are not destinations.
-&lt;b&gt;At-shelter distance (m)&lt;/b&gt;: a household this close to a safe shelter is at it.
-&lt;b&gt;Capacity-constrained assignment&lt;/b&gt;: sends the people a full shelter cannot take to the next shelters, minimising the total travel time (an exact minimum-cost flow), and reports the people left without a place. Its cost grows with the number of households: seconds for a few thousand.
-&lt;b&gt;Routes for (expression on households)&lt;/b&gt;: chooses the households whose route lines are written (all when empty).
-&lt;b&gt;Aggregation units&lt;/b&gt; and &lt;b&gt;Unit name field&lt;/b&gt;: a summary per unit; &lt;b&gt;Time threshold (min)&lt;/b&gt;: households and people farther than this from a shelter.
-&lt;b&gt;Isochrone bands (min)&lt;/b&gt; and &lt;b&gt;Isochrone buffer (m)&lt;/b&gt;: the areas within each time of a safe shelter, along the roads and this far from them.
-Outputs: &lt;b&gt;Households with access&lt;/b&gt; (status: reachable, at_shelter, isolated_by_flood, no_shelter_reachable or no_road; shelter_fid, distance_m along the fastest route, travel_time_s, snap_distance_m, dry_time_s without the flood), &lt;b&gt;Shelters with load&lt;/b&gt;, &lt;b&gt;Routes&lt;/b&gt;, &lt;b&gt;Road sections with flood status&lt;/b&gt;, &lt;b&gt;Access per unit&lt;/b&gt;, &lt;b&gt;Isochrones&lt;/b&gt;, &lt;b&gt;Rejected features&lt;/b&gt; and &lt;b&gt;Summary (JSON)&lt;/b&gt;. Distances are geodesic metres (WGS 84); network costs exclude the snapping distance; stored numbers are not rounded. A temporary &lt;b&gt;Households with access&lt;/b&gt; output is a GeoPackage in QGIS&apos;s temporary folder, written at file speed: save it elsewhere to keep it.</source>
-        <translation>&lt;b&gt;Ménages&lt;/b&gt; : points ou polygones de bâtiments (un point à l’intérieur du polygone est utilisé) ; &lt;b&gt;Champ de population&lt;/b&gt; : personnes par ménage (1 s’il n’est pas donné).
-&lt;b&gt;Abris&lt;/b&gt; : points ou polygones ; &lt;b&gt;Champ du nom de l’abri&lt;/b&gt; ; &lt;b&gt;Champ de capacité&lt;/b&gt; (personnes). Les abris situés dans l’aléa sont inondés et ne sont pas des destinations.
-&lt;b&gt;Distance « déjà à l’abri » (m)&lt;/b&gt; : un ménage aussi proche d’un abri sûr y est déjà.
-&lt;b&gt;Affectation sous contrainte de capacité&lt;/b&gt; : envoie les personnes qu’un abri plein ne peut accueillir vers les abris suivants, en minimisant le temps de trajet total (un flot de coût minimal exact), et indique les personnes restées sans place. Son coût croît avec le nombre de ménages : quelques secondes pour quelques milliers.
-&lt;b&gt;Itinéraires pour (expression sur les ménages)&lt;/b&gt; : choisit les ménages dont les lignes d’itinéraire sont écrites (tous si vide).
-&lt;b&gt;Unités d’agrégation&lt;/b&gt; et &lt;b&gt;Champ du nom de l’unité&lt;/b&gt; : un résumé par unité ; &lt;b&gt;Seuil de temps (min)&lt;/b&gt; : ménages et personnes plus éloignés que ce temps d’un abri.
-&lt;b&gt;Tranches d’isochrones (min)&lt;/b&gt; et &lt;b&gt;Zone tampon des isochrones (m)&lt;/b&gt; : les zones à moins de chaque temps d’un abri sûr, le long des routes et jusqu’à cette distance d’elles.
-Sorties : &lt;b&gt;Accès des ménages&lt;/b&gt; (statut : reachable, at_shelter, isolated_by_flood, no_shelter_reachable ou no_road ; shelter_fid, distance_m le long de l’itinéraire le plus rapide, travel_time_s, snap_distance_m, dry_time_s sans l’inondation), &lt;b&gt;Charge des abris&lt;/b&gt;, &lt;b&gt;Itinéraires&lt;/b&gt;, &lt;b&gt;Tronçons de routes avec état d’inondation&lt;/b&gt;, &lt;b&gt;Accès par unité&lt;/b&gt;, &lt;b&gt;Isochrones&lt;/b&gt;, &lt;b&gt;Entités rejetées&lt;/b&gt; et &lt;b&gt;Résumé (JSON)&lt;/b&gt;. Les distances sont des mètres géodésiques (WGS 84) ; les coûts réseau excluent la distance d’accrochage ; les nombres enregistrés ne sont pas arrondis. Une sortie temporaire &lt;b&gt;Accès des ménages&lt;/b&gt; est un GeoPackage dans le dossier temporaire de QGIS, écrit à la vitesse d’un fichier : enregistrez-la ailleurs pour la conserver.</translation>
-    </message>
-    <message>
-        <location filename="../processing/evacuation_access.py" line="244"/>
+        <location filename="../processing/evacuation_access.py" line="255"/>
         <source>No safe shelter is within {distance} m of a usable road: no household can reach one. Check that the shelters and the roads cover the same area (and their CRS), or raise the maximum snapping distance.</source>
         <translation>Aucun abri sûr n’est à moins de {distance} m d’une route utilisable : aucun ménage ne peut en atteindre un. Vérifiez que les abris et les routes couvrent la même zone (et leur SCR), ou augmentez la distance d’accrochage maximale.</translation>
     </message>
     <message>
-        <location filename="../processing/evacuation_access.py" line="249"/>
+        <location filename="../processing/evacuation_access.py" line="260"/>
         <source>No household can reach a shelter, even without the flood: the households and the shelters are on road networks that do not connect.</source>
         <translation>Aucun ménage ne peut atteindre un abri, même sans inondation : les ménages et les abris sont sur des réseaux routiers qui ne se rejoignent pas.</translation>
     </message>
@@ -896,192 +813,192 @@ Sorties : &lt;b&gt;Accès des ménages&lt;/b&gt; (statut : reachable, at_shelter
 <context>
     <name>Exposure</name>
     <message>
-        <location filename="../processing/exposure.py" line="151"/>
+        <location filename="../processing/exposure.py" line="160"/>
         <source>Exposure to a hazard</source>
         <translation>Exposition à un aléa</translation>
     </message>
     <message>
-        <location filename="../processing/exposure.py" line="154"/>
+        <location filename="../processing/exposure.py" line="163"/>
         <source>Hazard and exposure</source>
         <translation>Aléa et exposition</translation>
     </message>
     <message>
-        <location filename="../processing/exposure.py" line="203"/>
+        <location filename="../processing/exposure.py" line="218"/>
         <source>Hazard classes</source>
         <translation>Classes d’aléa</translation>
     </message>
     <message>
-        <location filename="../processing/exposure.py" line="205"/>
+        <location filename="../processing/exposure.py" line="220"/>
         <source>Hazard class field</source>
         <translation>Champ de classe d’aléa</translation>
     </message>
     <message>
-        <location filename="../processing/exposure.py" line="557"/>
+        <location filename="../processing/exposure.py" line="489"/>
         <source>Buildings</source>
         <translation>Bâtiments</translation>
     </message>
     <message>
-        <location filename="../processing/exposure.py" line="211"/>
+        <location filename="../processing/exposure.py" line="226"/>
         <source>Building type field</source>
         <translation>Champ du type de bâtiment</translation>
     </message>
     <message>
-        <location filename="../processing/exposure.py" line="214"/>
+        <location filename="../processing/exposure.py" line="229"/>
         <source>Population field</source>
         <translation>Champ de population</translation>
     </message>
     <message>
-        <location filename="../processing/exposure.py" line="217"/>
+        <location filename="../processing/exposure.py" line="232"/>
         <source>Building levels field</source>
         <translation>Champ du nombre de niveaux</translation>
     </message>
     <message>
-        <location filename="../processing/exposure.py" line="220"/>
+        <location filename="../processing/exposure.py" line="235"/>
         <source>Residential building types</source>
         <translation>Types de bâtiments résidentiels</translation>
     </message>
     <message>
-        <location filename="../processing/exposure.py" line="223"/>
+        <location filename="../processing/exposure.py" line="238"/>
         <source>Population raster</source>
         <translation>Raster de population</translation>
     </message>
     <message>
-        <location filename="../processing/exposure.py" line="595"/>
+        <location filename="../processing/exposure.py" line="510"/>
         <source>Facilities</source>
         <translation>Équipements</translation>
     </message>
     <message>
-        <location filename="../processing/exposure.py" line="227"/>
+        <location filename="../processing/exposure.py" line="242"/>
         <source>Facility category field</source>
         <translation>Champ de catégorie d’équipement</translation>
     </message>
     <message>
-        <location filename="../processing/exposure.py" line="230"/>
+        <location filename="../processing/exposure.py" line="245"/>
         <source>Roads</source>
         <translation>Routes</translation>
     </message>
     <message>
-        <location filename="../processing/exposure.py" line="338"/>
+        <location filename="../processing/exposure.py" line="343"/>
         <source>Aggregation units</source>
         <translation>Unités d’agrégation</translation>
     </message>
     <message>
-        <location filename="../processing/exposure.py" line="234"/>
+        <location filename="../processing/exposure.py" line="251"/>
         <source>Unit name field</source>
         <translation>Champ du nom de l’unité</translation>
     </message>
     <message>
-        <location filename="../processing/exposure.py" line="237"/>
+        <location filename="../processing/exposure.py" line="254"/>
         <source>Unit census population field</source>
         <translation>Champ de population recensée de l’unité</translation>
     </message>
     <message>
-        <location filename="../processing/exposure.py" line="240"/>
+        <location filename="../processing/exposure.py" line="257"/>
         <source>Displacement rate per class</source>
         <translation>Taux de déplacement par classe</translation>
     </message>
     <message>
-        <location filename="../processing/exposure.py" line="243"/>
+        <location filename="../processing/exposure.py" line="260"/>
         <source>Demographic ratios</source>
         <translation>Ratios démographiques</translation>
     </message>
     <message>
-        <location filename="../processing/exposure.py" line="246"/>
+        <location filename="../processing/exposure.py" line="263"/>
         <source>Minimum needs per displaced person</source>
         <translation>Besoins minimaux par personne déplacée</translation>
     </message>
     <message>
-        <location filename="../processing/exposure.py" line="249"/>
+        <location filename="../processing/exposure.py" line="268"/>
         <source>Exposed buildings</source>
         <translation>Bâtiments exposés</translation>
     </message>
     <message>
-        <location filename="../processing/exposure.py" line="249"/>
+        <location filename="../processing/exposure.py" line="268"/>
         <source>Exposed facilities</source>
         <translation>Équipements exposés</translation>
     </message>
     <message>
-        <location filename="../processing/exposure.py" line="249"/>
+        <location filename="../processing/exposure.py" line="268"/>
         <source>Exposed road sections</source>
         <translation>Tronçons de routes exposés</translation>
     </message>
     <message>
-        <location filename="../processing/exposure.py" line="249"/>
+        <location filename="../processing/exposure.py" line="268"/>
         <source>Exposure per unit</source>
         <translation>Exposition par unité</translation>
     </message>
     <message>
-        <location filename="../processing/exposure.py" line="249"/>
+        <location filename="../processing/exposure.py" line="268"/>
         <source>Exposure summary</source>
         <translation>Synthèse de l’exposition</translation>
     </message>
     <message>
-        <location filename="../processing/exposure.py" line="249"/>
+        <location filename="../processing/exposure.py" line="268"/>
         <source>Rejected features</source>
         <translation>Entités rejetées</translation>
     </message>
     <message>
-        <location filename="../processing/exposure.py" line="262"/>
+        <location filename="../processing/exposure.py" line="281"/>
         <source>Summary (JSON)</source>
         <translation>Résumé (JSON)</translation>
     </message>
     <message>
-        <location filename="../processing/exposure.py" line="262"/>
+        <location filename="../processing/exposure.py" line="281"/>
         <source>JSON (*.json)</source>
         <translation>JSON (*.json)</translation>
     </message>
     <message>
-        <location filename="../processing/exposure.py" line="265"/>
+        <location filename="../processing/exposure.py" line="284"/>
         <source>Hazard source</source>
         <translation>Source de l’aléa</translation>
     </message>
     <message>
-        <location filename="../processing/exposure.py" line="277"/>
+        <location filename="../processing/exposure.py" line="296"/>
         <source>Give either hazard classes or a flood depth raster (exactly one of them).</source>
         <translation>Indiquez soit des classes d’aléa, soit un raster de hauteur d’eau (exactement l’un des deux).</translation>
     </message>
     <message>
-        <location filename="../processing/exposure.py" line="273"/>
+        <location filename="../processing/exposure.py" line="292"/>
         <source>Choose at least one exposure layer: buildings, facilities or roads.</source>
         <translation>Choisissez au moins une couche exposée : bâtiments, équipements ou routes.</translation>
     </message>
     <message>
-        <location filename="../processing/exposure.py" line="379"/>
+        <location filename="../processing/exposure.py" line="308"/>
         <source>Give one source of population only: a population field of the buildings, a census field of the aggregation units, or a population raster.</source>
         <translation>Indiquez une seule source de population : un champ de population des bâtiments, un champ de recensement des unités d’agrégation, ou un raster de population.</translation>
     </message>
     <message>
-        <location filename="../processing/exposure.py" line="383"/>
+        <location filename="../processing/exposure.py" line="312"/>
         <source>Census totals are distributed to buildings: choose a buildings layer as well.</source>
         <translation>Les totaux du recensement sont répartis entre les bâtiments : choisissez aussi une couche de bâtiments.</translation>
     </message>
     <message>
-        <location filename="../processing/exposure.py" line="442"/>
+        <location filename="../processing/exposure.py" line="415"/>
         <source>outside every unit</source>
         <translation>hors de toute unité</translation>
     </message>
     <message>
-        <location filename="../processing/exposure.py" line="587"/>
+        <location filename="../processing/exposure.py" line="503"/>
         <source>{people} people of the census have no residential building in their unit and are not placed; they are reported as unplaced.</source>
         <translation>{people} personnes du recensement n’ont aucun bâtiment résidentiel dans leur unité et ne sont pas placées ; elles sont signalées comme non placées.</translation>
     </message>
     <message>
-        <location filename="../processing/exposure.py" line="478"/>
+        <location filename="../processing/exposure.py" line="357"/>
         <source>{layer}: {count} invalid geometries were repaired.</source>
         <translation>{layer} : {count} géométries invalides ont été réparées.</translation>
     </message>
     <message>
-        <location filename="../processing/exposure.py" line="392"/>
+        <location filename="../processing/exposure.py" line="432"/>
         <source>The population raster has no coordinate reference system. Set its CRS in the layer properties, then run again.</source>
         <translation>Le raster de population n’a pas de système de coordonnées de référence. Définissez son SCR dans les propriétés de la couche, puis relancez.</translation>
     </message>
     <message>
-        <location filename="../processing/exposure.py" line="392"/>
+        <location filename="../processing/exposure.py" line="432"/>
         <source>The population raster declares no nodata value: every pixel is read as a number of people.</source>
         <translation>Le raster de population ne déclare pas de valeur nodata : chaque pixel est lu comme un nombre de personnes.</translation>
     </message>
     <message>
-        <location filename="../processing/exposure.py" line="160"/>
+        <location filename="../processing/exposure.py" line="169"/>
         <source>Counts what is exposed to a hazard, per hazard class and per aggregation unit: buildings (count, footprint area, population), critical facilities and road length. A feature touching several classes takes the highest.
 
 &lt;b&gt;Hazard classes&lt;/b&gt;: polygons with a class field (for example the output of Prepare a hazard layer); use either this or a depth raster.
@@ -1112,17 +1029,17 @@ Outputs: &lt;b&gt;Exposed buildings&lt;/b&gt;, &lt;b&gt;Exposed facilities&lt;/b
 Sorties : &lt;b&gt;Bâtiments exposés&lt;/b&gt;, &lt;b&gt;Équipements exposés&lt;/b&gt;, &lt;b&gt;Tronçons de routes exposés&lt;/b&gt; (entités d’entrée avec hazard_class, hazard_label, max_depth_m et unit), &lt;b&gt;Exposition par unité&lt;/b&gt; (polygones avec une colonne par classe, prêts pour une carte choroplèthe), &lt;b&gt;Synthèse de l’exposition&lt;/b&gt; (une table), &lt;b&gt;Entités rejetées&lt;/b&gt; (entités sans géométrie) et &lt;b&gt;Résumé (JSON)&lt;/b&gt;. Les surfaces sont calculées sur l’ellipsoïde WGS 84 ; les nombres sont enregistrés sans arrondi. Une sortie temporaire &lt;b&gt;Bâtiments exposés&lt;/b&gt; est un GeoPackage dans le dossier temporaire de QGIS, écrit à la vitesse d’un fichier : enregistrez-la ailleurs pour la conserver.</translation>
     </message>
     <message>
-        <location filename="../processing/exposure.py" line="354"/>
+        <location filename="../processing/exposure.py" line="407"/>
         <source>the hazard</source>
         <translation>l’aléa</translation>
     </message>
     <message>
-        <location filename="../processing/exposure.py" line="398"/>
+        <location filename="../processing/exposure.py" line="438"/>
         <source>The population raster holds negative values (down to {minimum:g}): people cannot be negative. If they mark cells without data, set the raster&apos;s nodata value in the layer properties (or fix the raster), then run again.</source>
         <translation>Le raster de population contient des valeurs négatives (jusqu’à {minimum:g}) : une population ne peut pas être négative. Si elles marquent des cellules sans données, définissez la valeur nodata du raster dans les propriétés de la couche (ou corrigez le raster), puis relancez.</translation>
     </message>
     <message>
-        <location filename="../processing/exposure.py" line="563"/>
+        <location filename="../processing/exposure.py" line="369"/>
         <source>{count} features have no value in {field}: counted as 0 people.</source>
         <translation>{count} entités n’ont pas de valeur dans {field} : comptées pour 0 personne.</translation>
     </message>
@@ -1135,110 +1052,62 @@ Sorties : &lt;b&gt;Bâtiments exposés&lt;/b&gt;, &lt;b&gt;Équipements exposés
         <translation>Accès des secours depuis les équipements</translation>
     </message>
     <message>
-        <location filename="../processing/facility_access.py" line="43"/>
-        <source>Travel time from the nearest emergency facility (fire station, hospital, rescue base) to every household, on the dry road network and on the network cut by the flood, and the difference: which households lose access, and which are reached much later. Times run from the facility to the household (oneway streets count that way).
-
-</source>
-        <translation>Temps de trajet depuis l’équipement de secours le plus proche (caserne de pompiers, hôpital, base de secours) jusqu’à chaque ménage, sur le réseau routier sec et sur le réseau coupé par l’inondation, et la différence : quels ménages perdent l’accès, et lesquels sont atteints beaucoup plus tard. Les temps vont de l’équipement au ménage (les sens uniques comptent dans ce sens).
-
-</translation>
-    </message>
-    <message>
-        <location filename="../processing/facility_access.py" line="65"/>
+        <location filename="../processing/facility_access.py" line="45"/>
         <source>Households</source>
         <translation>Ménages</translation>
     </message>
     <message>
-        <location filename="../processing/facility_access.py" line="67"/>
+        <location filename="../processing/facility_access.py" line="47"/>
         <source>Facilities</source>
         <translation>Équipements</translation>
     </message>
     <message>
-        <location filename="../processing/facility_access.py" line="69"/>
+        <location filename="../processing/facility_access.py" line="49"/>
         <source>Facility name field</source>
         <translation>Champ du nom de l’équipement</translation>
     </message>
     <message>
-        <location filename="../processing/facility_access.py" line="72"/>
+        <location filename="../processing/facility_access.py" line="52"/>
         <source>Delay threshold (min)</source>
         <translation>Seuil de retard (min)</translation>
     </message>
     <message>
-        <location filename="../processing/facility_access.py" line="75"/>
+        <location filename="../processing/facility_access.py" line="55"/>
         <source>Households with emergency access</source>
         <translation>Accès des secours aux ménages</translation>
     </message>
     <message>
-        <location filename="../processing/facility_access.py" line="84"/>
+        <location filename="../processing/facility_access.py" line="64"/>
         <source>Summary (JSON)</source>
         <translation>Résumé (JSON)</translation>
     </message>
     <message>
-        <location filename="../processing/facility_access.py" line="84"/>
+        <location filename="../processing/facility_access.py" line="64"/>
         <source>JSON (*.json)</source>
         <translation>JSON (*.json)</translation>
     </message>
     <message>
-        <location filename="../processing/facility_access.py" line="90"/>
-        <source>reached as without the flood</source>
-        <translation>atteint comme sans inondation</translation>
-    </message>
-    <message>
-        <location filename="../processing/facility_access.py" line="91"/>
-        <source>reached later than the delay threshold</source>
-        <translation>atteint avec un retard supérieur au seuil</translation>
-    </message>
-    <message>
-        <location filename="../processing/facility_access.py" line="92"/>
-        <source>no longer reached once flooded</source>
-        <translation>plus atteint une fois le réseau inondé</translation>
-    </message>
-    <message>
-        <location filename="../processing/facility_access.py" line="93"/>
-        <source>not reached even without the flood</source>
-        <translation>non atteint, même sans inondation</translation>
-    </message>
-    <message>
-        <location filename="../processing/facility_access.py" line="94"/>
-        <source>no road within the snapping distance</source>
-        <translation>aucune route à moins de la distance d’accrochage</translation>
-    </message>
-    <message>
-        <location filename="../processing/facility_access.py" line="95"/>
-        <source>the feature has no geometry</source>
-        <translation>l’entité n’a pas de géométrie</translation>
-    </message>
-    <message>
-        <location filename="../processing/facility_access.py" line="114"/>
+        <location filename="../processing/facility_access.py" line="80"/>
         <source>The households layer is empty.</source>
         <translation>La couche des ménages est vide.</translation>
     </message>
     <message>
-        <location filename="../processing/facility_access.py" line="116"/>
+        <location filename="../processing/facility_access.py" line="80"/>
         <source>The facilities layer is empty: give at least one facility.</source>
         <translation>La couche des équipements est vide : indiquez au moins un équipement.</translation>
     </message>
     <message>
-        <location filename="../processing/facility_access.py" line="194"/>
+        <location filename="../processing/facility_access.py" line="104"/>
         <source>{lost} households lose emergency access because of the flood, {delayed} are reached more than {minutes} min later, {unchanged} keep their access.</source>
         <translation>{lost} ménages perdent l’accès des secours à cause de l’inondation, {delayed} sont atteints plus de {minutes} min plus tard, {unchanged} gardent leur accès.</translation>
     </message>
     <message>
-        <location filename="../processing/facility_access.py" line="48"/>
-        <source>&lt;b&gt;Households&lt;/b&gt;: points or polygons. &lt;b&gt;Facilities&lt;/b&gt;: points or polygons; &lt;b&gt;Facility name field&lt;/b&gt;.
-&lt;b&gt;Delay threshold (min)&lt;/b&gt;: a household reached more than this later once flooded is delayed.
-Output: &lt;b&gt;Households with emergency access&lt;/b&gt;: facility_fid_dry, facility_name_dry, time_dry_s, distance_dry_m, facility_fid_flood, facility_name_flood, time_flood_s, distance_flood_m, delay_s, access_status (unchanged, delayed, loses_access, no_access_dry, no_road or no_geometry) and access_label; &lt;b&gt;Rejected features&lt;/b&gt;: the roads, hazard zones, facilities and households set aside, with the reason; and a &lt;b&gt;Summary (JSON)&lt;/b&gt;. A temporary output is a GeoPackage in QGIS&apos;s temporary folder, written at file speed: save it elsewhere to keep it.</source>
-        <translation>&lt;b&gt;Ménages&lt;/b&gt; : points ou polygones. &lt;b&gt;Équipements&lt;/b&gt; : points ou polygones ; &lt;b&gt;Champ du nom de l’équipement&lt;/b&gt;.
-&lt;b&gt;Seuil de retard (min)&lt;/b&gt; : un ménage atteint plus tard que ce seuil une fois inondé est retardé.
-Sortie : &lt;b&gt;Accès des secours aux ménages&lt;/b&gt; : facility_fid_dry, facility_name_dry, time_dry_s, distance_dry_m, facility_fid_flood, facility_name_flood, time_flood_s, distance_flood_m, delay_s, access_status (unchanged, delayed, loses_access, no_access_dry, no_road ou no_geometry) et access_label ; &lt;b&gt;Entités rejetées&lt;/b&gt; : les routes, zones d’aléa, équipements et ménages écartés, avec la raison ; et un &lt;b&gt;Résumé (JSON)&lt;/b&gt;. Une sortie temporaire est un GeoPackage dans le dossier temporaire de QGIS, écrite à la vitesse d’un fichier : enregistrez-la ailleurs pour la conserver.</translation>
-    </message>
-    <message>
-        <location filename="../processing/facility_access.py" line="81"/>
+        <location filename="../processing/facility_access.py" line="61"/>
         <source>Rejected features</source>
         <translation>Entités rejetées</translation>
     </message>
     <message>
-        <location filename="../processing/facility_access.py" line="130"/>
+        <location filename="../processing/facility_access.py" line="119"/>
         <source>No household is reached from a facility, even without the flood: check that the facilities are within {distance} m of a usable road, on the same road network as the households.</source>
         <translation>Aucun ménage n’est atteint depuis un équipement, même sans inondation : vérifiez que les équipements sont à moins de {distance} m d’une route utilisable, sur le même réseau routier que les ménages.</translation>
     </message>
@@ -1246,201 +1115,182 @@ Sortie : &lt;b&gt;Accès des secours aux ménages&lt;/b&gt; : facility_fid_dry, 
 <context>
     <name>OsmExtractPbf</name>
     <message>
-        <location filename="../processing/osm_extract_pbf.py" line="50"/>
+        <location filename="../processing/osm_extract_pbf.py" line="49"/>
         <source>Extract OSM layers from a .pbf file</source>
         <translation>Extraire les couches OSM d’un fichier .pbf</translation>
     </message>
     <message>
-        <location filename="../processing/osm_extract_pbf.py" line="53"/>
+        <location filename="../processing/osm_extract_pbf.py" line="52"/>
         <source>OpenStreetMap</source>
         <translation>OpenStreetMap</translation>
     </message>
     <message>
-        <location filename="../processing/osm_extract_pbf.py" line="59"/>
+        <location filename="../processing/osm_extract_pbf.py" line="58"/>
         <source>osm,openstreetmap,pbf,extract,buildings,roads,shelters,facilities,waterways,boundaries,offline</source>
         <translation>osm,openstreetmap,pbf,extraction,bâtiments,routes,abris,équipements,cours d’eau,limites administratives,hors ligne</translation>
     </message>
     <message>
-        <location filename="../processing/osm_extract_pbf.py" line="117"/>
+        <location filename="../processing/osm_extract_pbf.py" line="95"/>
         <source>Buildings</source>
         <translation>Bâtiments</translation>
     </message>
     <message>
-        <location filename="../processing/osm_extract_pbf.py" line="66"/>
+        <location filename="../processing/osm_extract_pbf.py" line="65"/>
         <source>Routable roads</source>
         <translation>Routes praticables</translation>
     </message>
     <message>
-        <location filename="../processing/osm_extract_pbf.py" line="119"/>
+        <location filename="../processing/osm_extract_pbf.py" line="97"/>
         <source>Public facilities</source>
         <translation>Équipements publics</translation>
     </message>
     <message>
-        <location filename="../processing/osm_extract_pbf.py" line="68"/>
+        <location filename="../processing/osm_extract_pbf.py" line="67"/>
         <source>Shelters and assembly points</source>
         <translation>Abris et points de rassemblement</translation>
     </message>
     <message>
-        <location filename="../processing/osm_extract_pbf.py" line="69"/>
+        <location filename="../processing/osm_extract_pbf.py" line="68"/>
         <source>Waterways and water areas</source>
         <translation>Cours d’eau et surfaces en eau</translation>
     </message>
     <message>
-        <location filename="../processing/osm_extract_pbf.py" line="123"/>
+        <location filename="../processing/osm_extract_pbf.py" line="101"/>
         <source>Administrative boundaries</source>
         <translation>Limites administratives</translation>
     </message>
     <message>
-        <location filename="../processing/osm_extract_pbf.py" line="75"/>
-        <source>Reads an OpenStreetMap .pbf file, offline, and writes analysis-ready layers to one GeoPackage: buildings (polygons), routable roads (lines, with the OSM node id of every vertex), public facilities and shelters (points; polygons become a point inside them), waterways (lines) and water areas (polygons), administrative boundaries (polygons). Multipolygon relations are assembled and invalid polygons repaired.
-
-&lt;b&gt;OpenStreetMap .pbf file&lt;/b&gt;: an extract such as those of download.geofabrik.de.
-&lt;b&gt;Themes&lt;/b&gt;: the layers to extract (all by default).
-&lt;b&gt;Extent&lt;/b&gt; and &lt;b&gt;Area polygons&lt;/b&gt; (optional): keep only features that touch this extent and/or these polygons (both: their intersection). Features are kept whole, not cut at the edge. Empty: the whole file.
-&lt;b&gt;Output GeoPackage&lt;/b&gt;: one layer per theme plus &lt;i&gt;rejects&lt;/i&gt;.
-
-Every layer has osm_id, osm_type, name, category (a stable code), typed columns for the main tags and all tags as JSON in &lt;i&gt;tags&lt;/i&gt;. Objects of a theme that cannot get a geometry (nodes missing from a clipped extract, broken multipolygons) are listed in &lt;i&gt;rejects&lt;/i&gt; with the reason. Layer metadata records the source file, its date and the attribution © OpenStreetMap contributors (ODbL).</source>
-        <translation>Lit un fichier OpenStreetMap .pbf, hors ligne, et écrit des couches prêtes pour l’analyse dans un seul GeoPackage : bâtiments (polygones), routes praticables (lignes, avec l’identifiant OSM du nœud de chaque sommet), équipements publics et abris (points ; un polygone devient un point situé à l’intérieur), cours d’eau (lignes) et surfaces en eau (polygones), limites administratives (polygones). Les relations multipolygones sont assemblées et les polygones invalides réparés.
-
-&lt;b&gt;Fichier OpenStreetMap .pbf&lt;/b&gt; : un extrait, par exemple de download.geofabrik.de.
-&lt;b&gt;Thèmes&lt;/b&gt; : les couches à extraire (toutes par défaut).
-&lt;b&gt;Emprise&lt;/b&gt; et &lt;b&gt;Polygones de la zone&lt;/b&gt; (facultatifs) : ne garder que les entités qui touchent cette emprise et/ou ces polygones (les deux : leur intersection). Les entités sont gardées entières, non coupées au bord. Vide : tout le fichier.
-&lt;b&gt;GeoPackage de sortie&lt;/b&gt; : une couche par thème, plus &lt;i&gt;rejects&lt;/i&gt;.
-
-Chaque couche a les colonnes osm_id, osm_type, name, category (un code stable), des colonnes typées pour les principales balises et toutes les balises en JSON dans &lt;i&gt;tags&lt;/i&gt;. Les objets d’un thème qui ne peuvent pas recevoir de géométrie (nœuds absents d’un extrait découpé, multipolygones cassés) sont listés dans &lt;i&gt;rejects&lt;/i&gt; avec la raison. Les métadonnées des couches indiquent le fichier source, sa date et l’attribution © les contributeurs d’OpenStreetMap (ODbL).</translation>
-    </message>
-    <message>
-        <location filename="../processing/osm_extract_pbf.py" line="96"/>
+        <location filename="../processing/osm_extract_pbf.py" line="74"/>
         <source>OpenStreetMap .pbf file</source>
         <translation>Fichier OpenStreetMap .pbf</translation>
     </message>
     <message>
-        <location filename="../processing/osm_extract_pbf.py" line="96"/>
+        <location filename="../processing/osm_extract_pbf.py" line="74"/>
         <source>OpenStreetMap PBF (*.pbf *.osm.pbf)</source>
         <translation>OpenStreetMap PBF (*.pbf *.osm.pbf)</translation>
     </message>
     <message>
-        <location filename="../processing/osm_extract_pbf.py" line="99"/>
+        <location filename="../processing/osm_extract_pbf.py" line="77"/>
         <source>Themes</source>
         <translation>Thèmes</translation>
     </message>
     <message>
-        <location filename="../processing/osm_extract_pbf.py" line="102"/>
+        <location filename="../processing/osm_extract_pbf.py" line="80"/>
         <source>Extent</source>
         <translation>Emprise</translation>
     </message>
     <message>
-        <location filename="../processing/osm_extract_pbf.py" line="104"/>
+        <location filename="../processing/osm_extract_pbf.py" line="82"/>
         <source>Area polygons</source>
         <translation>Polygones de la zone</translation>
     </message>
     <message>
-        <location filename="../processing/osm_extract_pbf.py" line="106"/>
+        <location filename="../processing/osm_extract_pbf.py" line="84"/>
         <source>Output GeoPackage</source>
         <translation>GeoPackage de sortie</translation>
     </message>
     <message>
-        <location filename="../processing/osm_extract_pbf.py" line="106"/>
+        <location filename="../processing/osm_extract_pbf.py" line="84"/>
         <source>GeoPackage (*.gpkg)</source>
         <translation>GeoPackage (*.gpkg)</translation>
     </message>
     <message>
-        <location filename="../processing/osm_extract_pbf.py" line="281"/>
+        <location filename="../processing/osm_extract_pbf.py" line="259"/>
         <source>Rejected OSM objects</source>
         <translation>Objets OSM rejetés</translation>
     </message>
     <message>
-        <location filename="../processing/osm_extract_pbf.py" line="112"/>
+        <location filename="../processing/osm_extract_pbf.py" line="90"/>
         <source>Number of rejected OSM objects</source>
         <translation>Nombre d’objets OSM rejetés</translation>
     </message>
     <message>
-        <location filename="../processing/osm_extract_pbf.py" line="118"/>
+        <location filename="../processing/osm_extract_pbf.py" line="96"/>
         <source>Roads</source>
         <translation>Routes</translation>
     </message>
     <message>
-        <location filename="../processing/osm_extract_pbf.py" line="120"/>
+        <location filename="../processing/osm_extract_pbf.py" line="98"/>
         <source>Shelters</source>
         <translation>Abris</translation>
     </message>
     <message>
-        <location filename="../processing/osm_extract_pbf.py" line="121"/>
+        <location filename="../processing/osm_extract_pbf.py" line="99"/>
         <source>Waterways</source>
         <translation>Cours d’eau</translation>
     </message>
     <message>
-        <location filename="../processing/osm_extract_pbf.py" line="122"/>
+        <location filename="../processing/osm_extract_pbf.py" line="100"/>
         <source>Water areas</source>
         <translation>Surfaces en eau</translation>
     </message>
     <message>
-        <location filename="../processing/osm_extract_pbf.py" line="155"/>
+        <location filename="../processing/osm_extract_pbf.py" line="133"/>
         <source>Choose at least one theme to extract.</source>
         <translation>Choisissez au moins un thème à extraire.</translation>
     </message>
     <message>
-        <location filename="../processing/osm_extract_pbf.py" line="228"/>
+        <location filename="../processing/osm_extract_pbf.py" line="206"/>
         <source>Reading {path}</source>
         <translation>Lecture de {path}</translation>
     </message>
     <message>
-        <location filename="../processing/osm_extract_pbf.py" line="235"/>
+        <location filename="../processing/osm_extract_pbf.py" line="213"/>
         <source>OSM data timestamp: {timestamp}</source>
         <translation>Date des données OSM : {timestamp}</translation>
     </message>
     <message>
-        <location filename="../processing/osm_extract_pbf.py" line="287"/>
+        <location filename="../processing/osm_extract_pbf.py" line="265"/>
         <source>unknown</source>
         <translation>inconnue</translation>
     </message>
     <message>
-        <location filename="../processing/osm_extract_pbf.py" line="245"/>
+        <location filename="../processing/osm_extract_pbf.py" line="223"/>
         <source>{layer}: {count} features</source>
         <translation>{layer} : {count} entités</translation>
     </message>
     <message>
-        <location filename="../processing/osm_extract_pbf.py" line="251"/>
+        <location filename="../processing/osm_extract_pbf.py" line="229"/>
         <source>{count} {layer} rejected: {reason}</source>
         <translation>{layer} : {count} rejetés : {reason}</translation>
     </message>
     <message>
-        <location filename="../processing/osm_extract_pbf.py" line="282"/>
+        <location filename="../processing/osm_extract_pbf.py" line="260"/>
         <source>OSM objects of the chosen themes that got no usable geometry, with the reason.</source>
         <translation>Objets OSM des thèmes choisis qui n’ont pas reçu de géométrie utilisable, avec la raison.</translation>
     </message>
     <message>
-        <location filename="../processing/osm_extract_pbf.py" line="287"/>
+        <location filename="../processing/osm_extract_pbf.py" line="265"/>
         <source>Extracted by Refuge {version} from {source} (OSM data of {timestamp})</source>
         <translation>Extrait par Refuge {version} de {source} (données OSM du {timestamp})</translation>
     </message>
     <message>
-        <location filename="../processing/osm_extract_pbf.py" line="151"/>
+        <location filename="../processing/osm_extract_pbf.py" line="129"/>
         <source>Themes: &apos;{value}&apos; is not a list of theme numbers. Give numbers from 0 to {last}, as THEMES=0,1 or THEMES=0 THEMES=1.</source>
         <translation>Thèmes : « {value} » n’est pas une liste de numéros de thèmes. Donnez des numéros de 0 à {last}, comme THEMES=0,1 ou THEMES=0 THEMES=1.</translation>
     </message>
     <message>
-        <location filename="../processing/osm_extract_pbf.py" line="214"/>
+        <location filename="../processing/osm_extract_pbf.py" line="192"/>
         <source>{count} feature(s) of {layer} have no usable polygon (no geometry, not a polygon, or outside what their CRS can place) and are not part of the area.</source>
         <translation>{count} entité(s) de {layer} n’ont pas de polygone utilisable (pas de géométrie, pas un polygone, ou hors de ce que leur SCR sait placer) et ne font pas partie de la zone.</translation>
     </message>
     <message>
-        <location filename="../processing/osm_extract_pbf.py" line="238"/>
+        <location filename="../processing/osm_extract_pbf.py" line="216"/>
         <source>The area covers the whole extent of the file ({bounds}): everything in the file is extracted.</source>
         <translation>La zone couvre toute l’emprise du fichier ({bounds}) : tout le contenu du fichier est extrait.</translation>
     </message>
     <message>
-        <location filename="../processing/osm_extract_pbf.py" line="263"/>
+        <location filename="../processing/osm_extract_pbf.py" line="241"/>
         <source>The file ends after its nodes: it holds no ways and no relations, although its untagged nodes exist only as the vertices of ways. It was probably cut short (an interrupted download): download it again. Only points were extracted.</source>
         <translation>Le fichier s’arrête après ses nœuds : il ne contient ni voie ni relation, alors que ses nœuds sans attribut n’existent que comme sommets de voies. Il a sans doute été tronqué (un téléchargement interrompu) : téléchargez-le à nouveau. Seuls des points ont été extraits.</translation>
     </message>
     <message>
-        <location filename="../processing/osm_extract_pbf.py" line="267"/>
+        <location filename="../processing/osm_extract_pbf.py" line="245"/>
         <source>The file ends after its ways: it holds no relations, although its untagged ways exist only as members of relations. It was probably cut short (an interrupted download): download it again. Buildings, water areas and boundaries mapped as multipolygon relations are missing.</source>
         <translation>Le fichier s’arrête après ses voies : il ne contient aucune relation, alors que ses voies sans attribut n’existent que comme membres de relations. Il a sans doute été tronqué (un téléchargement interrompu) : téléchargez-le à nouveau. Les bâtiments, surfaces en eau et limites cartographiés comme relations multipolygones manquent.</translation>
     </message>
     <message>
-        <location filename="../processing/osm_extract_pbf.py" line="272"/>
+        <location filename="../processing/osm_extract_pbf.py" line="250"/>
         <source>{count} of the {total} ways of the chosen themes refer to nodes that are not in the file (they are in rejects): the file is incomplete, or was clipped without its ways&apos; nodes. Download a complete extract if you need them.</source>
         <translation>{count} des {total} voies des thèmes choisis renvoient à des nœuds absents du fichier (elles sont dans les rejets) : le fichier est incomplet, ou a été découpé sans les nœuds de ses voies. Téléchargez un extrait complet si vous en avez besoin.</translation>
     </message>
@@ -1458,111 +1308,82 @@ Chaque couche a les colonnes osm_id, osm_type, name, category (un code stable), 
         <translation>Aléa et exposition</translation>
     </message>
     <message>
-        <location filename="../processing/prepare_hazard.py" line="93"/>
+        <location filename="../processing/prepare_hazard.py" line="69"/>
         <source>Hazard zones</source>
         <translation>Zones d’aléa</translation>
     </message>
     <message>
-        <location filename="../processing/prepare_hazard.py" line="95"/>
+        <location filename="../processing/prepare_hazard.py" line="71"/>
         <source>Class field</source>
         <translation>Champ de classe</translation>
     </message>
     <message>
-        <location filename="../processing/prepare_hazard.py" line="98"/>
+        <location filename="../processing/prepare_hazard.py" line="74"/>
         <source>Value map</source>
         <translation>Table de correspondance</translation>
     </message>
     <message>
-        <location filename="../processing/prepare_hazard.py" line="101"/>
+        <location filename="../processing/prepare_hazard.py" line="77"/>
         <source>Extent</source>
         <translation>Emprise</translation>
     </message>
     <message>
-        <location filename="../processing/prepare_hazard.py" line="104"/>
+        <location filename="../processing/prepare_hazard.py" line="80"/>
         <source>Hazard classes</source>
         <translation>Classes d’aléa</translation>
     </message>
     <message>
-        <location filename="../processing/prepare_hazard.py" line="106"/>
+        <location filename="../processing/prepare_hazard.py" line="82"/>
         <source>Rejected zones</source>
         <translation>Zones rejetées</translation>
     </message>
     <message>
-        <location filename="../processing/prepare_hazard.py" line="113"/>
+        <location filename="../processing/prepare_hazard.py" line="89"/>
         <source>Give either hazard zones or a flood depth raster (exactly one of them).</source>
         <translation>Indiquez soit des zones d’aléa, soit un raster de hauteur d’eau (exactement l’un des deux).</translation>
     </message>
     <message>
-        <location filename="../processing/prepare_hazard.py" line="141"/>
+        <location filename="../processing/prepare_hazard.py" line="117"/>
         <source>No area is exposed: the hazard layer is empty.</source>
         <translation>Aucune surface n’est exposée : la couche d’aléa est vide.</translation>
     </message>
     <message>
-        <location filename="../processing/prepare_hazard.py" line="118"/>
+        <location filename="../processing/prepare_hazard.py" line="94"/>
         <source>Choose the class field of the hazard zones.</source>
         <translation>Choisissez le champ de classe des zones d’aléa.</translation>
     </message>
     <message>
-        <location filename="../processing/prepare_hazard.py" line="187"/>
+        <location filename="../processing/prepare_hazard.py" line="163"/>
         <source>The hazard zones layer is empty.</source>
         <translation>La couche des zones d’aléa est vide.</translation>
     </message>
     <message>
-        <location filename="../processing/prepare_hazard.py" line="196"/>
+        <location filename="../processing/prepare_hazard.py" line="172"/>
         <source>The value map matches none of the values of {field} ({values}). Edit the value map so that it names these values.</source>
         <translation>La table de correspondance ne correspond à aucune valeur de {field} ({values}). Modifiez-la pour qu’elle nomme ces valeurs.</translation>
     </message>
     <message>
-        <location filename="../processing/prepare_hazard.py" line="200"/>
+        <location filename="../processing/prepare_hazard.py" line="176"/>
         <source>{count} invalid zone geometries were repaired.</source>
         <translation>{count} géométries de zones invalides ont été réparées.</translation>
     </message>
     <message>
-        <location filename="../processing/prepare_hazard.py" line="69"/>
-        <source>Turns flood zones (polygons with a class field) or a flood depth raster into a clean hazard layer: one polygon per class (low, medium, high), valid, without overlaps (where zones overlap, the highest class wins), optionally clipped to an extent or to area polygons.
-
-&lt;b&gt;Hazard zones&lt;/b&gt;: polygons; use either zones or a depth raster.
-&lt;b&gt;Class field&lt;/b&gt;: the field of the zones holding their class.
-&lt;b&gt;Value map&lt;/b&gt;: which field value is which class, e.g. &lt;i&gt;YES=high; NO=dry&lt;/i&gt;; values are matched ignoring case and spaces; classes are low, medium, high or dry.
-&lt;b&gt;Flood depth raster&lt;/b&gt;: depths in metres.
-&lt;b&gt;Band&lt;/b&gt;: the raster band holding depths.
-&lt;b&gt;Upper bound of low depths (m)&lt;/b&gt; and &lt;b&gt;Upper bound of medium depths (m)&lt;/b&gt;: low below the first, medium up to the second, high from the second (0.5 m and 1.5 m by default).
-&lt;b&gt;Minimum flood depth (m)&lt;/b&gt;: depths at or below it are dry.
-&lt;b&gt;Extent&lt;/b&gt; (optional): clip the hazard to this extent.
-&lt;b&gt;Area polygons&lt;/b&gt; (optional): clip the hazard to these polygons (a commune, a neighbourhood), any CRS; with an extent too, to both.
-&lt;b&gt;Hazard classes&lt;/b&gt;: the output, with hazard_class (1 low, 2 medium, 3 high), labels in English and French and the area in m² (on the WGS 84 ellipsoid).
-&lt;b&gt;Rejected zones&lt;/b&gt;: zones whose value is not in the value map or whose geometry is empty or beyond repair, with the reason.</source>
-        <translation>Transforme des zones inondables (polygones avec un champ de classe) ou un raster de hauteur d’eau en une couche d’aléa propre : un polygone par classe (faible, moyen, fort), valide, sans recouvrement (là où des zones se recouvrent, la classe la plus forte l’emporte), éventuellement découpé à une emprise ou à des polygones de zone.
-
-&lt;b&gt;Zones d’aléa&lt;/b&gt; : polygones ; utilisez soit des zones, soit un raster de hauteur d’eau.
-&lt;b&gt;Champ de classe&lt;/b&gt; : le champ des zones qui porte leur classe.
-&lt;b&gt;Table de correspondance&lt;/b&gt; : quelle valeur du champ correspond à quelle classe, par exemple &lt;i&gt;YES=high; NO=dry&lt;/i&gt; ; la casse et les espaces sont ignorés ; les classes sont low, medium, high ou dry (faible, moyen, fort, sec).
-&lt;b&gt;Raster de hauteur d’eau&lt;/b&gt; : hauteurs en mètres.
-&lt;b&gt;Bande&lt;/b&gt; : la bande du raster qui porte les hauteurs.
-&lt;b&gt;Borne supérieure des hauteurs faibles (m)&lt;/b&gt; et &lt;b&gt;Borne supérieure des hauteurs moyennes (m)&lt;/b&gt; : faible sous la première, moyen jusqu’à la seconde, fort à partir de la seconde (0,5 m et 1,5 m par défaut).
-&lt;b&gt;Hauteur d’eau minimale (m)&lt;/b&gt; : les hauteurs inférieures ou égales sont sèches.
-&lt;b&gt;Emprise&lt;/b&gt; (facultatif) : découpe l’aléa à cette emprise.
-&lt;b&gt;Polygones de zone&lt;/b&gt; (facultatif) : découpe l’aléa à ces polygones (une commune, un quartier), dans tout SCR ; avec une emprise aussi, aux deux.
-&lt;b&gt;Classes d’aléa&lt;/b&gt; : la sortie, avec hazard_class (1 faible, 2 moyen, 3 fort), les libellés en anglais et en français et la surface en m² (sur l’ellipsoïde WGS 84).
-&lt;b&gt;Zones rejetées&lt;/b&gt; : zones dont la valeur ne figure pas dans la table de correspondance ou dont la géométrie est vide ou irréparable, avec la raison.</translation>
-    </message>
-    <message>
-        <location filename="../processing/prepare_hazard.py" line="102"/>
+        <location filename="../processing/prepare_hazard.py" line="78"/>
         <source>Area polygons</source>
         <translation>Polygones de zone</translation>
     </message>
     <message>
-        <location filename="../processing/prepare_hazard.py" line="174"/>
+        <location filename="../processing/prepare_hazard.py" line="150"/>
         <source>The area layer holds no polygon: choose a layer of polygons, or leave the area empty to keep the whole hazard.</source>
         <translation>La couche de zone ne contient aucun polygone : choisissez une couche de polygones, ou laissez la zone vide pour garder tout l’aléa.</translation>
     </message>
     <message>
-        <location filename="../processing/prepare_hazard.py" line="183"/>
+        <location filename="../processing/prepare_hazard.py" line="159"/>
         <source>The hazard zones have no field {field}: choose their class field.</source>
         <translation>Les zones d’aléa n’ont pas de champ {field} : choisissez leur champ de classe.</translation>
     </message>
     <message>
-        <location filename="../processing/prepare_hazard.py" line="189"/>
+        <location filename="../processing/prepare_hazard.py" line="165"/>
         <source>No hazard zone has a usable polygon ({count} zones without one): check the layer, or choose a layer of polygons.</source>
         <translation>Aucune zone d’aléa n’a de polygone utilisable ({count} zones sans polygone) : vérifiez la couche, ou choisissez une couche de polygones.</translation>
     </message>
@@ -1570,12 +1391,12 @@ Chaque couche a les colonnes osm_id, osm_type, name, category (un code stable), 
 <context>
     <name>RefugePlugin</name>
     <message>
-        <location filename="../plugin/plugin.py" line="51"/>
+        <location filename="../plugin/plugin.py" line="48"/>
         <source>&amp;Refuge</source>
         <translation>&amp;Refuge</translation>
     </message>
     <message>
-        <location filename="../plugin/plugin.py" line="61"/>
+        <location filename="../plugin/plugin.py" line="58"/>
         <source>Help</source>
         <translation>Aide</translation>
     </message>
@@ -1591,47 +1412,47 @@ Chaque couche a les colonnes osm_id, osm_type, name, category (un code stable), 
 <context>
     <name>messages</name>
     <message>
-        <location filename="../processing/layers.py" line="220"/>
+        <location filename="../processing/sources.py" line="191"/>
         <source>The field {field} does not exist in the layer.</source>
         <translation>Le champ {field} n’existe pas dans la couche.</translation>
     </message>
     <message>
-        <location filename="../processing/fastio.py" line="226"/>
+        <location filename="../processing/sources.py" line="103"/>
         <source>The layer {layer} has no coordinate reference system. Set its CRS in the layer properties, then run again.</source>
         <translation>La couche {layer} n’a pas de système de coordonnées de référence. Définissez son SCR dans les propriétés de la couche, puis relancez.</translation>
     </message>
     <message>
-        <location filename="../processing/base.py" line="76"/>
+        <location filename="../processing/base.py" line="74"/>
         <source>between {low} and {high}</source>
         <translation>entre {low} et {high}</translation>
     </message>
     <message>
-        <location filename="../processing/base.py" line="78"/>
+        <location filename="../processing/base.py" line="76"/>
         <source>at least {low}</source>
         <translation>au moins {low}</translation>
     </message>
     <message>
-        <location filename="../processing/base.py" line="80"/>
+        <location filename="../processing/base.py" line="78"/>
         <source>at most {high}</source>
         <translation>au plus {high}</translation>
     </message>
     <message>
-        <location filename="../processing/base.py" line="81"/>
+        <location filename="../processing/base.py" line="79"/>
         <source>{parameter} must be a number {rule} (the value given is {value}).</source>
         <translation>{parameter} doit être un nombre {rule} (la valeur donnée est {value}).</translation>
     </message>
     <message>
-        <location filename="../processing/base.py" line="236"/>
+        <location filename="../processing/base.py" line="245"/>
         <source>{layer} and {other} do not overlap: about {km} km separate them, so nothing of one can meet the other. Check that they cover the same area, and their coordinate reference systems.</source>
         <translation>{layer} et {other} ne se recouvrent pas : environ {km} km les séparent, donc rien de l’un ne peut rencontrer l’autre. Vérifiez qu’ils couvrent la même zone, et leurs systèmes de coordonnées.</translation>
     </message>
     <message>
-        <location filename="../processing/fastio.py" line="277"/>
+        <location filename="../processing/sources.py" line="124"/>
         <source>The layer {layer} holds {found}, but it must hold {expected}. Choose a layer of {expected}.</source>
         <translation>La couche {layer} contient des {found}, mais elle doit contenir des {expected}. Choisissez une couche de {expected}.</translation>
     </message>
     <message>
-        <location filename="../processing/fastio.py" line="277"/>
+        <location filename="../processing/sources.py" line="124"/>
         <source> or </source>
         <translation> ou </translation>
     </message>
@@ -1666,44 +1487,49 @@ Chaque couche a les colonnes osm_id, osm_type, name, category (un code stable), 
         <translation>{layer} : {count} géométries invalides ont été réparées.</translation>
     </message>
     <message>
-        <location filename="../processing/layers.py" line="52"/>
+        <location filename="../processing/sources.py" line="87"/>
         <source>points</source>
         <translation>points</translation>
     </message>
     <message>
-        <location filename="../processing/layers.py" line="52"/>
+        <location filename="../processing/sources.py" line="87"/>
         <source>lines</source>
         <translation>lignes</translation>
     </message>
     <message>
-        <location filename="../processing/layers.py" line="53"/>
+        <location filename="../processing/sources.py" line="88"/>
         <source>polygons</source>
         <translation>polygones</translation>
     </message>
     <message>
-        <location filename="../processing/layers.py" line="53"/>
+        <location filename="../processing/sources.py" line="88"/>
         <source>no geometry</source>
         <translation>entités sans géométrie</translation>
     </message>
     <message>
-        <location filename="../processing/layers.py" line="131"/>
+        <location filename="../processing/sources.py" line="318"/>
         <source>The field {field} ({parameter}) holds values that are not numbers: {examples}. Correct them (or empty them), then run again.</source>
         <translation>Le champ {field} ({parameter}) contient des valeurs qui ne sont pas des nombres : {examples}. Corrigez-les (ou videz-les), puis relancez.</translation>
     </message>
     <message>
-        <location filename="../processing/layers.py" line="137"/>
+        <location filename="../processing/sources.py" line="324"/>
         <source>The field {field} ({parameter}) holds negative values: {examples}. People and capacities cannot be negative: correct them, then run again.</source>
         <translation>Le champ {field} ({parameter}) contient des valeurs négatives : {examples}. Populations et capacités ne peuvent pas être négatives : corrigez-les, puis relancez.</translation>
     </message>
     <message>
-        <location filename="../processing/layers.py" line="148"/>
+        <location filename="../processing/sources.py" line="335"/>
         <source> and {count} more</source>
         <translation> et {count} autres</translation>
     </message>
     <message>
-        <location filename="../processing/base.py" line="220"/>
+        <location filename="../processing/base.py" line="229"/>
         <source>QGIS cannot read the layer given as {name}: it stopped while opening it. Check that the file is complete (open it in QGIS), or save the layer again as a GeoPackage.</source>
         <translation>QGIS ne peut pas lire la couche donnée pour {name} : il s’est arrêté en l’ouvrant. Vérifiez que le fichier est complet (ouvrez-le dans QGIS), ou enregistrez de nouveau la couche en GeoPackage.</translation>
+    </message>
+    <message>
+        <location filename="../processing/sources.py" line="223"/>
+        <source>Canceled: nothing was written.</source>
+        <translation>Annulé : rien n’a été écrit.</translation>
     </message>
 </context>
 </TS>

@@ -34,7 +34,7 @@ from ..core.network.summary import EvacuationResult
 from . import compat, messages
 from .base import RefugeAlgorithm, guarded_run
 from .fastio import read_arrays
-from .labels import reject_rows
+from .labels import evacuation_status_labels, reject_rows
 from .layers import count_values
 from .network import NetworkParameters, publish
 from .writer import write_table, write_with_columns
@@ -97,38 +97,6 @@ class EvacuationAccess(NetworkParameters, RefugeAlgorithm):
     def displayName(self):  # noqa: N802
         return self.tr("Evacuation access to shelters")
 
-    def shortHelpString(self):  # noqa: N802
-        return self.tr(
-            "Finds, for every household, the nearest safe shelter it can still reach on the road "
-            "network once the flood has cut it, with the network distance and the travel time; "
-            "flags households cut off by the flood, and counts the load of every shelter. One "
-            "shortest-path search from all shelters at once answers for every household.\n\n") + \
-            self.network_help() + self.tr(
-            "<b>Households</b>: points or building polygons (a point inside the polygon is used); "
-            "<b>Population field</b>: people per household (1 when not given).\n"
-            "<b>Shelters</b>: points or polygons; <b>Shelter name field</b>; <b>Capacity field</b> "
-            "(people). Shelters inside the hazard are flooded and are not destinations.\n"
-            "<b>At-shelter distance (m)</b>: a household this close to a safe shelter is at it.\n"
-            "<b>Capacity-constrained assignment</b>: sends the people a full shelter cannot take "
-            "to the next shelters, minimising the total travel time (an exact minimum-cost flow), "
-            "and reports the people left without a place. Its cost grows with the number of "
-            "households: seconds for a few thousand.\n"
-            "<b>Routes for (expression on households)</b>: chooses the households whose route lines "
-            "are written (all when empty).\n"
-            "<b>Aggregation units</b> and <b>Unit name field</b>: a summary per unit; <b>Time "
-            "threshold (min)</b>: households and people farther than this from a shelter.\n"
-            "<b>Isochrone bands (min)</b> and <b>Isochrone buffer (m)</b>: the areas within each "
-            "time of a safe shelter, along the roads and this far from them.\n"
-            "Outputs: <b>Households with access</b> (status: reachable, at_shelter, "
-            "isolated_by_flood, no_shelter_reachable or no_road; shelter_fid, distance_m along the "
-            "fastest route, travel_time_s, snap_distance_m, dry_time_s without the flood), "
-            "<b>Shelters with load</b>, <b>Routes</b>, <b>Road sections with flood status</b>, "
-            "<b>Access per unit</b>, <b>Isochrones</b>, <b>Rejected features</b> and <b>Summary "
-            "(JSON)</b>. Distances are geodesic metres (WGS 84); network costs exclude the "
-            "snapping distance; stored numbers are not rounded. A temporary <b>Households with "
-            "access</b> output is a GeoPackage in QGIS's temporary folder, written at file speed: save "
-            "it elsewhere to keep it.")
-
     def initAlgorithm(self, config=None):  # noqa: N802
         any_geometry = [compat.SOURCE_POINT, compat.SOURCE_POLYGON]
         self.add_network_parameters(default_profile=0)
@@ -186,17 +154,6 @@ class EvacuationAccess(NetworkParameters, RefugeAlgorithm):
             createByDefault=True))
 
     # -- helpers ------------------------------------------------------------------------------
-
-    def status_labels(self):
-        return {
-            "reachable": self.tr("a safe shelter is reachable"),
-            "at_shelter": self.tr("at a safe shelter"),
-            "isolated_by_flood": self.tr("cut off by the flood"),
-            "no_shelter_reachable": self.tr("no shelter reachable, even without the flood"),
-            "no_road": self.tr("no road within the snapping distance"),
-            "safe": self.tr("safe"),
-            "flooded": self.tr("in the hazard zone: not a destination"),
-        }
 
     def check_parameters(self, parameters, context):
         """Every parameter checked before any work (called by guarded_run)."""
@@ -326,7 +283,7 @@ class EvacuationAccess(NetworkParameters, RefugeAlgorithm):
     def _write_households(self, parameters, context, feedback, points, result, assigned, outputs):
         keep = np.flatnonzero(~np.isnan(points.h_lonlat).any(axis=1))
         columns = tables.household_columns(result, keep, self._shelter_fids(points), points.shelter_names,
-                                           self.status_labels(), assigned)
+                                           evacuation_status_labels(), assigned)
         publish(outputs, self.HOUSEHOLDS_OUTPUT,
                 write_with_columns(self, parameters, self.HOUSEHOLDS_OUTPUT, context, feedback,
                                    points.h_source, points.households, keep, columns))
@@ -337,7 +294,7 @@ class EvacuationAccess(NetworkParameters, RefugeAlgorithm):
     def _write_shelters(self, parameters, context, feedback, points, result, assigned, outputs):
         keep = np.flatnonzero(~np.isnan(points.s_lonlat).any(axis=1))
         columns = tables.shelter_columns(result, access.shelter_load(result, points.capacity), keep,
-                                         points.s_class, points.s_depth, self.status_labels(), assigned)
+                                         points.s_class, points.s_depth, evacuation_status_labels(), assigned)
         publish(outputs, self.SHELTERS_OUTPUT,
                 write_with_columns(self, parameters, self.SHELTERS_OUTPUT, context, feedback,
                                    points.s_source, points.shelters, keep, columns))

@@ -17,7 +17,7 @@ from ..core.network.access import facility_access
 from ..core.network.summary import FacilityResult
 from . import compat, messages
 from .base import RefugeAlgorithm, guarded_run
-from .labels import reject_rows
+from .labels import access_status_labels, reject_rows
 from .network import NetworkParameters, publish
 from .writer import write_table, write_with_columns
 
@@ -38,26 +38,6 @@ class FacilityAccess(NetworkParameters, RefugeAlgorithm):
 
     def displayName(self):  # noqa: N802
         return self.tr("Emergency access from facilities")
-
-    def shortHelpString(self):  # noqa: N802
-        return self.tr(
-            "Travel time from the nearest emergency facility (fire station, hospital, rescue base) "
-            "to every household, on the dry road network and on the network cut by the flood, and "
-            "the difference: which households lose access, and which are reached much later. "
-            "Times run from the facility to the household (oneway streets count that way).\n\n") + \
-            self.network_help() + self.tr(
-            "<b>Households</b>: points or polygons. <b>Facilities</b>: points or polygons; "
-            "<b>Facility name field</b>.\n"
-            "<b>Delay threshold (min)</b>: a household reached more than this later once flooded is "
-            "delayed.\n"
-            "Output: <b>Households with emergency access</b>: facility_fid_dry, facility_name_dry, "
-            "time_dry_s, distance_dry_m, facility_fid_flood, facility_name_flood, time_flood_s, "
-            "distance_flood_m, delay_s, access_status (unchanged, delayed, loses_access, "
-            "no_access_dry, no_road or no_geometry) and access_label; <b>Rejected features</b>: the "
-            "roads, hazard zones, facilities and households set aside, with the reason; and a "
-            "<b>Summary (JSON)</b>. "
-            "A temporary output is a GeoPackage in QGIS's temporary folder, written at file speed: "
-            "save it elsewhere to keep it.")
 
     def initAlgorithm(self, config=None):  # noqa: N802
         any_geometry = [compat.SOURCE_POINT, compat.SOURCE_POLYGON]
@@ -84,16 +64,6 @@ class FacilityAccess(NetworkParameters, RefugeAlgorithm):
         self.addParameter(QgsProcessingParameterFileDestination(
             self.SUMMARY_JSON, self.tr("Summary (JSON)"), self.tr("JSON (*.json)"), optional=True,
             createByDefault=True))
-
-    def status_labels(self):
-        return {
-            "unchanged": self.tr("reached as without the flood"),
-            "delayed": self.tr("reached later than the delay threshold"),
-            "loses_access": self.tr("no longer reached once flooded"),
-            "no_access_dry": self.tr("not reached even without the flood"),
-            "no_road": self.tr("no road within the snapping distance"),
-            "no_geometry": self.tr("the feature has no geometry"),
-        }
 
     def check_parameters(self, parameters, context):
         """Every parameter checked before any work (called by guarded_run)."""
@@ -161,7 +131,7 @@ class FacilityAccess(NetworkParameters, RefugeAlgorithm):
             else [None] * len(facilities)
         # Every household is written; those without a geometry say so in their status.
         keep = np.arange(len(households))
-        columns = tables.facility_columns(access, keep, f_fids, names, self.status_labels())
+        columns = tables.facility_columns(access, keep, f_fids, names, access_status_labels())
         publish(outputs, self.HOUSEHOLDS_OUTPUT,
                 write_with_columns(self, parameters, self.HOUSEHOLDS_OUTPUT, context, feedback, h_source,
                                    households, keep, columns))

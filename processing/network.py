@@ -75,31 +75,6 @@ class NetworkParameters(DepthRasterParameters):
     def flags(self):
         return super().flags() | compat.FLAG_CAN_CANCEL
 
-    def network_help(self):
-        return tr(
-            "<b>Roads</b>: lines, for example the roads layer of Extract OSM layers from a .pbf file. "
-            "<b>Road class field</b> (OSM highway values), <b>Speed field (km/h)</b> (replaces the "
-            "class speed where set), <b>Oneway field</b> (1, -1, 0 or yes/no; driving only), "
-            "<b>Access field</b> (no and private close a road), <b>Maximum speed field (km/h)</b> "
-            "(driving only), <b>Bridge field</b> and <b>Tunnel field</b>.\n"
-            "<b>Node ids field</b>: OSM node ids of every vertex; roads meet where they share a node. "
-            "Without it, roads meet at shared vertices, at line ends within the <b>Topology "
-            "tolerance (m)</b> and where they cross; bridges and tunnels meet other roads only at "
-            "their ends.\n"
-            "<b>Travel profile</b>: walking (4.5 km/h, 3 km/h on steps; no motorways or trunk roads) "
-            "or driving (speed per road class or maxspeed; oneway respected).\n"
-            "<b>Hazard classes</b> with their <b>Hazard class field</b> (1 low, 2 medium, 3 high), "
-            "or a <b>Flood depth raster</b> (m) with its <b>Band</b>: the flood cut. With classes, "
-            "<b>Speed factor per class (0 = impassable)</b> applies to roads touching each class "
-            "(default: walking low=0.5; medium=0; high=0, driving every class impassable). With "
-            "depths, driving follows Pregnolato et al. (2017): speed limited by the "
-            "depth-disruption function, no traffic from 0.3 m; walking is impossible above the "
-            "<b>Maximum walking depth (m)</b>, 0.5 m by default. <b>Minimum flood depth (m)</b>: "
-            "shallower water is dry; <b>Upper bound of low depths (m)</b> and <b>Upper bound of "
-            "medium depths (m)</b> give the hazard class of shelters. Bridges are never cut.\n"
-            "<b>Maximum snapping distance (m)</b>: points join the nearest point of the nearest "
-            "usable road within this distance.\n")
-
     def add_network_parameters(self, default_profile=0):
         self.addParameter(QgsProcessingParameterFeatureSource(
             self.ROADS, tr("Roads"), [compat.SOURCE_LINE]))

@@ -325,7 +325,7 @@ def start_qgis_process(algorithm, parameters, config=None, preexec=None, log=Non
 
 # -- fault injection in a real qgis_process run ---------------------------------------------------
 
-_SITECUSTOMIZE = '''"""Written by tests/helpers/edges_helper.py: a fault injected in Refuge inside qgis_process.
+_SITECUSTOMIZE = '''"""Written by tests/helpers/edges_helper.py: a fault injected in Refuge (qgis_process).
 
 REFUGE_EDGES_FAIL="module:Attribute.path" wraps that function, once its module
 is imported, so that it does its work and then raises LookupError (an error
