@@ -31,7 +31,7 @@ class ExposureResult:
     - ``hazard``: "zones" (hazard class polygons) or "raster" (a depth raster).
     - ``thresholds_m``: [upper bound of low depths, upper bound of medium depths]
       in metres for a raster, null for zones.
-    - ``classes``: {code: {"key": "dry"|"low"|"medium"|"high", "en": label, "fr": label}}.
+    - ``classes``: {code: {"key": "not_exposed"|"low"|"medium"|"high", "en": label, "fr": label}}.
     - ``units``: unit names in unit order (null for a NULL name), or null without units.
     - ``population_unplaced`` (census population only): people of the units'
       census placed in no building, their unit having no residential building.

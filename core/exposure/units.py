@@ -28,7 +28,7 @@ class UnitTables:
         return [(table, prefix) for table, prefix in UNIT_COLUMNS if table in self.tables]
 
     def column_names(self):
-        """Names of the units output's numeric columns: ``bldg_low``, ``pop_high``, ..., ``road_m_dry``."""
+        """Names of the numeric columns of the units output: ``bldg_not_exposed``, ..., ``road_m_high``."""
         return [f"{prefix}_{c.key}" for _, prefix in self.present() for c in CLASSES]
 
     def values(self, position):
