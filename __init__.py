@@ -5,8 +5,19 @@ The repository root is this package. ``core`` is the engine (no QGIS import),
 (version, icon, algorithms, dependencies) is in :mod:`.__about__`.
 """
 
-# Re-exported for the modules that still import them from here; new code imports __about__.
-from .__about__ import PLUGIN_DIR, plugin_version  # noqa: F401
+
+def __getattr__(name):
+    """``refuge.plugin_version`` and ``refuge.PLUGIN_DIR``, read from :mod:`.__about__` when asked for.
+
+    Nothing is imported at the top of this file: pytest imports the repository
+    root's ``__init__.py`` on its own (outside any package) when the checkout's
+    folder name is not a Python name, and a relative import there fails.
+    """
+    if name in ("PLUGIN_DIR", "plugin_version"):
+        from . import __about__
+
+        return getattr(__about__, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def classFactory(iface):  # noqa: N802 - name required by QGIS

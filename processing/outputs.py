@@ -10,7 +10,7 @@ import os
 from qgis.core import QgsCoordinateReferenceSystem, QgsLayerMetadata, QgsVectorLayer
 from qgis.PyQt.QtXml import QDomDocument
 
-from .. import PLUGIN_DIR
+from ..__about__ import PLUGIN_DIR
 
 STYLES = os.path.join(PLUGIN_DIR, "resources", "styles")
 
