@@ -645,167 +645,167 @@
 <context>
     <name>EvacuationAccess</name>
     <message>
-        <location filename="../processing/evacuation_access.py" line="98"/>
+        <location filename="../processing/evacuation_access.py" line="96"/>
         <source>Evacuation access to shelters</source>
         <translation>Accès aux abris d’évacuation</translation>
     </message>
     <message>
-        <location filename="../processing/evacuation_access.py" line="103"/>
+        <location filename="../processing/evacuation_access.py" line="101"/>
         <source>Households</source>
         <translation>Ménages</translation>
     </message>
     <message>
-        <location filename="../processing/evacuation_access.py" line="105"/>
+        <location filename="../processing/evacuation_access.py" line="103"/>
         <source>Population field</source>
         <translation>Champ de population</translation>
     </message>
     <message>
-        <location filename="../processing/evacuation_access.py" line="108"/>
+        <location filename="../processing/evacuation_access.py" line="106"/>
         <source>Shelters</source>
         <translation>Abris</translation>
     </message>
     <message>
-        <location filename="../processing/evacuation_access.py" line="110"/>
+        <location filename="../processing/evacuation_access.py" line="108"/>
         <source>Shelter name field</source>
         <translation>Champ du nom de l’abri</translation>
     </message>
     <message>
-        <location filename="../processing/evacuation_access.py" line="113"/>
+        <location filename="../processing/evacuation_access.py" line="111"/>
         <source>Capacity field</source>
         <translation>Champ de capacité</translation>
     </message>
     <message>
-        <location filename="../processing/evacuation_access.py" line="116"/>
+        <location filename="../processing/evacuation_access.py" line="114"/>
         <source>At-shelter distance (m)</source>
         <translation>Distance « déjà à l’abri » (m)</translation>
     </message>
     <message>
-        <location filename="../processing/evacuation_access.py" line="119"/>
+        <location filename="../processing/evacuation_access.py" line="117"/>
         <source>Capacity-constrained assignment</source>
         <translation>Affectation sous contrainte de capacité</translation>
     </message>
     <message>
-        <location filename="../processing/evacuation_access.py" line="121"/>
+        <location filename="../processing/evacuation_access.py" line="119"/>
         <source>Routes for (expression on households)</source>
         <translation>Itinéraires pour (expression sur les ménages)</translation>
     </message>
     <message>
-        <location filename="../processing/evacuation_access.py" line="124"/>
+        <location filename="../processing/evacuation_access.py" line="122"/>
         <source>Aggregation units</source>
         <translation>Unités d’agrégation</translation>
     </message>
     <message>
-        <location filename="../processing/evacuation_access.py" line="126"/>
+        <location filename="../processing/evacuation_access.py" line="124"/>
         <source>Unit name field</source>
         <translation>Champ du nom de l’unité</translation>
     </message>
     <message>
-        <location filename="../processing/evacuation_access.py" line="129"/>
+        <location filename="../processing/evacuation_access.py" line="127"/>
         <source>Time threshold (min)</source>
         <translation>Seuil de temps (min)</translation>
     </message>
     <message>
-        <location filename="../processing/evacuation_access.py" line="132"/>
+        <location filename="../processing/evacuation_access.py" line="130"/>
         <source>Isochrone bands (min)</source>
         <translation>Tranches d’isochrones (min)</translation>
     </message>
     <message>
-        <location filename="../processing/evacuation_access.py" line="135"/>
+        <location filename="../processing/evacuation_access.py" line="133"/>
         <source>Isochrone buffer (m)</source>
         <translation>Zone tampon des isochrones (m)</translation>
     </message>
     <message>
-        <location filename="../processing/evacuation_access.py" line="138"/>
+        <location filename="../processing/evacuation_access.py" line="136"/>
         <source>Households with access</source>
         <translation>Accès des ménages</translation>
     </message>
     <message>
-        <location filename="../processing/evacuation_access.py" line="138"/>
+        <location filename="../processing/evacuation_access.py" line="136"/>
         <source>Shelters with load</source>
         <translation>Charge des abris</translation>
     </message>
     <message>
-        <location filename="../processing/evacuation_access.py" line="138"/>
+        <location filename="../processing/evacuation_access.py" line="136"/>
         <source>Routes</source>
         <translation>Itinéraires</translation>
     </message>
     <message>
-        <location filename="../processing/evacuation_access.py" line="138"/>
+        <location filename="../processing/evacuation_access.py" line="136"/>
         <source>Road sections with flood status</source>
         <translation>Tronçons de routes avec état d’inondation</translation>
     </message>
     <message>
-        <location filename="../processing/evacuation_access.py" line="138"/>
+        <location filename="../processing/evacuation_access.py" line="136"/>
         <source>Access per unit</source>
         <translation>Accès par unité</translation>
     </message>
     <message>
-        <location filename="../processing/evacuation_access.py" line="138"/>
+        <location filename="../processing/evacuation_access.py" line="136"/>
         <source>Isochrones</source>
         <translation>Isochrones</translation>
     </message>
     <message>
-        <location filename="../processing/evacuation_access.py" line="138"/>
+        <location filename="../processing/evacuation_access.py" line="136"/>
         <source>Rejected features</source>
         <translation>Entités rejetées</translation>
     </message>
     <message>
-        <location filename="../processing/evacuation_access.py" line="152"/>
+        <location filename="../processing/evacuation_access.py" line="150"/>
         <source>Summary (JSON)</source>
         <translation>Résumé (JSON)</translation>
     </message>
     <message>
-        <location filename="../processing/evacuation_access.py" line="152"/>
+        <location filename="../processing/evacuation_access.py" line="150"/>
         <source>JSON (*.json)</source>
         <translation>JSON (*.json)</translation>
     </message>
     <message>
-        <location filename="../processing/evacuation_access.py" line="223"/>
+        <location filename="../processing/evacuation_access.py" line="221"/>
         <source>The households layer is empty.</source>
         <translation>La couche des ménages est vide.</translation>
     </message>
     <message>
-        <location filename="../processing/evacuation_access.py" line="223"/>
+        <location filename="../processing/evacuation_access.py" line="221"/>
         <source>The shelters layer is empty: give at least one shelter.</source>
         <translation>La couche des abris est vide : indiquez au moins un abri.</translation>
     </message>
     <message>
-        <location filename="../processing/evacuation_access.py" line="229"/>
+        <location filename="../processing/evacuation_access.py" line="227"/>
         <source>{count} households have no population value: counted as 0 people.</source>
         <translation>{count} ménages n’ont pas de valeur de population : comptés pour 0 personne.</translation>
     </message>
     <message>
-        <location filename="../processing/evacuation_access.py" line="237"/>
+        <location filename="../processing/evacuation_access.py" line="235"/>
         <source>All {count} shelters are inside the hazard zone (or have no geometry): no safe shelter remains. Add shelters outside the hazard, or check the hazard layer.</source>
         <translation>Les {count} abris sont tous dans la zone d’aléa (ou sans géométrie) : il ne reste aucun abri sûr. Ajoutez des abris hors de l’aléa, ou vérifiez la couche d’aléa.</translation>
     </message>
     <message>
-        <location filename="../processing/evacuation_access.py" line="166"/>
+        <location filename="../processing/evacuation_access.py" line="164"/>
         <source>The capacity-constrained assignment needs the shelters&apos; capacity field.</source>
         <translation>L’affectation sous contrainte de capacité nécessite le champ de capacité des abris.</translation>
     </message>
     <message>
-        <location filename="../processing/evacuation_access.py" line="267"/>
+        <location filename="../processing/evacuation_access.py" line="265"/>
         <source>Assigning households to shelters within their capacity.</source>
         <translation>Affectation des ménages aux abris dans la limite de leur capacité.</translation>
     </message>
     <message>
-        <location filename="../processing/evacuation_access.py" line="211"/>
+        <location filename="../processing/evacuation_access.py" line="209"/>
         <source>{reachable} households reach a safe shelter, {at} are at one, {isolated} are cut off by the flood, {none} have no shelter reachable even without the flood, {no_road} have no road nearby.</source>
         <translation>{reachable} ménages atteignent un abri sûr, {at} y sont déjà, {isolated} sont isolés par l’inondation, {none} n’ont aucun abri accessible même sans inondation, {no_road} n’ont pas de route à proximité.</translation>
     </message>
     <message>
-        <location filename="../processing/evacuation_access.py" line="170"/>
+        <location filename="../processing/evacuation_access.py" line="168"/>
         <source>The route expression is not valid: {error}</source>
         <translation>L’expression des itinéraires n’est pas valide : {error}</translation>
     </message>
     <message>
-        <location filename="../processing/evacuation_access.py" line="255"/>
+        <location filename="../processing/evacuation_access.py" line="253"/>
         <source>No safe shelter is within {distance} m of a usable road: no household can reach one. Check that the shelters and the roads cover the same area (and their CRS), or raise the maximum snapping distance.</source>
         <translation>Aucun abri sûr n’est à moins de {distance} m d’une route utilisable : aucun ménage ne peut en atteindre un. Vérifiez que les abris et les routes couvrent la même zone (et leur SCR), ou augmentez la distance d’accrochage maximale.</translation>
     </message>
     <message>
-        <location filename="../processing/evacuation_access.py" line="260"/>
+        <location filename="../processing/evacuation_access.py" line="258"/>
         <source>No household can reach a shelter, even without the flood: the households and the shelters are on road networks that do not connect.</source>
         <translation>Aucun ménage ne peut atteindre un abri, même sans inondation : les ménages et les abris sont sur des réseaux routiers qui ne se rejoignent pas.</translation>
     </message>
@@ -813,192 +813,207 @@
 <context>
     <name>Exposure</name>
     <message>
-        <location filename="../processing/exposure.py" line="160"/>
+        <location filename="../processing/exposure.py" line="159"/>
         <source>Exposure to a hazard</source>
         <translation>Exposition à un aléa</translation>
     </message>
     <message>
-        <location filename="../processing/exposure.py" line="163"/>
+        <location filename="../processing/exposure.py" line="162"/>
         <source>Hazard and exposure</source>
         <translation>Aléa et exposition</translation>
     </message>
     <message>
-        <location filename="../processing/exposure.py" line="218"/>
+        <location filename="../processing/exposure.py" line="217"/>
         <source>Hazard classes</source>
         <translation>Classes d’aléa</translation>
     </message>
     <message>
-        <location filename="../processing/exposure.py" line="220"/>
+        <location filename="../processing/exposure.py" line="219"/>
         <source>Hazard class field</source>
         <translation>Champ de classe d’aléa</translation>
     </message>
     <message>
-        <location filename="../processing/exposure.py" line="489"/>
+        <location filename="../processing/exposure.py" line="488"/>
         <source>Buildings</source>
         <translation>Bâtiments</translation>
     </message>
     <message>
-        <location filename="../processing/exposure.py" line="226"/>
+        <location filename="../processing/exposure.py" line="225"/>
         <source>Building type field</source>
         <translation>Champ du type de bâtiment</translation>
     </message>
     <message>
-        <location filename="../processing/exposure.py" line="229"/>
+        <location filename="../processing/exposure.py" line="228"/>
         <source>Population field</source>
         <translation>Champ de population</translation>
     </message>
     <message>
-        <location filename="../processing/exposure.py" line="232"/>
+        <location filename="../processing/exposure.py" line="231"/>
         <source>Building levels field</source>
         <translation>Champ du nombre de niveaux</translation>
     </message>
     <message>
-        <location filename="../processing/exposure.py" line="235"/>
+        <location filename="../processing/exposure.py" line="234"/>
         <source>Residential building types</source>
         <translation>Types de bâtiments résidentiels</translation>
     </message>
     <message>
-        <location filename="../processing/exposure.py" line="238"/>
+        <location filename="../processing/exposure.py" line="237"/>
         <source>Population raster</source>
         <translation>Raster de population</translation>
     </message>
     <message>
-        <location filename="../processing/exposure.py" line="510"/>
+        <location filename="../processing/exposure.py" line="509"/>
         <source>Facilities</source>
         <translation>Équipements</translation>
     </message>
     <message>
-        <location filename="../processing/exposure.py" line="242"/>
+        <location filename="../processing/exposure.py" line="241"/>
         <source>Facility category field</source>
         <translation>Champ de catégorie d’équipement</translation>
     </message>
     <message>
-        <location filename="../processing/exposure.py" line="245"/>
+        <location filename="../processing/exposure.py" line="244"/>
         <source>Roads</source>
         <translation>Routes</translation>
     </message>
     <message>
-        <location filename="../processing/exposure.py" line="343"/>
+        <location filename="../processing/exposure.py" line="342"/>
         <source>Aggregation units</source>
         <translation>Unités d’agrégation</translation>
     </message>
     <message>
-        <location filename="../processing/exposure.py" line="251"/>
+        <location filename="../processing/exposure.py" line="250"/>
         <source>Unit name field</source>
         <translation>Champ du nom de l’unité</translation>
     </message>
     <message>
-        <location filename="../processing/exposure.py" line="254"/>
+        <location filename="../processing/exposure.py" line="253"/>
         <source>Unit census population field</source>
         <translation>Champ de population recensée de l’unité</translation>
     </message>
     <message>
-        <location filename="../processing/exposure.py" line="257"/>
+        <location filename="../processing/exposure.py" line="256"/>
         <source>Displacement rate per class</source>
         <translation>Taux de déplacement par classe</translation>
     </message>
     <message>
-        <location filename="../processing/exposure.py" line="260"/>
+        <location filename="../processing/exposure.py" line="259"/>
         <source>Demographic ratios</source>
         <translation>Ratios démographiques</translation>
     </message>
     <message>
-        <location filename="../processing/exposure.py" line="263"/>
+        <location filename="../processing/exposure.py" line="262"/>
         <source>Minimum needs per displaced person</source>
         <translation>Besoins minimaux par personne déplacée</translation>
     </message>
     <message>
-        <location filename="../processing/exposure.py" line="268"/>
+        <location filename="../processing/exposure.py" line="267"/>
         <source>Exposed buildings</source>
         <translation>Bâtiments exposés</translation>
     </message>
     <message>
-        <location filename="../processing/exposure.py" line="268"/>
+        <location filename="../processing/exposure.py" line="267"/>
         <source>Exposed facilities</source>
         <translation>Équipements exposés</translation>
     </message>
     <message>
-        <location filename="../processing/exposure.py" line="268"/>
+        <location filename="../processing/exposure.py" line="267"/>
         <source>Exposed road sections</source>
         <translation>Tronçons de routes exposés</translation>
     </message>
     <message>
-        <location filename="../processing/exposure.py" line="268"/>
+        <location filename="../processing/exposure.py" line="267"/>
         <source>Exposure per unit</source>
         <translation>Exposition par unité</translation>
     </message>
     <message>
-        <location filename="../processing/exposure.py" line="268"/>
+        <location filename="../processing/exposure.py" line="267"/>
         <source>Exposure summary</source>
         <translation>Synthèse de l’exposition</translation>
     </message>
     <message>
-        <location filename="../processing/exposure.py" line="268"/>
+        <location filename="../processing/exposure.py" line="267"/>
         <source>Rejected features</source>
         <translation>Entités rejetées</translation>
     </message>
     <message>
-        <location filename="../processing/exposure.py" line="281"/>
+        <location filename="../processing/exposure.py" line="280"/>
         <source>Summary (JSON)</source>
         <translation>Résumé (JSON)</translation>
     </message>
     <message>
-        <location filename="../processing/exposure.py" line="281"/>
+        <location filename="../processing/exposure.py" line="280"/>
         <source>JSON (*.json)</source>
         <translation>JSON (*.json)</translation>
     </message>
     <message>
-        <location filename="../processing/exposure.py" line="284"/>
+        <location filename="../processing/exposure.py" line="283"/>
         <source>Hazard source</source>
         <translation>Source de l’aléa</translation>
     </message>
     <message>
-        <location filename="../processing/exposure.py" line="296"/>
+        <location filename="../processing/exposure.py" line="295"/>
         <source>Give either hazard classes or a flood depth raster (exactly one of them).</source>
         <translation>Indiquez soit des classes d’aléa, soit un raster de hauteur d’eau (exactement l’un des deux).</translation>
     </message>
     <message>
-        <location filename="../processing/exposure.py" line="292"/>
+        <location filename="../processing/exposure.py" line="291"/>
         <source>Choose at least one exposure layer: buildings, facilities or roads.</source>
         <translation>Choisissez au moins une couche exposée : bâtiments, équipements ou routes.</translation>
     </message>
     <message>
-        <location filename="../processing/exposure.py" line="308"/>
+        <location filename="../processing/exposure.py" line="307"/>
         <source>Give one source of population only: a population field of the buildings, a census field of the aggregation units, or a population raster.</source>
         <translation>Indiquez une seule source de population : un champ de population des bâtiments, un champ de recensement des unités d’agrégation, ou un raster de population.</translation>
     </message>
     <message>
-        <location filename="../processing/exposure.py" line="312"/>
+        <location filename="../processing/exposure.py" line="311"/>
         <source>Census totals are distributed to buildings: choose a buildings layer as well.</source>
         <translation>Les totaux du recensement sont répartis entre les bâtiments : choisissez aussi une couche de bâtiments.</translation>
     </message>
     <message>
-        <location filename="../processing/exposure.py" line="415"/>
+        <location filename="../processing/exposure.py" line="414"/>
         <source>outside every unit</source>
         <translation>hors de toute unité</translation>
     </message>
     <message>
-        <location filename="../processing/exposure.py" line="503"/>
+        <location filename="../processing/exposure.py" line="502"/>
         <source>{people} people of the census have no residential building in their unit and are not placed; they are reported as unplaced.</source>
         <translation>{people} personnes du recensement n’ont aucun bâtiment résidentiel dans leur unité et ne sont pas placées ; elles sont signalées comme non placées.</translation>
     </message>
     <message>
-        <location filename="../processing/exposure.py" line="357"/>
+        <location filename="../processing/exposure.py" line="356"/>
         <source>{layer}: {count} invalid geometries were repaired.</source>
         <translation>{layer} : {count} géométries invalides ont été réparées.</translation>
     </message>
     <message>
-        <location filename="../processing/exposure.py" line="432"/>
+        <location filename="../processing/exposure.py" line="431"/>
         <source>The population raster has no coordinate reference system. Set its CRS in the layer properties, then run again.</source>
         <translation>Le raster de population n’a pas de système de coordonnées de référence. Définissez son SCR dans les propriétés de la couche, puis relancez.</translation>
     </message>
     <message>
-        <location filename="../processing/exposure.py" line="432"/>
+        <location filename="../processing/exposure.py" line="431"/>
         <source>The population raster declares no nodata value: every pixel is read as a number of people.</source>
         <translation>Le raster de population ne déclare pas de valeur nodata : chaque pixel est lu comme un nombre de personnes.</translation>
     </message>
     <message>
-        <location filename="../processing/exposure.py" line="169"/>
+        <location filename="../processing/exposure.py" line="406"/>
+        <source>the hazard</source>
+        <translation>l’aléa</translation>
+    </message>
+    <message>
+        <location filename="../processing/exposure.py" line="437"/>
+        <source>The population raster holds negative values (down to {minimum:g}): people cannot be negative. If they mark cells without data, set the raster&apos;s nodata value in the layer properties (or fix the raster), then run again.</source>
+        <translation>Le raster de population contient des valeurs négatives (jusqu’à {minimum:g}) : une population ne peut pas être négative. Si elles marquent des cellules sans données, définissez la valeur nodata du raster dans les propriétés de la couche (ou corrigez le raster), puis relancez.</translation>
+    </message>
+    <message>
+        <location filename="../processing/exposure.py" line="368"/>
+        <source>{count} features have no value in {field}: counted as 0 people.</source>
+        <translation>{count} entités n’ont pas de valeur dans {field} : comptées pour 0 personne.</translation>
+    </message>
+    <message>
+        <location filename="../processing/exposure.py" line="168"/>
         <source>Counts what is exposed to a hazard, per hazard class and per aggregation unit: buildings (count, footprint area, population), critical facilities and road length. A feature touching several classes takes the highest.
 
 &lt;b&gt;Hazard classes&lt;/b&gt;: polygons with a class field (for example the output of Prepare a hazard layer); use either this or a depth raster.
@@ -1027,21 +1042,6 @@ Outputs: &lt;b&gt;Exposed buildings&lt;/b&gt;, &lt;b&gt;Exposed facilities&lt;/b
 &lt;b&gt;Routes&lt;/b&gt; : lignes, découpées là où elles franchissent des limites de classes et d’unités (un tronçon qui longe une limite compte une fois, dans la classe la plus forte et la première unité) ; longueurs en mètres sur l’ellipsoïde WGS 84.
 &lt;b&gt;Unités d’agrégation&lt;/b&gt; (polygones, facultatif) et &lt;b&gt;Champ du nom de l’unité&lt;/b&gt; : un bâtiment ou un équipement compte dans l’unité qui contient un point situé à l’intérieur de lui.
 Sorties : &lt;b&gt;Bâtiments exposés&lt;/b&gt;, &lt;b&gt;Équipements exposés&lt;/b&gt;, &lt;b&gt;Tronçons de routes exposés&lt;/b&gt; (entités d’entrée avec hazard_class, hazard_label, max_depth_m et unit), &lt;b&gt;Exposition par unité&lt;/b&gt; (polygones avec une colonne par classe, prêts pour une carte choroplèthe), &lt;b&gt;Synthèse de l’exposition&lt;/b&gt; (une table), &lt;b&gt;Entités rejetées&lt;/b&gt; (entités sans géométrie) et &lt;b&gt;Résumé (JSON)&lt;/b&gt;. Les surfaces sont calculées sur l’ellipsoïde WGS 84 ; les nombres sont enregistrés sans arrondi. Une sortie temporaire &lt;b&gt;Bâtiments exposés&lt;/b&gt; est un GeoPackage dans le dossier temporaire de QGIS, écrit à la vitesse d’un fichier : enregistrez-la ailleurs pour la conserver.</translation>
-    </message>
-    <message>
-        <location filename="../processing/exposure.py" line="407"/>
-        <source>the hazard</source>
-        <translation>l’aléa</translation>
-    </message>
-    <message>
-        <location filename="../processing/exposure.py" line="438"/>
-        <source>The population raster holds negative values (down to {minimum:g}): people cannot be negative. If they mark cells without data, set the raster&apos;s nodata value in the layer properties (or fix the raster), then run again.</source>
-        <translation>Le raster de population contient des valeurs négatives (jusqu’à {minimum:g}) : une population ne peut pas être négative. Si elles marquent des cellules sans données, définissez la valeur nodata du raster dans les propriétés de la couche (ou corrigez le raster), puis relancez.</translation>
-    </message>
-    <message>
-        <location filename="../processing/exposure.py" line="369"/>
-        <source>{count} features have no value in {field}: counted as 0 people.</source>
-        <translation>{count} entités n’ont pas de valeur dans {field} : comptées pour 0 personne.</translation>
     </message>
 </context>
 <context>
@@ -1422,27 +1422,27 @@ Sorties : &lt;b&gt;Bâtiments exposés&lt;/b&gt;, &lt;b&gt;Équipements exposés
         <translation>La couche {layer} n’a pas de système de coordonnées de référence. Définissez son SCR dans les propriétés de la couche, puis relancez.</translation>
     </message>
     <message>
-        <location filename="../processing/base.py" line="74"/>
+        <location filename="../processing/base.py" line="75"/>
         <source>between {low} and {high}</source>
         <translation>entre {low} et {high}</translation>
     </message>
     <message>
-        <location filename="../processing/base.py" line="76"/>
+        <location filename="../processing/base.py" line="77"/>
         <source>at least {low}</source>
         <translation>au moins {low}</translation>
     </message>
     <message>
-        <location filename="../processing/base.py" line="78"/>
+        <location filename="../processing/base.py" line="79"/>
         <source>at most {high}</source>
         <translation>au plus {high}</translation>
     </message>
     <message>
-        <location filename="../processing/base.py" line="79"/>
+        <location filename="../processing/base.py" line="80"/>
         <source>{parameter} must be a number {rule} (the value given is {value}).</source>
         <translation>{parameter} doit être un nombre {rule} (la valeur donnée est {value}).</translation>
     </message>
     <message>
-        <location filename="../processing/base.py" line="245"/>
+        <location filename="../processing/base.py" line="246"/>
         <source>{layer} and {other} do not overlap: about {km} km separate them, so nothing of one can meet the other. Check that they cover the same area, and their coordinate reference systems.</source>
         <translation>{layer} et {other} ne se recouvrent pas : environ {km} km les séparent, donc rien de l’un ne peut rencontrer l’autre. Vérifiez qu’ils couvrent la même zone, et leurs systèmes de coordonnées.</translation>
     </message>
@@ -1522,7 +1522,7 @@ Sorties : &lt;b&gt;Bâtiments exposés&lt;/b&gt;, &lt;b&gt;Équipements exposés
         <translation> et {count} autres</translation>
     </message>
     <message>
-        <location filename="../processing/base.py" line="229"/>
+        <location filename="../processing/base.py" line="230"/>
         <source>QGIS cannot read the layer given as {name}: it stopped while opening it. Check that the file is complete (open it in QGIS), or save the layer again as a GeoPackage.</source>
         <translation>QGIS ne peut pas lire la couche donnée pour {name} : il s’est arrêté en l’ouvrant. Vérifiez que le fichier est complet (ouvrez-le dans QGIS), ou enregistrez de nouveau la couche en GeoPackage.</translation>
     </message>

@@ -9,7 +9,8 @@ from qgis.PyQt.QtGui import QIcon
 from ..__about__ import HELP_URL, ICON
 from ..core import gcpause
 from ..core.errors import RefugeError
-from . import compat, fastio, messages
+from ..core.io.copies import input_copies_discarded_on_error
+from . import compat, messages, sources
 from .dependencies import dependency_problems
 from .guard import RunGuard, file_target, output_value
 from .help import algorithm_help
@@ -40,7 +41,7 @@ def guarded_run(process_algorithm):
                 guard = RunGuard(self, parameters, context, feedback)
                 self._guard = guard
                 staged = guard.prepare()
-                with fastio.input_copies_discarded_on_error():
+                with input_copies_discarded_on_error():
                     results = process_algorithm(self, staged, context, feedback)
                 return guard.finish(results)
         except BaseException as exc:
@@ -180,7 +181,7 @@ class RefugeAlgorithm(QgsProcessingAlgorithm):
         """``parameters`` with each output of ``names`` resolved, once, to the file it goes to.
 
         Refuge writes large outputs of file inputs at file speed (see
-        :mod:`.fastio`), so these outputs do not support memory layers: a
+        :mod:`.sinks`), so these outputs do not support memory layers: a
         temporary output is a file in QGIS's temporary Processing folder, as
         for GDAL's algorithms. QGIS gives a temporary output a new file (and
         one more layer to load) each time it is asked for its path, hence this
@@ -232,7 +233,7 @@ class RefugeAlgorithm(QgsProcessingAlgorithm):
                 ).format(name=definition.description())) from exc
             if source is None:
                 raise QgsProcessingException(self.invalidSourceError(parameters, definition.name()))
-            fastio.check_source(self, definition.name(), source)
+            sources.check_source(self, definition.name(), source)
 
     def warn_if_apart(self, feedback, label, bounds, other_label, other_bounds):
         """Warn when two inputs do not even overlap: a result of "nothing" would then mislead."""

@@ -24,8 +24,9 @@ from qgis.core import (
     QgsProcessingParameterString,
 )
 
-from .. import plugin_version
+from ..__about__ import plugin_version
 from ..core import settings
+from ..core.crs import WGS84
 from ..core.network import access, assignment, tables
 from ..core.network.evacuation import evacuation_access
 from ..core.network.isochrones import isochrone_bands
@@ -33,18 +34,15 @@ from ..core.network.sections import road_sections
 from ..core.network.summary import EvacuationResult
 from . import compat, messages
 from .base import RefugeAlgorithm, guarded_run
-from .fastio import read_arrays
 from .labels import evacuation_status_labels, reject_rows
-from .layers import count_values
 from .network import NetworkParameters, publish
-from .writer import write_table, write_with_columns
+from .sinks import InputRows, write_layer
+from .sources import count_values, read_arrays
 
 try:
     import shapely
 except ImportError:  # pragma: no cover
     shapely = None
-
-WGS84 = "EPSG:4326"
 
 
 @dataclass
@@ -201,7 +199,7 @@ class EvacuationAccess(NetworkParameters, RefugeAlgorithm):
         messages.check_canceled(feedback)
         rejects = self._rejects(road, points)
         publish(outputs, self.REJECTS,
-                write_table(self, parameters, self.REJECTS, context, steps, reject_rows(rejects)))
+                write_layer(self, parameters, self.REJECTS, context, steps, reject_rows(rejects)))
         summary = EvacuationResult(
             road=road, evacuation=result, people=people, shelter_count=len(points.shelters),
             generator=f"Refuge {plugin_version()}", assignment=assigned, units=units,
@@ -285,8 +283,8 @@ class EvacuationAccess(NetworkParameters, RefugeAlgorithm):
         columns = tables.household_columns(result, keep, self._shelter_fids(points), points.shelter_names,
                                            evacuation_status_labels(), assigned)
         publish(outputs, self.HOUSEHOLDS_OUTPUT,
-                write_with_columns(self, parameters, self.HOUSEHOLDS_OUTPUT, context, feedback,
-                                   points.h_source, points.households, keep, columns))
+                write_layer(self, parameters, self.HOUSEHOLDS_OUTPUT, context, feedback, columns,
+                            rows_of=InputRows(points.h_source, points.households, keep)))
 
     def _shelter_fids(self, points):
         return np.array([points.shelters.feature_id(i) for i in range(len(points.shelters))], dtype=np.int64)
@@ -296,8 +294,13 @@ class EvacuationAccess(NetworkParameters, RefugeAlgorithm):
         columns = tables.shelter_columns(result, access.shelter_load(result, points.capacity), keep,
                                          points.s_class, points.s_depth, evacuation_status_labels(), assigned)
         publish(outputs, self.SHELTERS_OUTPUT,
-                write_with_columns(self, parameters, self.SHELTERS_OUTPUT, context, feedback,
-                                   points.s_source, points.shelters, keep, columns))
+                write_layer(self, parameters, self.SHELTERS_OUTPUT, context, feedback, columns,
+                            rows_of=InputRows(points.s_source, points.shelters, keep)))
+
+    def _write_lonlat(self, parameters, name, context, feedback, columns, geometries, wkb_type):
+        """A new layer of ``columns`` with ``geometries`` in WGS 84 (routes, road sections, isochrones)."""
+        return write_layer(self, parameters, name, context, feedback, columns, geometries=geometries,
+                           wkb_type=wkb_type, crs=QgsCoordinateReferenceSystem(WGS84))
 
     def _write_routes(self, parameters, context, feedback, points, result, outputs):
         if parameters.get(self.ROUTES_OUTPUT) in (None, ""):
@@ -317,8 +320,8 @@ class EvacuationAccess(NetworkParameters, RefugeAlgorithm):
         columns = tables.route_columns(result, chosen, [households.feature_id(int(i)) for i in chosen],
                                        self._shelter_fids(points))
         publish(outputs, self.ROUTES_OUTPUT,
-                write_table(self, parameters, self.ROUTES_OUTPUT, context, feedback, columns, lines,
-                            compat.WKB_LINESTRING, QgsCoordinateReferenceSystem(WGS84)))
+                self._write_lonlat(parameters, self.ROUTES_OUTPUT, context, feedback, columns, lines,
+                                    compat.WKB_LINESTRING))
 
     def _write_roads(self, parameters, context, feedback, road, outputs):
         if parameters.get(self.ROADS_OUTPUT) in (None, ""):
@@ -326,8 +329,8 @@ class EvacuationAccess(NetworkParameters, RefugeAlgorithm):
         sections = road_sections(road)
         columns = tables.section_columns(sections)
         publish(outputs, self.ROADS_OUTPUT,
-                write_table(self, parameters, self.ROADS_OUTPUT, context, feedback, columns,
-                            sections.lines, compat.WKB_LINESTRING, QgsCoordinateReferenceSystem(WGS84)))
+                self._write_lonlat(parameters, self.ROADS_OUTPUT, context, feedback, columns, sections.lines,
+                                    compat.WKB_LINESTRING))
 
     def _write_units(self, parameters, context, feedback, h_lonlat, result, people, outputs):
         """The :class:`~refuge.core.network.access.UnitAccess` of the aggregation units (None without)."""
@@ -341,9 +344,9 @@ class EvacuationAccess(NetworkParameters, RefugeAlgorithm):
         threshold_s = 60.0 * self.parameterAsDouble(parameters, self.TIME_THRESHOLD_MIN, context)
         per_unit = access.unit_access(unit, names, result.status, result.time_s, people, threshold_s)
         publish(outputs, self.UNITS_OUTPUT,
-                write_with_columns(self, parameters, self.UNITS_OUTPUT, context, feedback, u_source,
-                                   units, np.arange(len(units)),
-                                   [("unit", "text", names)] + per_unit.columns()))
+                write_layer(self, parameters, self.UNITS_OUTPUT, context, feedback,
+                            [("unit", "text", names)] + per_unit.columns(),
+                            rows_of=InputRows(u_source, units, np.arange(len(units)))))
         return per_unit
 
     def _write_isochrones(self, parameters, context, feedback, router, projector, outputs):
@@ -356,6 +359,6 @@ class EvacuationAccess(NetworkParameters, RefugeAlgorithm):
         columns = [("band_from_min", "real", [b[0] / 60.0 for b in bands]),
                    ("band_to_min", "real", [b[1] / 60.0 for b in bands])]
         publish(outputs, self.ISOCHRONES_OUTPUT,
-                write_table(self, parameters, self.ISOCHRONES_OUTPUT, context, feedback, columns,
-                            [shapely.multipolygons(shapely.get_parts(b[2])) for b in bands],
-                            compat.WKB_MULTIPOLYGON, QgsCoordinateReferenceSystem(WGS84)))
+                self._write_lonlat(parameters, self.ISOCHRONES_OUTPUT, context, feedback, columns,
+                                    [shapely.multipolygons(shapely.get_parts(b[2])) for b in bands],
+                                    compat.WKB_MULTIPOLYGON))

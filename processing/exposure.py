@@ -24,7 +24,7 @@ from qgis.core import (
     QgsProcessingParameterString,
 )
 
-from .. import plugin_version
+from ..__about__ import plugin_version
 from ..core import crs as crs_tools
 from ..core.exposure import blocks, features, population_raster
 from ..core.exposure import needs as needs_tools
@@ -38,15 +38,14 @@ from ..core.geometry import lonlat_bounds, repair
 from ..core.hazard.definitions import CLASS_BY_CODE
 from ..core.io.columns import BOOLEAN, INTEGER, REAL, TEXT, plain_values, unique_names
 from ..core.progress import NullFeedback
-from . import compat, fastio, messages
+from . import compat, messages, sinks, sources
 from .base import RefugeAlgorithm, guarded_run
 from .depth import DepthRasterParameters, raster_lonlat_bounds
 from .hazard_input import read_zones
-from .i18n_labels import class_label
-from .labels import reason_labels
-from .layers import add_features, count_values, crs_text
+from .labels import class_label, reason_labels
+from .sinks import add_features, write_json
+from .sources import count_values, crs_text
 from .styles import HazardStyler
-from .writer import write_json
 
 try:
     import shapely
@@ -72,7 +71,7 @@ class _Run:
     writes: list = dataclasses.field(default_factory=list)  # JoinedWriters of outputs being written
 
     def finish_writes(self, keep=True):
-        """Close the outputs being written in the background (fastio.JoinedWriter).
+        """Close the outputs being written in the background (refuge.core.io.joined.JoinedWriter).
 
         ``keep=False`` (the run failed or was canceled) discards them all; so does
         the first one that fails, whose error is raised.
@@ -328,9 +327,9 @@ class Exposure(DepthRasterParameters, RefugeAlgorithm):
         """(source, arrays with every attribute: outputs copy them) or (None, None).
 
         With ``fast_output``, a plain file layer whose output goes to a GeoPackage
-        is read with GDAL directly (see :mod:`.fastio`).
+        is read with GDAL directly (see :mod:`.sources`).
         """
-        return fastio.read_arrays(self, parameters, name, context, feedback, fast_output)
+        return sources.read_arrays(self, parameters, name, context, feedback, fast_output)
 
     def _units(self, parameters, context, feedback, run):
         """Read the aggregation units into ``run``; their names (None without units)."""
@@ -585,21 +584,21 @@ class Exposure(DepthRasterParameters, RefugeAlgorithm):
         self._style(context, dest)
 
     def _joined_writer(self, parameters, name, context, run, arrays, size_name=None, population=False):
-        """A fastio.JoinedWriter for an output copied from a file input, or None (feature sink).
+        """A JoinedWriter for an output copied from a file input, or None (feature sink).
 
         Its columns are those _columns gives for buildings, in the same order. processAlgorithm
         closes it (or discards it when the run fails).
         """
-        if not isinstance(arrays, fastio.ArrowArrays):
-            return None
-        destination = self.parameterAsOutputLayer(parameters, name, context)
         columns = [("hazard_class", INTEGER), ("hazard_label", TEXT), ("max_depth_m", REAL)]
         if size_name:
             columns.append((size_name, REAL))
         columns.append(("unit", TEXT))
         if population:
             columns.append(("population", REAL))
-        writer = fastio.JoinedWriter(arrays, destination, columns)
+        writer = sinks.joined_writer(self, parameters, name, context, arrays, columns)
+        if writer is None:
+            return None
+        destination = writer.destination
         run.writes.append(writer)
         run.results[name] = destination
         self._style(context, destination)

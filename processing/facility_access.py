@@ -11,7 +11,7 @@ from qgis.core import (
     QgsProcessingParameterNumber,
 )
 
-from .. import plugin_version
+from ..__about__ import plugin_version
 from ..core.network import tables
 from ..core.network.access import facility_access
 from ..core.network.summary import FacilityResult
@@ -19,7 +19,7 @@ from . import compat, messages
 from .base import RefugeAlgorithm, guarded_run
 from .labels import access_status_labels, reject_rows
 from .network import NetworkParameters, publish
-from .writer import write_table, write_with_columns
+from .sinks import InputRows, write_layer
 
 
 class FacilityAccess(NetworkParameters, RefugeAlgorithm):
@@ -95,7 +95,7 @@ class FacilityAccess(NetworkParameters, RefugeAlgorithm):
                     for i in arrays.null_geometry]
         rejects = list(dict.fromkeys(rejects))
         publish(outputs, self.REJECTS,
-                write_table(self, parameters, self.REJECTS, context, steps, reject_rows(rejects)))
+                write_layer(self, parameters, self.REJECTS, context, steps, reject_rows(rejects)))
         summary = FacilityResult(road=road, access=access, delay_threshold_s=threshold_s,
                                  generator=f"Refuge {plugin_version()}",
                                  rejected_features=len(rejects)).summary()
@@ -133,5 +133,5 @@ class FacilityAccess(NetworkParameters, RefugeAlgorithm):
         keep = np.arange(len(households))
         columns = tables.facility_columns(access, keep, f_fids, names, access_status_labels())
         publish(outputs, self.HOUSEHOLDS_OUTPUT,
-                write_with_columns(self, parameters, self.HOUSEHOLDS_OUTPUT, context, feedback, h_source,
-                                   households, keep, columns))
+                write_layer(self, parameters, self.HOUSEHOLDS_OUTPUT, context, feedback, columns,
+                            rows_of=InputRows(h_source, households, keep)))

@@ -13,7 +13,7 @@ from qgis.core import QgsProcessingException
 
 from ..core.geometry import repair
 from ..core.hazard.definitions import CLASS_BY_CODE
-from . import fastio, messages
+from . import messages, sources
 
 
 @dataclass
@@ -47,7 +47,7 @@ def read_zones(algorithm, parameters, context, feedback, zones_name, field_name)
         raise QgsProcessingException(messages.tr(
             "The hazard layer has no field {field}. Choose its class field, or prepare it "
             "with Prepare a hazard layer.").format(field=field))
-    _, arrays = fastio.read_arrays(algorithm, parameters, zones_name, context, feedback, always_fast=True)
+    _, arrays = sources.read_arrays(algorithm, parameters, zones_name, context, feedback, always_fast=True)
     if not len(arrays):
         raise QgsProcessingException(messages.tr("The hazard layer {layer} is empty.").format(layer=layer))
     values = arrays.values(field)

@@ -107,7 +107,7 @@ def osm_reason_labels():
 
 def reject_rows(rejects):
     """Columns (layer, source_fid, reason_code, reason) of ``rejects`` [(layer, fid, code)] for
-    :func:`.writer.write_table`; each (layer, fid, code) appears once."""
+    :func:`.sinks.write_layer`; each (layer, fid, code) appears once."""
     unique = list(dict.fromkeys(rejects))
     labels = reason_labels()
     return [("layer", TEXT, [r[0] for r in unique]),

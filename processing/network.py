@@ -23,10 +23,10 @@ from ..core.network.profiles import DRIVE, WALK
 from ..core.network.roads import RoadAttributes, build_roads
 from . import compat
 from .depth import DepthRasterParameters
-from .fastio import read_arrays
 from .hazard_input import read_zones
 from .messages import tr
-from .writer import write_json
+from .sinks import write_json
+from .sources import read_arrays
 
 PROFILES = (WALK, DRIVE)
 # RoadAttributes field of each road field parameter.

@@ -21,9 +21,9 @@ from ..core.settings import class_map
 from . import compat
 from .base import RefugeAlgorithm, guarded_run
 from .depth import DepthRasterParameters
-from .i18n_labels import class_label
-from .labels import reason_labels
-from .layers import SourceArrays, add_features, crs_text
+from .labels import class_label, reason_labels
+from .sinks import add_features
+from .sources import SourceArrays, crs_text
 from .styles import HazardStyler
 
 try:

@@ -9,7 +9,7 @@ from qgis.core import (
 from qgis.PyQt.QtGui import QColor
 
 from ..core.hazard.definitions import CLASSES
-from .i18n_labels import class_label
+from .labels import class_label
 
 
 def hazard_renderer(geometry_type, field="hazard_class"):

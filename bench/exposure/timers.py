@@ -72,24 +72,27 @@ class PhaseTimers:
 
     def _install_algorithm(self):
         import shapely
-        from refuge.processing import exposure, layers
+        from refuge.core.exposure import blocks
+        from refuge.processing import exposure, sources
 
         algorithm = exposure.Exposure
         self.wrap(algorithm, "processAlgorithm", "`processAlgorithm` (all of Refuge's Python)")
         self.wrap(algorithm, "_hazard", "hazard layer (`_hazard`: read, check classes, repair)")
         self.wrap(algorithm, "_source", lambda args: f"read {args[2].lower()} layer")
-        self.wrap(layers.SourceArrays, "__init__", "QGIS features → WKB → shapely (`SourceArrays`)")
+        self.wrap(sources.SourceArrays, "__init__", "QGIS features → WKB → shapely (`SourceArrays`)")
         self.wrap(exposure, "_repaired", "`_repaired` (is_valid, make_valid where invalid)")
         self.wrap(algorithm, "_buildings_in_blocks",
                   "buildings in blocks (per block: repair, engine, hand the columns to the writer)")
-        self.wrap(exposure, "repair", "`repair` (convex rings certified with numpy, GEOS is_valid for the "
-                  "rest, make_valid where invalid)")
+        repair = ("`repair` (convex rings certified with numpy, GEOS is_valid for the rest, make_valid "
+                  "where invalid)")
+        self.wrap(exposure, "repair", repair)  # the units
+        self.wrap(blocks, "repair", repair)  # the buildings, block by block (refuge.core.exposure.blocks)
         self.wrap(shapely, "make_valid", "`shapely.make_valid`")
 
     def _install_engine(self):
         from refuge.core import crs as crs_tools
         from refuge.core import measure
-        from refuge.core.exposure import analysis
+        from refuge.core.exposure import analysis, blocks
         from refuge.core.hazard import index as overlay
         from refuge.core.hazard import zones
         from refuge.processing import exposure
@@ -98,6 +101,7 @@ class PhaseTimers:
         self.wrap(zones, "resolve_overlaps", "`resolve_overlaps` (union per class, difference)")
         self.wrap(algorithm, "_buildings", "buildings: make_valid, engine, summaries, write")
         self.wrap(analysis, "buildings_exposure", "engine: `buildings_exposure`")
+        self.wrap(blocks, "buildings_exposure", "engine: `buildings_exposure`")  # the name blocks calls
         self.wrap(overlay.ZoneIndex, "build", "`ZoneIndex.build` (from resolved zones)")
         self.wrap(overlay.ZoneIndex, "from_polygons", "`ZoneIndex.from_polygons` (raw polygons, STRtree)")
         self.wrap(overlay, "max_class", "`max_class` (STRtree bulk query, max per building)")
@@ -110,9 +114,7 @@ class PhaseTimers:
         from refuge.processing import exposure
 
         algorithm = exposure.Exposure
-        fastio = getattr(exposure, "fastio", None)  # direct GDAL reading and writing, when present
-        if fastio is not None:
-            self._install_fastio(algorithm, fastio)
+        self._install_fast_io(algorithm)
         run_state = getattr(exposure, "_Run", None)
         if run_state is not None and "finish_writes" in run_state.__dict__:
             self.wrap(run_state, "finish_writes", "wait for the writers to finish (`finish_writes`)")
@@ -121,23 +123,24 @@ class PhaseTimers:
         self.wrap(algorithm, "_write_rejects", "write rejects")
         self.wrap(algorithm, "_write_units", "write units output")
 
-    def _install_fastio(self, algorithm, fastio):
+    def _install_fast_io(self, algorithm):
+        """The direct GDAL reader and the joined GeoPackage writer, wrapped where they are called from."""
         from osgeo import gdal
+        from refuge.core.io import copies, joined
+        from refuge.processing import sinks, sources
 
-        self.wrap(fastio.ArrowArrays, "__init__", "GDAL Arrow stream → shapely (`fastio.ArrowArrays`)")
+        self.wrap(sources.ArrowArrays, "__init__", "GDAL Arrow stream → shapely (`sources.ArrowArrays`)")
         self.wrap(algorithm, "_write_features_fast", "`_write_features_fast` (result columns)")
-        self.wrap(fastio, "write_joined", "`fastio.write_joined`")
+        self.wrap(sinks, "write_joined", "`sinks.write_joined`")
         self.wrap(gdal, "VectorTranslate", "`gdal.VectorTranslate` (copy; the R-tree is built when the "
                   "returned dataset is freed, so it is in the rest row above)")
-        self.wrap(fastio, "_sql_values", "`_sql_values` (Python lists of column values)")
-        self.wrap(fastio, "_copy_source", "copy of the input for the output (page by page), started "
+        self.wrap(joined, "sql_values", "`sql_values` (Python lists of column values)")
+        self.wrap(copies, "copy_source", "copy of the input for the output (page by page), started "
                   "while the input is read")
-        writer = getattr(fastio, "JoinedWriter", None)
-        if writer is not None:
-            self.wrap(writer, "_open", "writer: wait for the copy, add the columns")
-            self.wrap(writer, "_update", "writer: one block's UPDATE")
-            self.wrap(writer, "_finish", "writer: triggers back, rows without geometry deleted, commit, "
-                      "move into place")
+        self.wrap(joined.JoinedWriter, "_open", "writer: wait for the copy, add the columns")
+        self.wrap(joined.JoinedWriter, "_update", "writer: one block's UPDATE")
+        self.wrap(joined.JoinedWriter, "_finish", "writer: triggers back, rows without geometry deleted, "
+                  "commit, move into place")
 
     def uninstall(self):
         for owner, name, original in reversed(self.originals):

@@ -11,7 +11,7 @@ from exposure_raster.cases import run_algorithm
 from exposure_raster.data import make_data
 
 PHASES = (("refuge.core.raster.sampling", "read_raster"), ("refuge.core.raster.sampling", "max_touched"),
-          ("refuge.processing.fastio", "_copy_source"), ("refuge.processing.fastio", "JoinedWriter._update"),
+          ("refuge.core.io.copies", "copy_source"), ("refuge.core.io.joined", "JoinedWriter._update"),
           ("refuge.processing.exposure", "_Run.finish_writes"))
 
 

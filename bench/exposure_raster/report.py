@@ -92,7 +92,7 @@ def phases_note(big):
         f"writer (`finish_writes`) {ph.get('finish_writes', 0):.1f} s; the rest of the main thread "
         f"(reading the buildings, repairs, areas, units, QGIS plumbing) "
         f"{refuge['seconds'] - main:.1f} s. Beside it, in threads of their own: the page-by-page copy "
-        f"of the buildings file for the output (`_copy_source`) {ph.get('_copy_source', 0):.1f} s, "
+        f"of the buildings file for the output (`copy_source`) {ph.get('copy_source', 0):.1f} s, "
         f"started while the buildings are read, and the writer's block updates (`JoinedWriter._update`) "
         f"{ph.get('_update', 0):.1f} s, each block written while the next is sampled.")
 

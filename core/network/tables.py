@@ -1,6 +1,6 @@
 """The output tables of the access algorithms: result arrays as [(column, kind, values)].
 
-The adapters write these lists as they are (``processing/writer.py``), so the
+The adapters write these lists as they are (``processing/sinks.py``), so the
 name, kind and unit of every output column is decided here, once. ``keep``:
 positions of the input features written (those with a geometry);
 ``labels``: {status code: translated sentence}, given by the adapter, since

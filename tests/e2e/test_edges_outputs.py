@@ -452,9 +452,9 @@ def _all_or_nothing(tmp, case):
 
 # Where a fault is injected (the function runs, then raises LookupError): the last step of each run.
 FAULTS = {
-    "exposure failing after its last step": "refuge.processing.writer:write_json",
-    "evacuation failing after its last step": "refuge.processing.writer:write_json",
-    "facility_access failing after its last step": "refuge.processing.writer:write_json",
+    "exposure failing after its last step": "refuge.processing.sinks:write_json",
+    "evacuation failing after its last step": "refuge.processing.sinks:write_json",
+    "facility_access failing after its last step": "refuge.processing.sinks:write_json",
     "prepare_hazard failing after its last write":
         "refuge.processing.prepare_hazard:PrepareHazard._write_rejects",
 }
@@ -861,7 +861,7 @@ def test_a_refusal_is_told_in_french(tmp_path, french_profile):
 def test_an_unexpected_error_is_told_in_french_without_traceback(tmp_path, french_profile, monkeypatch):
     if PROFILE:
         pytest.skip("the French profile holds the working tree's plugin")
-    fault_environment(tmp_path / "fault", "refuge.processing.writer:write_json", monkeypatch)
+    fault_environment(tmp_path / "fault", "refuge.processing.sinks:write_json", monkeypatch)
     inputs = exposure_inputs(tmp_path)
     results, completed = run("refuge:exposure", exposure_parameters(
         inputs, SUMMARY_JSON=str(tmp_path / "s.json")), config=french_profile)

@@ -65,9 +65,9 @@ def test_attribute_types_survive_a_layer(compat, tmp_path):
 
 
 def test_writer_kinds_use_compat(compat):
-    from refuge.processing import writer
+    from refuge.processing import sinks
 
-    assert writer._VARIANTS == {"integer": compat.ATTR_INT64, "real": compat.ATTR_DOUBLE,
+    assert sinks._VARIANTS == {"integer": compat.ATTR_INT64, "real": compat.ATTR_DOUBLE,
                                 "text": compat.ATTR_STRING, "boolean": compat.ATTR_BOOL}
 
 

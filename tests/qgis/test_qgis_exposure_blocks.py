@@ -170,12 +170,13 @@ def test_cancel_between_blocks_writes_no_buildings(town, tmp_path, stop_at):
 
 def test_block_writer_updates_discards_and_fails_cleanly(town, tmp_path):
     from qgis.core import QgsProcessingFeedback, QgsVectorLayer
-    from refuge.processing import fastio
+    from refuge.core.io.joined import JoinedWriter
+    from refuge.processing.sources import ArrowArrays
 
     source = QgsVectorLayer(town["buildings"], "b", "ogr")
-    arrays = fastio.ArrowArrays(town["buildings"], None, source, QgsProcessingFeedback())
+    arrays = ArrowArrays(town["buildings"], None, source, QgsProcessingFeedback())
     target = str(tmp_path / "out.gpkg")
-    writer = fastio.JoinedWriter(arrays, target, [("bid", "integer"), ("score", "real"), ("tag", "text")])
+    writer = JoinedWriter(arrays, target, [("bid", "integer"), ("score", "real"), ("tag", "text")])
     writer.write([2, 0], {"score": np.array([2.5, np.nan]), "tag": ["two", None]})
     writer.write([7], {"bid": np.array([70])})
     assert writer.close() == target
@@ -204,14 +205,14 @@ def test_block_writer_updates_discards_and_fails_cleanly(town, tmp_path):
     assert rtree == sorted(written)
 
     discarded = str(tmp_path / "discarded.gpkg")
-    writer = fastio.JoinedWriter(arrays, discarded, [("score", "real")])
+    writer = JoinedWriter(arrays, discarded, [("score", "real")])
     writer.write([0], {"score": np.array([1.0])})
     writer.discard()
     writer.discard()  # twice is harmless
     assert not [name for name in os.listdir(tmp_path) if name.startswith("discarded")]
 
     failing = str(tmp_path / "failing.gpkg")
-    writer = fastio.JoinedWriter(arrays, failing, [("score", "real")])
+    writer = JoinedWriter(arrays, failing, [("score", "real")])
     writer.write([0], {"no_such_column": np.array([1.0])})
     writer.write([1], {"score": np.array([1.0])})  # after a failed block: not written
     with pytest.raises(KeyError):
