@@ -823,225 +823,194 @@
         <translation>Aléa et exposition</translation>
     </message>
     <message>
-        <location filename="../processing/exposure.py" line="217"/>
+        <location filename="../processing/exposure.py" line="174"/>
         <source>Hazard classes</source>
         <translation>Classes d’aléa</translation>
     </message>
     <message>
-        <location filename="../processing/exposure.py" line="219"/>
+        <location filename="../processing/exposure.py" line="176"/>
         <source>Hazard class field</source>
         <translation>Champ de classe d’aléa</translation>
     </message>
     <message>
-        <location filename="../processing/exposure.py" line="488"/>
+        <location filename="../processing/exposure.py" line="445"/>
         <source>Buildings</source>
         <translation>Bâtiments</translation>
     </message>
     <message>
-        <location filename="../processing/exposure.py" line="225"/>
+        <location filename="../processing/exposure.py" line="182"/>
         <source>Building type field</source>
         <translation>Champ du type de bâtiment</translation>
     </message>
     <message>
-        <location filename="../processing/exposure.py" line="228"/>
+        <location filename="../processing/exposure.py" line="185"/>
         <source>Population field</source>
         <translation>Champ de population</translation>
     </message>
     <message>
-        <location filename="../processing/exposure.py" line="231"/>
+        <location filename="../processing/exposure.py" line="188"/>
         <source>Building levels field</source>
         <translation>Champ du nombre de niveaux</translation>
     </message>
     <message>
-        <location filename="../processing/exposure.py" line="234"/>
+        <location filename="../processing/exposure.py" line="191"/>
         <source>Residential building types</source>
         <translation>Types de bâtiments résidentiels</translation>
     </message>
     <message>
-        <location filename="../processing/exposure.py" line="237"/>
+        <location filename="../processing/exposure.py" line="194"/>
         <source>Population raster</source>
         <translation>Raster de population</translation>
     </message>
     <message>
-        <location filename="../processing/exposure.py" line="509"/>
+        <location filename="../processing/exposure.py" line="466"/>
         <source>Facilities</source>
         <translation>Équipements</translation>
     </message>
     <message>
-        <location filename="../processing/exposure.py" line="241"/>
+        <location filename="../processing/exposure.py" line="198"/>
         <source>Facility category field</source>
         <translation>Champ de catégorie d’équipement</translation>
     </message>
     <message>
-        <location filename="../processing/exposure.py" line="244"/>
+        <location filename="../processing/exposure.py" line="201"/>
         <source>Roads</source>
         <translation>Routes</translation>
     </message>
     <message>
-        <location filename="../processing/exposure.py" line="342"/>
+        <location filename="../processing/exposure.py" line="299"/>
         <source>Aggregation units</source>
         <translation>Unités d’agrégation</translation>
     </message>
     <message>
-        <location filename="../processing/exposure.py" line="250"/>
+        <location filename="../processing/exposure.py" line="207"/>
         <source>Unit name field</source>
         <translation>Champ du nom de l’unité</translation>
     </message>
     <message>
-        <location filename="../processing/exposure.py" line="253"/>
+        <location filename="../processing/exposure.py" line="210"/>
         <source>Unit census population field</source>
         <translation>Champ de population recensée de l’unité</translation>
     </message>
     <message>
-        <location filename="../processing/exposure.py" line="256"/>
+        <location filename="../processing/exposure.py" line="213"/>
         <source>Displacement rate per class</source>
         <translation>Taux de déplacement par classe</translation>
     </message>
     <message>
-        <location filename="../processing/exposure.py" line="259"/>
+        <location filename="../processing/exposure.py" line="216"/>
         <source>Demographic ratios</source>
         <translation>Ratios démographiques</translation>
     </message>
     <message>
-        <location filename="../processing/exposure.py" line="262"/>
+        <location filename="../processing/exposure.py" line="219"/>
         <source>Minimum needs per displaced person</source>
         <translation>Besoins minimaux par personne déplacée</translation>
     </message>
     <message>
-        <location filename="../processing/exposure.py" line="267"/>
+        <location filename="../processing/exposure.py" line="224"/>
         <source>Exposed buildings</source>
         <translation>Bâtiments exposés</translation>
     </message>
     <message>
-        <location filename="../processing/exposure.py" line="267"/>
+        <location filename="../processing/exposure.py" line="224"/>
         <source>Exposed facilities</source>
         <translation>Équipements exposés</translation>
     </message>
     <message>
-        <location filename="../processing/exposure.py" line="267"/>
+        <location filename="../processing/exposure.py" line="224"/>
         <source>Exposed road sections</source>
         <translation>Tronçons de routes exposés</translation>
     </message>
     <message>
-        <location filename="../processing/exposure.py" line="267"/>
+        <location filename="../processing/exposure.py" line="224"/>
         <source>Exposure per unit</source>
         <translation>Exposition par unité</translation>
     </message>
     <message>
-        <location filename="../processing/exposure.py" line="267"/>
+        <location filename="../processing/exposure.py" line="224"/>
         <source>Exposure summary</source>
         <translation>Synthèse de l’exposition</translation>
     </message>
     <message>
-        <location filename="../processing/exposure.py" line="267"/>
+        <location filename="../processing/exposure.py" line="224"/>
         <source>Rejected features</source>
         <translation>Entités rejetées</translation>
     </message>
     <message>
-        <location filename="../processing/exposure.py" line="280"/>
+        <location filename="../processing/exposure.py" line="237"/>
         <source>Summary (JSON)</source>
         <translation>Résumé (JSON)</translation>
     </message>
     <message>
-        <location filename="../processing/exposure.py" line="280"/>
+        <location filename="../processing/exposure.py" line="237"/>
         <source>JSON (*.json)</source>
         <translation>JSON (*.json)</translation>
     </message>
     <message>
-        <location filename="../processing/exposure.py" line="283"/>
+        <location filename="../processing/exposure.py" line="240"/>
         <source>Hazard source</source>
         <translation>Source de l’aléa</translation>
     </message>
     <message>
-        <location filename="../processing/exposure.py" line="295"/>
+        <location filename="../processing/exposure.py" line="252"/>
         <source>Give either hazard classes or a flood depth raster (exactly one of them).</source>
         <translation>Indiquez soit des classes d’aléa, soit un raster de hauteur d’eau (exactement l’un des deux).</translation>
     </message>
     <message>
-        <location filename="../processing/exposure.py" line="291"/>
+        <location filename="../processing/exposure.py" line="248"/>
         <source>Choose at least one exposure layer: buildings, facilities or roads.</source>
         <translation>Choisissez au moins une couche exposée : bâtiments, équipements ou routes.</translation>
     </message>
     <message>
-        <location filename="../processing/exposure.py" line="307"/>
+        <location filename="../processing/exposure.py" line="264"/>
         <source>Give one source of population only: a population field of the buildings, a census field of the aggregation units, or a population raster.</source>
         <translation>Indiquez une seule source de population : un champ de population des bâtiments, un champ de recensement des unités d’agrégation, ou un raster de population.</translation>
     </message>
     <message>
-        <location filename="../processing/exposure.py" line="311"/>
+        <location filename="../processing/exposure.py" line="268"/>
         <source>Census totals are distributed to buildings: choose a buildings layer as well.</source>
         <translation>Les totaux du recensement sont répartis entre les bâtiments : choisissez aussi une couche de bâtiments.</translation>
     </message>
     <message>
-        <location filename="../processing/exposure.py" line="414"/>
+        <location filename="../processing/exposure.py" line="371"/>
         <source>outside every unit</source>
         <translation>hors de toute unité</translation>
     </message>
     <message>
-        <location filename="../processing/exposure.py" line="502"/>
+        <location filename="../processing/exposure.py" line="459"/>
         <source>{people} people of the census have no residential building in their unit and are not placed; they are reported as unplaced.</source>
         <translation>{people} personnes du recensement n’ont aucun bâtiment résidentiel dans leur unité et ne sont pas placées ; elles sont signalées comme non placées.</translation>
     </message>
     <message>
-        <location filename="../processing/exposure.py" line="356"/>
+        <location filename="../processing/exposure.py" line="313"/>
         <source>{layer}: {count} invalid geometries were repaired.</source>
         <translation>{layer} : {count} géométries invalides ont été réparées.</translation>
     </message>
     <message>
-        <location filename="../processing/exposure.py" line="431"/>
+        <location filename="../processing/exposure.py" line="388"/>
         <source>The population raster has no coordinate reference system. Set its CRS in the layer properties, then run again.</source>
         <translation>Le raster de population n’a pas de système de coordonnées de référence. Définissez son SCR dans les propriétés de la couche, puis relancez.</translation>
     </message>
     <message>
-        <location filename="../processing/exposure.py" line="431"/>
+        <location filename="../processing/exposure.py" line="388"/>
         <source>The population raster declares no nodata value: every pixel is read as a number of people.</source>
         <translation>Le raster de population ne déclare pas de valeur nodata : chaque pixel est lu comme un nombre de personnes.</translation>
     </message>
     <message>
-        <location filename="../processing/exposure.py" line="406"/>
+        <location filename="../processing/exposure.py" line="363"/>
         <source>the hazard</source>
         <translation>l’aléa</translation>
     </message>
     <message>
-        <location filename="../processing/exposure.py" line="437"/>
+        <location filename="../processing/exposure.py" line="394"/>
         <source>The population raster holds negative values (down to {minimum:g}): people cannot be negative. If they mark cells without data, set the raster&apos;s nodata value in the layer properties (or fix the raster), then run again.</source>
         <translation>Le raster de population contient des valeurs négatives (jusqu’à {minimum:g}) : une population ne peut pas être négative. Si elles marquent des cellules sans données, définissez la valeur nodata du raster dans les propriétés de la couche (ou corrigez le raster), puis relancez.</translation>
     </message>
     <message>
-        <location filename="../processing/exposure.py" line="368"/>
+        <location filename="../processing/exposure.py" line="325"/>
         <source>{count} features have no value in {field}: counted as 0 people.</source>
         <translation>{count} entités n’ont pas de valeur dans {field} : comptées pour 0 personne.</translation>
-    </message>
-    <message>
-        <location filename="../processing/exposure.py" line="168"/>
-        <source>Counts what is exposed to a hazard, per hazard class and per aggregation unit: buildings (count, footprint area, population), critical facilities and road length. A feature touching several classes takes the highest.
-
-&lt;b&gt;Hazard classes&lt;/b&gt;: polygons with a class field (for example the output of Prepare a hazard layer); use either this or a depth raster.
-&lt;b&gt;Hazard class field&lt;/b&gt;: integer class, 1 low, 2 medium, 3 high (0 not exposed).
-&lt;b&gt;Flood depth raster&lt;/b&gt;: depths in metres, sampled directly: a building footprint takes the maximum depth of every pixel it touches (GDAL&apos;s all-touched rule), a point the pixel under it.
-&lt;b&gt;Band&lt;/b&gt;, &lt;b&gt;Upper bound of low depths (m)&lt;/b&gt;, &lt;b&gt;Upper bound of medium depths (m)&lt;/b&gt;, &lt;b&gt;Minimum flood depth (m)&lt;/b&gt;: how depths become classes.
-&lt;b&gt;Buildings&lt;/b&gt; (polygons or points), &lt;b&gt;Building type field&lt;/b&gt; (breakdown by type), &lt;b&gt;Population field&lt;/b&gt; (people per building).
-&lt;b&gt;Building levels field&lt;/b&gt;, &lt;b&gt;Residential building types&lt;/b&gt; and &lt;b&gt;Unit census population field&lt;/b&gt;: census totals of the aggregation units are shared among their residential buildings in proportion to footprint x levels (dasymetric mapping).
-&lt;b&gt;Population raster&lt;/b&gt;: people per pixel, summed per class with partial pixels weighted by the area inside each class. Give one population source only.
-&lt;b&gt;Displacement rate per class&lt;/b&gt; (low=0; medium=0.5; high=1 by default), &lt;b&gt;Demographic ratios&lt;/b&gt; and &lt;b&gt;Minimum needs per displaced person&lt;/b&gt; (Sphere Handbook defaults, and staple food in kg per week) give the displaced population, its breakdown and its needs.
-&lt;b&gt;Facilities&lt;/b&gt; (points or polygons) and &lt;b&gt;Facility category field&lt;/b&gt;: hospitals, clinics, schools, kindergartens, fire stations, police and emergency shelters (evacuation centres, social shelters, assembly points) are flagged critical.
-&lt;b&gt;Roads&lt;/b&gt;: lines, split where they cross class and unit boundaries (a section running along a boundary counts once, in the higher class and the first unit); lengths in metres on the WGS 84 ellipsoid.
-&lt;b&gt;Aggregation units&lt;/b&gt; (polygons, optional) and &lt;b&gt;Unit name field&lt;/b&gt;: a building or facility counts in the unit holding a point inside it.
-Outputs: &lt;b&gt;Exposed buildings&lt;/b&gt;, &lt;b&gt;Exposed facilities&lt;/b&gt;, &lt;b&gt;Exposed road sections&lt;/b&gt; (inputs with hazard_class, hazard_label, max_depth_m and unit), &lt;b&gt;Exposure per unit&lt;/b&gt; (polygons with one column per class, ready for a choropleth), &lt;b&gt;Exposure summary&lt;/b&gt; (a table), &lt;b&gt;Rejected features&lt;/b&gt; (features without geometry) and &lt;b&gt;Summary (JSON)&lt;/b&gt;. Areas are computed on the WGS 84 ellipsoid; numbers are stored unrounded. A temporary &lt;b&gt;Exposed buildings&lt;/b&gt; output is a GeoPackage in QGIS&apos;s temporary folder, written at file speed: save it elsewhere to keep it.</source>
-        <translation>Compte ce qui est exposé à un aléa, par classe d’aléa et par unité d’agrégation : bâtiments (nombre, emprise au sol, population), équipements critiques et longueur de routes. Une entité qui touche plusieurs classes prend la plus forte.
-
-&lt;b&gt;Classes d’aléa&lt;/b&gt; : polygones avec un champ de classe (par exemple la sortie de Préparer une couche d’aléa) ; utilisez soit ceci, soit un raster de hauteur d’eau.
-&lt;b&gt;Champ de classe d’aléa&lt;/b&gt; : classe entière, 1 faible, 2 moyen, 3 fort (0 non exposé).
-&lt;b&gt;Raster de hauteur d’eau&lt;/b&gt; : hauteurs en mètres, lues directement : une emprise de bâtiment prend la hauteur maximale de tous les pixels qu’elle touche (règle « all touched » de GDAL), un point le pixel sous lui.
-&lt;b&gt;Bande&lt;/b&gt;, &lt;b&gt;Borne supérieure des hauteurs faibles (m)&lt;/b&gt;, &lt;b&gt;Borne supérieure des hauteurs moyennes (m)&lt;/b&gt;, &lt;b&gt;Hauteur d’eau minimale (m)&lt;/b&gt; : comment les hauteurs deviennent des classes.
-&lt;b&gt;Bâtiments&lt;/b&gt; (polygones ou points), &lt;b&gt;Champ du type de bâtiment&lt;/b&gt; (ventilation par type), &lt;b&gt;Champ de population&lt;/b&gt; (personnes par bâtiment).
-&lt;b&gt;Champ du nombre de niveaux&lt;/b&gt;, &lt;b&gt;Types de bâtiments résidentiels&lt;/b&gt; et &lt;b&gt;Champ de population recensée de l’unité&lt;/b&gt; : les totaux du recensement des unités d’agrégation sont répartis entre leurs bâtiments résidentiels au prorata de l’emprise × niveaux (cartographie dasymétrique).
-&lt;b&gt;Raster de population&lt;/b&gt; : personnes par pixel, sommées par classe en pondérant les pixels partiels par la surface située dans chaque classe. Une seule source de population.
-&lt;b&gt;Taux de déplacement par classe&lt;/b&gt; (low=0; medium=0.5; high=1 par défaut), &lt;b&gt;Ratios démographiques&lt;/b&gt; et &lt;b&gt;Besoins minimaux par personne déplacée&lt;/b&gt; (valeurs du manuel Sphère, et denrée de base en kg par semaine) donnent la population déplacée, sa ventilation et ses besoins.
-&lt;b&gt;Équipements&lt;/b&gt; (points ou polygones) et &lt;b&gt;Champ de catégorie d’équipement&lt;/b&gt; : hôpitaux, cliniques, écoles, maternelles, pompiers, police et abris d’urgence (centres d’évacuation, abris sociaux, points de rassemblement) sont signalés comme critiques.
-&lt;b&gt;Routes&lt;/b&gt; : lignes, découpées là où elles franchissent des limites de classes et d’unités (un tronçon qui longe une limite compte une fois, dans la classe la plus forte et la première unité) ; longueurs en mètres sur l’ellipsoïde WGS 84.
-&lt;b&gt;Unités d’agrégation&lt;/b&gt; (polygones, facultatif) et &lt;b&gt;Champ du nom de l’unité&lt;/b&gt; : un bâtiment ou un équipement compte dans l’unité qui contient un point situé à l’intérieur de lui.
-Sorties : &lt;b&gt;Bâtiments exposés&lt;/b&gt;, &lt;b&gt;Équipements exposés&lt;/b&gt;, &lt;b&gt;Tronçons de routes exposés&lt;/b&gt; (entités d’entrée avec hazard_class, hazard_label, max_depth_m et unit), &lt;b&gt;Exposition par unité&lt;/b&gt; (polygones avec une colonne par classe, prêts pour une carte choroplèthe), &lt;b&gt;Synthèse de l’exposition&lt;/b&gt; (une table), &lt;b&gt;Entités rejetées&lt;/b&gt; (entités sans géométrie) et &lt;b&gt;Résumé (JSON)&lt;/b&gt;. Les surfaces sont calculées sur l’ellipsoïde WGS 84 ; les nombres sont enregistrés sans arrondi. Une sortie temporaire &lt;b&gt;Bâtiments exposés&lt;/b&gt; est un GeoPackage dans le dossier temporaire de QGIS, écrit à la vitesse d’un fichier : enregistrez-la ailleurs pour la conserver.</translation>
     </message>
 </context>
 <context>

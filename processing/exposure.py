@@ -164,49 +164,6 @@ class Exposure(DepthRasterParameters, RefugeAlgorithm):
     def groupId(self):  # noqa: N802
         return "hazard"
 
-    def shortHelpString(self):  # noqa: N802
-        return self.tr(
-            "Counts what is exposed to a hazard, per hazard class and per aggregation unit: "
-            "buildings (count, footprint area, population), critical facilities and road length. "
-            "A feature touching several classes takes the highest.\n\n"
-            "<b>Hazard classes</b>: polygons with a class field (for example the output of "
-            "Prepare a hazard layer); use either this or a depth raster.\n"
-            "<b>Hazard class field</b>: integer class, 1 low, 2 medium, 3 high (0 not exposed).\n"
-            "<b>Flood depth raster</b>: depths in metres, sampled directly: a building footprint "
-            "takes the maximum depth of every pixel it touches (GDAL's all-touched rule), a point "
-            "the pixel under it.\n"
-            "<b>Band</b>, <b>Upper bound of low depths (m)</b>, <b>Upper bound of medium depths "
-            "(m)</b>, <b>Minimum flood depth (m)</b>: how depths become classes.\n"
-            "<b>Buildings</b> (polygons or points), <b>Building type field</b> (breakdown by "
-            "type), <b>Population field</b> (people per building).\n"
-            "<b>Building levels field</b>, <b>Residential building types</b> and <b>Unit census "
-            "population field</b>: census totals of the aggregation units are shared among their "
-            "residential buildings in proportion to footprint x levels (dasymetric mapping).\n"
-            "<b>Population raster</b>: people per pixel, summed per class with partial pixels "
-            "weighted by the area inside each class. Give one population source only.\n"
-            "<b>Displacement rate per class</b> (low=0; medium=0.5; high=1 by default), "
-            "<b>Demographic ratios</b> and <b>Minimum needs per displaced person</b> (Sphere "
-            "Handbook defaults, and staple food in kg per week) give the displaced population, "
-            "its breakdown and its needs.\n"
-            "<b>Facilities</b> (points or polygons) and <b>Facility category field</b>: "
-            "hospitals, clinics, schools, kindergartens, fire stations, police and emergency "
-            "shelters (evacuation centres, social shelters, assembly points) are flagged "
-            "critical.\n"
-            "<b>Roads</b>: lines, split where they cross class and unit boundaries (a section "
-            "running along a boundary counts once, in the higher class and the first unit); "
-            "lengths in metres on the WGS 84 ellipsoid.\n"
-            "<b>Aggregation units</b> (polygons, optional) and <b>Unit name field</b>: a building "
-            "or facility counts in the unit holding a point inside it.\n"
-            "Outputs: <b>Exposed buildings</b>, <b>Exposed facilities</b>, <b>Exposed road "
-            "sections</b> (inputs with hazard_class, hazard_label, max_depth_m and unit), "
-            "<b>Exposure per unit</b> (polygons with one column per class, ready for a "
-            "choropleth), <b>Exposure summary</b> (a table), <b>Rejected features</b> (features "
-            "without geometry) and <b>Summary (JSON)</b>. Areas are computed on the WGS 84 "
-            "ellipsoid; numbers are stored unrounded. A temporary <b>Exposed buildings</b> output is "
-            "a GeoPackage in QGIS's temporary folder, written at file speed: save it elsewhere to "
-            "keep it.")
-
-
     def initAlgorithm(self, config=None):  # noqa: N802
         self._add_exposure_inputs()
         self._add_population_inputs()

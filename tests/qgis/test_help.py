@@ -2,8 +2,7 @@
 
 Each algorithm has an English and a French file; each of its parameters has a help sentence in
 both, which becomes the parameter's help (its tool tip); a file never documents a parameter the
-algorithm lacks. The tests call the base class's loader (RefugeAlgorithm.shortHelpString), since
-some algorithm classes still carry the text they returned before the files.
+algorithm lacks. No algorithm class overrides the loader (RefugeAlgorithm.shortHelpString).
 """
 
 import os
@@ -118,21 +117,6 @@ def test_an_unknown_language_falls_back_to_english():
     assert algorithm_help("no_such_algorithm", "fr").text == ""
 
 
-@pytest.mark.parametrize("name", ALGORITHM_NAMES)
-@pytest.mark.parametrize("language", LANGUAGES)
-def test_a_remaining_override_says_what_the_file_says(request, qgis_app, name, language):
-    """Until the algorithm modules drop their shortHelpString, the file must be their text."""
-    from refuge.processing.base import RefugeAlgorithm
-
-    if language == "fr":
-        request.getfixturevalue("french_locale")
-    instance = algorithm(name)
-    assert instance.shortHelpString() == RefugeAlgorithm.shortHelpString(instance)
-
-
-@pytest.mark.xfail(strict=False, reason="the shortHelpString overrides of processing/exposure.py, "
-                   "evacuation_access.py and facility_access.py (and network_help() of "
-                   "processing/network.py) are pending deletion by their owners")
 def test_no_algorithm_overrides_the_help_of_the_files(qgis_app):
     from refuge.processing.base import RefugeAlgorithm
 
