@@ -302,10 +302,10 @@ def _enclose_nothing(geometries):
     only polygons whose repair has no area at all are degenerate.
     """
     types = shapely.get_type_id(geometries)
-    polygonal = np.flatnonzero(np.isin(types, (3, 6)))
-    if not len(polygonal):
-        return polygonal
-    flat = polygonal[shapely.area(geometries[polygonal]) == 0]
+    areal = np.flatnonzero(np.isin(types, (3, 6)))
+    if not len(areal):
+        return areal
+    flat = areal[shapely.area(geometries[areal]) == 0]
     flat = flat[~shapely.is_empty(geometries[flat])]
     if not len(flat):
         return flat

@@ -17,6 +17,7 @@ from ..core import measure, wkb
 from ..core.geometry import repair
 from ..core.hazard import zones as zone_tools
 from ..core.hazard.definitions import CLASS_BY_CODE, DEFAULT_VALUE_MAP, ValueMap
+from ..core.polygons import polygonal
 from ..core.settings import class_map
 from . import compat
 from .base import RefugeAlgorithm, guarded_run
@@ -110,7 +111,7 @@ class PrepareHazard(DepthRasterParameters, RefugeAlgorithm):
         target = zones_source.sourceCrs() if zones_source is not None else raster.crs()
         area = self._clip_area(parameters, context, feedback, target, crs)
         if area is not None:
-            zones = {code: zone_tools.polygonal(shapely.intersection(geometry, area))
+            zones = {code: polygonal(shapely.intersection(geometry, area))
                      for code, geometry in zones.items()}
             zones = {code: geometry for code, geometry in zones.items() if not geometry.is_empty}
         if not zones:
@@ -144,7 +145,7 @@ class PrepareHazard(DepthRasterParameters, RefugeAlgorithm):
         if source is not None:
             arrays = SourceArrays(source, feedback, dimensions={wkb.POLYGON})
             geometries, _, _ = repair(arrays.geometries)  # features without geometry stay None
-            polygons = zone_tools.polygonal(shapely.union_all(
+            polygons = polygonal(shapely.union_all(
                 crs_tools.reproject(geometries, arrays.crs, crs)))
             if polygons.is_empty:
                 raise QgsProcessingException(self.tr(

@@ -13,8 +13,8 @@ from dataclasses import dataclass
 import numpy as np
 
 from .. import crs as crs_tools
-from ..hazard import zones as zone_tools
 from ..hazard.definitions import CLASS_BY_CODE
+from ..polygons import polygonal
 from ..raster.sampling import area_weighted_sum
 
 try:
@@ -70,7 +70,7 @@ def _unit_table(grid, grid_crs, codes, zones_local, units, units_crs, by_class):
     unit_totals = np.nan_to_num(area_weighted_sum(grid, unit_local))
     for code, zone in zip(codes, zones_local):
         # Polygonal parts only: a unit touching a zone along an edge shares a line with it.
-        shares = [zone_tools.polygonal(g) for g in shapely.intersection(unit_local, zone)]
+        shares = [polygonal(g) for g in shapely.intersection(unit_local, zone)]
         table[:-1, code] = np.nan_to_num(area_weighted_sum(grid, shares))
     table[:-1, 0] = unit_totals - table[:-1, 1:].sum(axis=1)
     table[-1] = [by_class[code] for code in CLASS_BY_CODE] - table[:-1].sum(axis=0)

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from ..errors import MissingDependencyError
+from ..polygons import polygonal, repaired_polygonal
 from .definitions import NOT_EXPOSED
 
 try:
@@ -32,20 +33,6 @@ class ZoneClassification:
 def _require():
     if shapely is None:
         raise MissingDependencyError("shapely / GDAL", _ERROR)
-
-
-def polygonal(geometry):
-    """The polygonal part of a geometry as a MultiPolygon (empty if none)."""
-    if geometry is None:
-        return shapely.MultiPolygon()
-    parts = shapely.get_parts(shapely.get_parts(geometry))  # flatten collections
-    polygons = []
-    for part in parts:
-        if part.geom_type == "Polygon" and not part.is_empty:
-            polygons.append(part)
-        elif part.geom_type == "MultiPolygon":
-            polygons.extend(p for p in part.geoms if not p.is_empty)
-    return shapely.MultiPolygon(polygons)
 
 
 def classify_zones(geometries, values, value_map):
@@ -76,7 +63,7 @@ def classify_zones(geometries, values, value_map):
             rejects.append((index, "unmapped_value", value))
             continue
         if not geometry.is_valid:
-            geometry = polygonal(shapely.make_valid(geometry))
+            geometry = repaired_polygonal(geometry)
             repaired[index] = True
             if geometry.is_empty:
                 rejects.append((index, "invalid_geometry", value))
