@@ -64,7 +64,7 @@
         <translation>géométrie invalide qui n’a pas pu être réparée</translation>
     </message>
     <message>
-        <location filename="../processing/messages.py" line="253"/>
+        <location filename="../processing/messages.py" line="246"/>
         <source>Refuge cannot run its algorithms because of its Python dependencies:</source>
         <translation>Refuge ne peut pas exécuter ses algorithmes à cause de ses dépendances Python :</translation>
     </message>
@@ -489,12 +489,12 @@
         <translation>aucun des nœuds et voies membres de la relation n’est dans le fichier</translation>
     </message>
     <message>
-        <location filename="../processing/messages.py" line="255"/>
+        <location filename="../processing/messages.py" line="248"/>
         <source>- {package}: {detail}. Install: {install}.</source>
         <translation>- {package} : {detail}. À installer : {install}.</translation>
     </message>
     <message>
-        <location filename="../processing/messages.py" line="257"/>
+        <location filename="../processing/messages.py" line="250"/>
         <source>The Refuge README (section Installation) gives the commands. Then restart QGIS.</source>
         <translation>Le README de Refuge (section Installation) donne les commandes. Redémarrez ensuite QGIS.</translation>
     </message>
@@ -1084,182 +1084,182 @@
 <context>
     <name>OsmExtractPbf</name>
     <message>
-        <location filename="../processing/osm_extract_pbf.py" line="49"/>
+        <location filename="../processing/osm_extract_pbf.py" line="50"/>
         <source>Extract OSM layers from a .pbf file</source>
         <translation>Extraire les couches OSM d’un fichier .pbf</translation>
     </message>
     <message>
-        <location filename="../processing/osm_extract_pbf.py" line="52"/>
+        <location filename="../processing/osm_extract_pbf.py" line="53"/>
         <source>OpenStreetMap</source>
         <translation>OpenStreetMap</translation>
     </message>
     <message>
-        <location filename="../processing/osm_extract_pbf.py" line="58"/>
+        <location filename="../processing/osm_extract_pbf.py" line="59"/>
         <source>osm,openstreetmap,pbf,extract,buildings,roads,shelters,facilities,waterways,boundaries,offline</source>
         <translation>osm,openstreetmap,pbf,extraction,bâtiments,routes,abris,équipements,cours d’eau,limites administratives,hors ligne</translation>
     </message>
     <message>
-        <location filename="../processing/osm_extract_pbf.py" line="95"/>
+        <location filename="../processing/osm_extract_pbf.py" line="96"/>
         <source>Buildings</source>
         <translation>Bâtiments</translation>
     </message>
     <message>
-        <location filename="../processing/osm_extract_pbf.py" line="65"/>
+        <location filename="../processing/osm_extract_pbf.py" line="66"/>
         <source>Routable roads</source>
         <translation>Routes praticables</translation>
     </message>
     <message>
-        <location filename="../processing/osm_extract_pbf.py" line="97"/>
+        <location filename="../processing/osm_extract_pbf.py" line="98"/>
         <source>Public facilities</source>
         <translation>Équipements publics</translation>
     </message>
     <message>
-        <location filename="../processing/osm_extract_pbf.py" line="67"/>
+        <location filename="../processing/osm_extract_pbf.py" line="68"/>
         <source>Shelters and assembly points</source>
         <translation>Abris et points de rassemblement</translation>
     </message>
     <message>
-        <location filename="../processing/osm_extract_pbf.py" line="68"/>
+        <location filename="../processing/osm_extract_pbf.py" line="69"/>
         <source>Waterways and water areas</source>
         <translation>Cours d’eau et surfaces en eau</translation>
     </message>
     <message>
-        <location filename="../processing/osm_extract_pbf.py" line="101"/>
+        <location filename="../processing/osm_extract_pbf.py" line="102"/>
         <source>Administrative boundaries</source>
         <translation>Limites administratives</translation>
     </message>
     <message>
-        <location filename="../processing/osm_extract_pbf.py" line="74"/>
+        <location filename="../processing/osm_extract_pbf.py" line="75"/>
         <source>OpenStreetMap .pbf file</source>
         <translation>Fichier OpenStreetMap .pbf</translation>
     </message>
     <message>
-        <location filename="../processing/osm_extract_pbf.py" line="74"/>
+        <location filename="../processing/osm_extract_pbf.py" line="75"/>
         <source>OpenStreetMap PBF (*.pbf *.osm.pbf)</source>
         <translation>OpenStreetMap PBF (*.pbf *.osm.pbf)</translation>
     </message>
     <message>
-        <location filename="../processing/osm_extract_pbf.py" line="77"/>
+        <location filename="../processing/osm_extract_pbf.py" line="78"/>
         <source>Themes</source>
         <translation>Thèmes</translation>
     </message>
     <message>
-        <location filename="../processing/osm_extract_pbf.py" line="80"/>
+        <location filename="../processing/osm_extract_pbf.py" line="81"/>
         <source>Extent</source>
         <translation>Emprise</translation>
     </message>
     <message>
-        <location filename="../processing/osm_extract_pbf.py" line="82"/>
+        <location filename="../processing/osm_extract_pbf.py" line="83"/>
         <source>Area polygons</source>
         <translation>Polygones de la zone</translation>
     </message>
     <message>
-        <location filename="../processing/osm_extract_pbf.py" line="84"/>
+        <location filename="../processing/osm_extract_pbf.py" line="85"/>
         <source>Output GeoPackage</source>
         <translation>GeoPackage de sortie</translation>
     </message>
     <message>
-        <location filename="../processing/osm_extract_pbf.py" line="84"/>
+        <location filename="../processing/osm_extract_pbf.py" line="85"/>
         <source>GeoPackage (*.gpkg)</source>
         <translation>GeoPackage (*.gpkg)</translation>
     </message>
     <message>
-        <location filename="../processing/osm_extract_pbf.py" line="259"/>
+        <location filename="../processing/osm_extract_pbf.py" line="260"/>
         <source>Rejected OSM objects</source>
         <translation>Objets OSM rejetés</translation>
     </message>
     <message>
-        <location filename="../processing/osm_extract_pbf.py" line="90"/>
+        <location filename="../processing/osm_extract_pbf.py" line="91"/>
         <source>Number of rejected OSM objects</source>
         <translation>Nombre d’objets OSM rejetés</translation>
     </message>
     <message>
-        <location filename="../processing/osm_extract_pbf.py" line="96"/>
+        <location filename="../processing/osm_extract_pbf.py" line="97"/>
         <source>Roads</source>
         <translation>Routes</translation>
     </message>
     <message>
-        <location filename="../processing/osm_extract_pbf.py" line="98"/>
+        <location filename="../processing/osm_extract_pbf.py" line="99"/>
         <source>Shelters</source>
         <translation>Abris</translation>
     </message>
     <message>
-        <location filename="../processing/osm_extract_pbf.py" line="99"/>
+        <location filename="../processing/osm_extract_pbf.py" line="100"/>
         <source>Waterways</source>
         <translation>Cours d’eau</translation>
     </message>
     <message>
-        <location filename="../processing/osm_extract_pbf.py" line="100"/>
+        <location filename="../processing/osm_extract_pbf.py" line="101"/>
         <source>Water areas</source>
         <translation>Surfaces en eau</translation>
     </message>
     <message>
-        <location filename="../processing/osm_extract_pbf.py" line="133"/>
+        <location filename="../processing/osm_extract_pbf.py" line="134"/>
         <source>Choose at least one theme to extract.</source>
         <translation>Choisissez au moins un thème à extraire.</translation>
     </message>
     <message>
-        <location filename="../processing/osm_extract_pbf.py" line="206"/>
+        <location filename="../processing/osm_extract_pbf.py" line="207"/>
         <source>Reading {path}</source>
         <translation>Lecture de {path}</translation>
     </message>
     <message>
-        <location filename="../processing/osm_extract_pbf.py" line="213"/>
+        <location filename="../processing/osm_extract_pbf.py" line="214"/>
         <source>OSM data timestamp: {timestamp}</source>
         <translation>Date des données OSM : {timestamp}</translation>
     </message>
     <message>
-        <location filename="../processing/osm_extract_pbf.py" line="265"/>
+        <location filename="../processing/osm_extract_pbf.py" line="266"/>
         <source>unknown</source>
         <translation>inconnue</translation>
     </message>
     <message>
-        <location filename="../processing/osm_extract_pbf.py" line="223"/>
+        <location filename="../processing/osm_extract_pbf.py" line="224"/>
         <source>{layer}: {count} features</source>
         <translation>{layer} : {count} entités</translation>
     </message>
     <message>
-        <location filename="../processing/osm_extract_pbf.py" line="229"/>
+        <location filename="../processing/osm_extract_pbf.py" line="230"/>
         <source>{count} {layer} rejected: {reason}</source>
         <translation>{layer} : {count} rejetés : {reason}</translation>
     </message>
     <message>
-        <location filename="../processing/osm_extract_pbf.py" line="260"/>
+        <location filename="../processing/osm_extract_pbf.py" line="261"/>
         <source>OSM objects of the chosen themes that got no usable geometry, with the reason.</source>
         <translation>Objets OSM des thèmes choisis qui n’ont pas reçu de géométrie utilisable, avec la raison.</translation>
     </message>
     <message>
-        <location filename="../processing/osm_extract_pbf.py" line="265"/>
+        <location filename="../processing/osm_extract_pbf.py" line="266"/>
         <source>Extracted by Refuge {version} from {source} (OSM data of {timestamp})</source>
         <translation>Extrait par Refuge {version} de {source} (données OSM du {timestamp})</translation>
     </message>
     <message>
-        <location filename="../processing/osm_extract_pbf.py" line="129"/>
+        <location filename="../processing/osm_extract_pbf.py" line="130"/>
         <source>Themes: &apos;{value}&apos; is not a list of theme numbers. Give numbers from 0 to {last}, as THEMES=0,1 or THEMES=0 THEMES=1.</source>
         <translation>Thèmes : « {value} » n’est pas une liste de numéros de thèmes. Donnez des numéros de 0 à {last}, comme THEMES=0,1 ou THEMES=0 THEMES=1.</translation>
     </message>
     <message>
-        <location filename="../processing/osm_extract_pbf.py" line="192"/>
+        <location filename="../processing/osm_extract_pbf.py" line="193"/>
         <source>{count} feature(s) of {layer} have no usable polygon (no geometry, not a polygon, or outside what their CRS can place) and are not part of the area.</source>
         <translation>{count} entité(s) de {layer} n’ont pas de polygone utilisable (pas de géométrie, pas un polygone, ou hors de ce que leur SCR sait placer) et ne font pas partie de la zone.</translation>
     </message>
     <message>
-        <location filename="../processing/osm_extract_pbf.py" line="216"/>
+        <location filename="../processing/osm_extract_pbf.py" line="217"/>
         <source>The area covers the whole extent of the file ({bounds}): everything in the file is extracted.</source>
         <translation>La zone couvre toute l’emprise du fichier ({bounds}) : tout le contenu du fichier est extrait.</translation>
     </message>
     <message>
-        <location filename="../processing/osm_extract_pbf.py" line="241"/>
+        <location filename="../processing/osm_extract_pbf.py" line="242"/>
         <source>The file ends after its nodes: it holds no ways and no relations, although its untagged nodes exist only as the vertices of ways. It was probably cut short (an interrupted download): download it again. Only points were extracted.</source>
         <translation>Le fichier s’arrête après ses nœuds : il ne contient ni voie ni relation, alors que ses nœuds sans attribut n’existent que comme sommets de voies. Il a sans doute été tronqué (un téléchargement interrompu) : téléchargez-le à nouveau. Seuls des points ont été extraits.</translation>
     </message>
     <message>
-        <location filename="../processing/osm_extract_pbf.py" line="245"/>
+        <location filename="../processing/osm_extract_pbf.py" line="246"/>
         <source>The file ends after its ways: it holds no relations, although its untagged ways exist only as members of relations. It was probably cut short (an interrupted download): download it again. Buildings, water areas and boundaries mapped as multipolygon relations are missing.</source>
         <translation>Le fichier s’arrête après ses voies : il ne contient aucune relation, alors que ses voies sans attribut n’existent que comme membres de relations. Il a sans doute été tronqué (un téléchargement interrompu) : téléchargez-le à nouveau. Les bâtiments, surfaces en eau et limites cartographiés comme relations multipolygones manquent.</translation>
     </message>
     <message>
-        <location filename="../processing/osm_extract_pbf.py" line="250"/>
+        <location filename="../processing/osm_extract_pbf.py" line="251"/>
         <source>{count} of the {total} ways of the chosen themes refer to nodes that are not in the file (they are in rejects): the file is incomplete, or was clipped without its ways&apos; nodes. Download a complete extract if you need them.</source>
         <translation>{count} des {total} voies des thèmes choisis renvoient à des nœuds absents du fichier (elles sont dans les rejets) : le fichier est incomplet, ou a été découpé sans les nœuds de ses voies. Téléchargez un extrait complet si vous en avez besoin.</translation>
     </message>
@@ -1267,92 +1267,92 @@
 <context>
     <name>PrepareHazard</name>
     <message>
-        <location filename="../processing/prepare_hazard.py" line="60"/>
+        <location filename="../processing/prepare_hazard.py" line="61"/>
         <source>Prepare a hazard layer</source>
         <translation>Préparer une couche d’aléa</translation>
     </message>
     <message>
-        <location filename="../processing/prepare_hazard.py" line="63"/>
+        <location filename="../processing/prepare_hazard.py" line="64"/>
         <source>Hazard and exposure</source>
         <translation>Aléa et exposition</translation>
     </message>
     <message>
-        <location filename="../processing/prepare_hazard.py" line="69"/>
+        <location filename="../processing/prepare_hazard.py" line="70"/>
         <source>Hazard zones</source>
         <translation>Zones d’aléa</translation>
     </message>
     <message>
-        <location filename="../processing/prepare_hazard.py" line="71"/>
+        <location filename="../processing/prepare_hazard.py" line="72"/>
         <source>Class field</source>
         <translation>Champ de classe</translation>
     </message>
     <message>
-        <location filename="../processing/prepare_hazard.py" line="74"/>
+        <location filename="../processing/prepare_hazard.py" line="75"/>
         <source>Value map</source>
         <translation>Table de correspondance</translation>
     </message>
     <message>
-        <location filename="../processing/prepare_hazard.py" line="77"/>
+        <location filename="../processing/prepare_hazard.py" line="78"/>
         <source>Extent</source>
         <translation>Emprise</translation>
     </message>
     <message>
-        <location filename="../processing/prepare_hazard.py" line="80"/>
+        <location filename="../processing/prepare_hazard.py" line="81"/>
         <source>Hazard classes</source>
         <translation>Classes d’aléa</translation>
     </message>
     <message>
-        <location filename="../processing/prepare_hazard.py" line="82"/>
+        <location filename="../processing/prepare_hazard.py" line="83"/>
         <source>Rejected zones</source>
         <translation>Zones rejetées</translation>
     </message>
     <message>
-        <location filename="../processing/prepare_hazard.py" line="89"/>
+        <location filename="../processing/prepare_hazard.py" line="90"/>
         <source>Give either hazard zones or a flood depth raster (exactly one of them).</source>
         <translation>Indiquez soit des zones d’aléa, soit un raster de hauteur d’eau (exactement l’un des deux).</translation>
     </message>
     <message>
-        <location filename="../processing/prepare_hazard.py" line="117"/>
+        <location filename="../processing/prepare_hazard.py" line="118"/>
         <source>No area is exposed: the hazard layer is empty.</source>
         <translation>Aucune surface n’est exposée : la couche d’aléa est vide.</translation>
     </message>
     <message>
-        <location filename="../processing/prepare_hazard.py" line="94"/>
+        <location filename="../processing/prepare_hazard.py" line="95"/>
         <source>Choose the class field of the hazard zones.</source>
         <translation>Choisissez le champ de classe des zones d’aléa.</translation>
     </message>
     <message>
-        <location filename="../processing/prepare_hazard.py" line="163"/>
+        <location filename="../processing/prepare_hazard.py" line="164"/>
         <source>The hazard zones layer is empty.</source>
         <translation>La couche des zones d’aléa est vide.</translation>
     </message>
     <message>
-        <location filename="../processing/prepare_hazard.py" line="172"/>
+        <location filename="../processing/prepare_hazard.py" line="173"/>
         <source>The value map matches none of the values of {field} ({values}). Edit the value map so that it names these values.</source>
         <translation>La table de correspondance ne correspond à aucune valeur de {field} ({values}). Modifiez-la pour qu’elle nomme ces valeurs.</translation>
     </message>
     <message>
-        <location filename="../processing/prepare_hazard.py" line="176"/>
+        <location filename="../processing/prepare_hazard.py" line="177"/>
         <source>{count} invalid zone geometries were repaired.</source>
         <translation>{count} géométries de zones invalides ont été réparées.</translation>
     </message>
     <message>
-        <location filename="../processing/prepare_hazard.py" line="78"/>
+        <location filename="../processing/prepare_hazard.py" line="79"/>
         <source>Area polygons</source>
         <translation>Polygones de zone</translation>
     </message>
     <message>
-        <location filename="../processing/prepare_hazard.py" line="150"/>
+        <location filename="../processing/prepare_hazard.py" line="151"/>
         <source>The area layer holds no polygon: choose a layer of polygons, or leave the area empty to keep the whole hazard.</source>
         <translation>La couche de zone ne contient aucun polygone : choisissez une couche de polygones, ou laissez la zone vide pour garder tout l’aléa.</translation>
     </message>
     <message>
-        <location filename="../processing/prepare_hazard.py" line="159"/>
+        <location filename="../processing/prepare_hazard.py" line="160"/>
         <source>The hazard zones have no field {field}: choose their class field.</source>
         <translation>Les zones d’aléa n’ont pas de champ {field} : choisissez leur champ de classe.</translation>
     </message>
     <message>
-        <location filename="../processing/prepare_hazard.py" line="165"/>
+        <location filename="../processing/prepare_hazard.py" line="166"/>
         <source>No hazard zone has a usable polygon ({count} zones without one): check the layer, or choose a layer of polygons.</source>
         <translation>Aucune zone d’aléa n’a de polygone utilisable ({count} zones sans polygone) : vérifiez la couche, ou choisissez une couche de polygones.</translation>
     </message>

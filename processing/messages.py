@@ -240,13 +240,6 @@ def processing_exception(exc):
     return QgsProcessingException(error_message(exc))
 
 
-def reject_reasons():
-    """Translated text for each reject reason code of the OSM extractor (see :mod:`.labels`)."""
-    from .labels import osm_reason_labels
-
-    return osm_reason_labels()
-
-
 def dependency_message(problems):
     """One translated message listing dependency problems (see :func:`refuge.core.deps.check`),
     what to install for each, and where the commands are."""

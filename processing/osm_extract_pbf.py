@@ -30,6 +30,7 @@ from ..core.osm.extract import ATTRIBUTION, LICENSE, extract_pbf
 from ..core.osm.themes import GROUPS, THEMES
 from . import compat, messages
 from .base import RefugeAlgorithm, guarded_run
+from .labels import osm_reason_labels
 from .outputs import layer_documents
 
 
@@ -207,7 +208,7 @@ class OsmExtractPbf(RefugeAlgorithm):
         # Engine errors go to the run guard, which words them with the paths the user chose.
         result = extract_pbf(
             path, output, groups=groups, area=area, feedback=feedback,
-            reason_labels=messages.reject_reasons(), generator=f"Refuge {plugin_version()}",
+            reason_labels=osm_reason_labels(), generator=f"Refuge {plugin_version()}",
             layer_documents=lambda name, header: self._documents(name, header, path))
         header = result["header"]
         feedback.pushInfo(self.tr("OSM data timestamp: {timestamp}").format(
@@ -227,7 +228,7 @@ class OsmExtractPbf(RefugeAlgorithm):
             self._load_on_completion(context, uri, self.theme_label(name), name.upper())
         for (theme, reason), count in sorted(result["reject_reasons"].items()):
             feedback.pushWarning(self.tr("{count} {layer} rejected: {reason}").format(
-                count=count, layer=self.theme_label(theme), reason=messages.reject_reasons()[reason]))
+                count=count, layer=self.theme_label(theme), reason=osm_reason_labels()[reason]))
         rejects_uri = f"{result['output']}|layername=rejects"
         outputs[self.REJECTS] = rejects_uri
         if result["rejects"]:
